@@ -1,0 +1,159 @@
+"""The web application: GraphQL, health, credential downloads and the built SPA."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from backend.api.context import SESSION_COOKIE, Context, Services, client_addr
+from backend.api.schema import schema
+from backend.core.db import make_engine, make_sessionmaker
+from backend.core.services import accounts
+from backend.core.services.accounts import LoginLimits
+from backend.core.services.authz import Actor
+from backend.core.settings import Settings
+
+log = logging.getLogger("metricsql.web")
+
+FRONTEND_DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    async def get_context(self, request: Request, response: Response | None = None) -> Context:
+        db: AsyncSession = request.state.db
+        token = request.cookies.get(SESSION_COOKIE)
+        user = await accounts.user_for_token(db, token)
+        assert response is not None
+        return Context(
+            request=request,
+            response=response,
+            db=db,
+            services=request.app.state.services,
+            actor=Actor(user.id if user else None, client_addr(request)),
+            session_token=token if user else None,
+        )
+
+
+class DbSessionMiddleware:
+    """One database session per request, closed when the response is done."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        maker: async_sessionmaker[AsyncSession] = scope["app"].state.sessionmaker
+        async with maker() as db:
+            scope.setdefault("state", {})["db"] = db
+            await self.app(scope, receive, send)
+
+
+class SameOriginMiddleware:
+    """Refuse state-changing requests whose Origin names another site (CSRF defence).
+
+    Browsers send Origin on every cross-site POST; SameSite=Lax cookies are the second line.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in UNSAFE_METHODS:
+            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+            origin = headers.get("origin")
+            host = headers.get("host", "")
+            if origin and origin != "null" and urlsplit(origin).netloc != host:
+                response = JSONResponse(
+                    {"errors": [{"message": "Cross-site request refused: the Origin header "
+                                 "does not match this server.", "extensions": {"code": "CSRF"}}]},
+                    status_code=403,
+                )
+                await response(scope, receive, send)
+                return
+            if origin == "null":
+                response = JSONResponse(
+                    {"errors": [{"message": "Requests from an opaque origin are refused.",
+                                 "extensions": {"code": "CSRF"}}]},
+                    status_code=403,
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+async def healthz(request: Request) -> Response:
+    checks: dict[str, Any] = {}
+    try:
+        async with request.app.state.sessionmaker() as db:
+            await db.execute(text("SELECT 1"))
+        checks["metadata_db"] = "ok"
+    except Exception as exc:  # the health check reports, never raises
+        checks["metadata_db"] = f"error: {type(exc).__name__}"
+    for name, probe in request.app.state.health_probes.items():
+        checks[name] = "ok" if probe() else "starting"
+    ok = all(v == "ok" for v in checks.values())
+    return JSONResponse({"ok": ok, "checks": checks}, status_code=200 if ok else 503)
+
+
+async def spa(request: Request) -> Response:
+    """Serve the built SPA; unknown paths get index.html so client routes work on reload."""
+    index = FRONTEND_DIST / "index.html"
+    if not index.exists():
+        return JSONResponse(
+            {"message": "The web app is not built. Run `make frontend` (make run does it); "
+                        "GraphQL is at /graphql."},
+            status_code=404,
+        )
+    return FileResponse(index)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    engine: AsyncEngine | None = None,
+    extra_routes: list[Route | Mount] | None = None,
+) -> Starlette:
+    own_engine = engine is None
+    db_engine = engine or make_engine(settings.database_url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        if own_engine:
+            await db_engine.dispose()
+
+    graphql = DbSessionMiddleware(GraphQLApp(schema, allow_queries_via_get=False,
+                                             graphql_ide=None))
+    routes: list[Route | Mount] = [
+        Route("/healthz", healthz),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        *(extra_routes or []),
+    ]
+    if (FRONTEND_DIST / "assets").is_dir():
+        routes.append(Mount("/assets", app=StaticFiles(directory=FRONTEND_DIST / "assets")))
+    routes.append(Route("/{path:path}", spa))
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.add_middleware(SameOriginMiddleware)
+    app.state.settings = settings
+    app.state.engine = db_engine
+    app.state.sessionmaker = make_sessionmaker(db_engine)
+    app.state.services = Services(settings=settings, limits=LoginLimits())
+    app.state.health_probes = {}
+    return app

@@ -1,0 +1,47 @@
+"""What every GraphQL resolver receives: the request, a database session, the actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.types import Info as StrawberryInfo
+
+from backend.core.services.accounts import LoginLimits
+from backend.core.services.authz import Actor
+from backend.core.settings import Settings
+
+SESSION_COOKIE = "msql_session"
+
+
+@dataclass
+class Services:
+    """Long-lived objects the app factory builds once and every request shares."""
+
+    settings: Settings
+    limits: LoginLimits
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    request: Request
+    response: Response
+    db: AsyncSession
+    services: Services
+    actor: Actor
+    session_token: str | None
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+
+Info = StrawberryInfo[Context, None]
+
+
+def client_addr(request: Request) -> str | None:
+    return request.client.host if request.client else None

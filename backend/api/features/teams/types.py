@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from backend.api.context import Info
+from backend.api.features.accounts.types import TeamRole
+from backend.core.models import Invitation as InvitationModel
+from backend.core.models import Member as MemberModel
+from backend.core.models import Team as TeamModel
+from backend.core.models import User as UserModel
+from backend.core.services import teams as team_service
+
+
+@strawberry.type
+class UserRef:
+    id: strawberry.ID
+    email: str
+    display_name: str
+
+    @classmethod
+    def from_model(cls, user: UserModel) -> UserRef:
+        return cls(id=strawberry.ID(user.id), email=user.email, display_name=user.display_name)
+
+
+@strawberry.type
+class Member:
+    id: strawberry.ID
+    role: TeamRole
+    user: UserRef
+    created_at: datetime
+
+    @classmethod
+    def from_model(cls, m: MemberModel) -> Member:
+        return cls(id=strawberry.ID(m.id), role=TeamRole(m.role), user=UserRef.from_model(m.user),
+                   created_at=m.created_at)
+
+
+@strawberry.type(description="A pending invitation of an email that has no account yet.")
+class Invitation:
+    id: strawberry.ID
+    email: str
+    role: TeamRole
+    created_at: datetime
+
+    @classmethod
+    def from_model(cls, inv: InvitationModel) -> Invitation:
+        return cls(id=strawberry.ID(inv.id), email=inv.email, role=TeamRole(inv.role),
+                   created_at=inv.created_at)
+
+
+@strawberry.type
+class Team:
+    id: strawberry.ID
+    name: str
+    personal: bool
+    viewer_role: TeamRole
+    created_at: datetime
+
+    @strawberry.field
+    async def members(self, info: Info) -> list[Member]:
+        rows = await team_service.list_members(info.context.db, info.context.actor, str(self.id))
+        return [Member.from_model(m) for m in rows]
+
+    @strawberry.field(description="Pending invitations (owners and admins only; else empty).")
+    async def invitations(self, info: Info) -> list[Invitation]:
+        if self.viewer_role == TeamRole.MEMBER:
+            return []
+        rows = await team_service.list_invitations(
+            info.context.db, info.context.actor, str(self.id)
+        )
+        return [Invitation.from_model(i) for i in rows]
+
+    @classmethod
+    def from_model(cls, team: TeamModel, role: str) -> Team:
+        return cls(id=strawberry.ID(team.id), name=team.name, personal=team.personal,
+                   viewer_role=TeamRole(role), created_at=team.created_at)
+
+
+@strawberry.input
+class CreateTeamInput:
+    name: str
+
+
+@strawberry.input
+class UpdateTeamInput:
+    id: strawberry.ID
+    name: str
+
+
+@strawberry.input
+class DeleteTeamInput:
+    id: strawberry.ID
+
+
+@strawberry.input
+class InviteMemberInput:
+    team_id: strawberry.ID
+    email: str
+    role: TeamRole = TeamRole.MEMBER
+
+
+@strawberry.input
+class UpdateMemberRoleInput:
+    member_id: strawberry.ID
+    role: TeamRole
+
+
+@strawberry.input
+class RemoveMemberInput:
+    member_id: strawberry.ID
+
+
+@strawberry.input
+class LeaveTeamInput:
+    team_id: strawberry.ID
+
+
+@strawberry.input
+class CancelInvitationInput:
+    invitation_id: strawberry.ID
+
+
+@strawberry.type
+class DeletedTeam:
+    id: strawberry.ID

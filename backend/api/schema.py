@@ -1,0 +1,52 @@
+"""The GraphQL schema, composed from the per-feature query and mutation types.
+
+``schema.graphql`` at the repository root is this schema's SDL; a test fails when they differ
+(regenerate with ``metricsql export-schema > schema.graphql``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+
+from backend.api.errors import MaskInternalErrors
+from backend.api.features.accounts.mutations import AccountMutations
+from backend.api.features.accounts.queries import AccountQueries
+from backend.api.features.teams.mutations import TeamMutations
+from backend.api.features.teams.queries import TeamQueries
+
+MAX_DEPTH = 10
+
+
+@strawberry.type
+class Query(AccountQueries, TeamQueries):
+    pass
+
+
+@strawberry.type
+class Mutation(AccountMutations, TeamMutations):
+    pass
+
+
+class Schema(strawberry.Schema):
+    def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
+        # MaskInternalErrors logs unexpected errors with an id; expected ones need no log.
+        return None
+
+
+schema = Schema(
+    query=Query,
+    mutation=Mutation,
+    extensions=[
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=30),
+        lambda: MaxTokensLimiter(max_token_count=5000),
+        MaskInternalErrors,
+    ],
+)
+
+
+def sdl() -> str:
+    return schema.as_str() + "\n"

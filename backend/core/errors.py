@@ -1,0 +1,225 @@
+"""The one error hierarchy of the platform.
+
+Every expected failure is an ``AppError`` subclass that carries a stable ``code`` (returned as
+``UserError.code`` over GraphQL), a PostgreSQL SQLSTATE and a MySQL error number. Each surface
+(GraphQL, the PostgreSQL wire, the MySQL wire) has exactly one adapter that renders these; no
+other code invents error codes. ``docs/errors.md`` lists them all and a test keeps it in step.
+"""
+
+from __future__ import annotations
+
+
+class AppError(Exception):
+    """An expected failure a person can act on."""
+
+    code: str = "INTERNAL"
+    sqlstate: str = "XX000"
+    mysql_errno: int = 1105
+    mysql_sqlstate: str = "HY000"
+
+    def __init__(self, message: str, *, hint: str | None = None, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# --- accounts, teams, authorisation (mostly GraphQL) -----------------------------------------
+
+
+class AuthenticationFailed(AppError):
+    """Wrong password or unknown user: deliberately the same error for both."""
+
+    code = "AUTH_FAILED"
+    sqlstate = "28P01"
+    mysql_errno = 1045
+    mysql_sqlstate = "28000"
+
+
+class NotAuthenticated(AppError):
+    code = "NOT_AUTHENTICATED"
+    sqlstate = "28000"
+    mysql_errno = 1045
+    mysql_sqlstate = "28000"
+
+
+class RateLimited(AppError):
+    code = "RATE_LIMITED"
+    sqlstate = "53400"
+    mysql_errno = 1040
+    mysql_sqlstate = "08004"
+
+
+class PermissionDenied(AppError):
+    code = "FORBIDDEN"
+    sqlstate = "42501"
+    mysql_errno = 1142
+    mysql_sqlstate = "42000"
+
+
+class NotFound(AppError):
+    code = "NOT_FOUND"
+    sqlstate = "42704"
+    mysql_errno = 1146
+    mysql_sqlstate = "42S02"
+
+
+class Conflict(AppError):
+    code = "CONFLICT"
+    sqlstate = "23505"
+    mysql_errno = 1062
+    mysql_sqlstate = "23000"
+
+
+class InvalidInput(AppError):
+    code = "INVALID_INPUT"
+    sqlstate = "22023"
+    mysql_errno = 1210
+    mysql_sqlstate = "HY000"
+
+
+class ModelValidationFailed(InvalidInput):
+    """A set of model files has problems; ``problems`` lists every one of them."""
+
+    code = "MODEL_INVALID"
+
+    def __init__(self, problems: list[object], *, message: str | None = None):
+        text = message or f"{len(problems)} problem(s) in the model files"
+        super().__init__(text)
+        self.problems = problems
+
+
+# --- data sources -----------------------------------------------------------------------------
+
+
+class DataSourceError(AppError):
+    code = "DATA_SOURCE_ERROR"
+    sqlstate = "08000"
+    mysql_errno = 2003
+    mysql_sqlstate = "HY000"
+
+
+class SourceUnreachable(DataSourceError):
+    code = "HOST_UNREACHABLE"
+    sqlstate = "08001"
+    mysql_errno = 2003
+
+
+class SourceAuthFailed(DataSourceError):
+    code = "SOURCE_AUTH_FAILED"
+    sqlstate = "08004"
+    mysql_errno = 2003
+
+
+class SourceDatabaseMissing(DataSourceError):
+    code = "DATABASE_NOT_FOUND"
+    sqlstate = "3D000"
+    mysql_errno = 1049
+    mysql_sqlstate = "42000"
+
+
+class SourceTimeout(DataSourceError):
+    code = "TIMEOUT"
+    sqlstate = "57014"
+    mysql_errno = 3024
+
+
+class SourceQueryFailed(DataSourceError):
+    code = "SOURCE_QUERY_FAILED"
+    sqlstate = "58000"
+    mysql_errno = 1105
+
+
+# --- the SQL API (engine and gateways) --------------------------------------------------------
+
+
+class SqlError(AppError):
+    code = "SQL_ERROR"
+
+
+class SqlSyntaxError(SqlError):
+    code = "SYNTAX_ERROR"
+    sqlstate = "42601"
+    mysql_errno = 1064
+    mysql_sqlstate = "42000"
+
+
+class UnknownTable(SqlError):
+    code = "UNKNOWN_TABLE"
+    sqlstate = "42P01"
+    mysql_errno = 1146
+    mysql_sqlstate = "42S02"
+
+
+class UnknownColumn(SqlError):
+    code = "UNKNOWN_COLUMN"
+    sqlstate = "42703"
+    mysql_errno = 1054
+    mysql_sqlstate = "42S22"
+
+
+class NotSupported(SqlError):
+    code = "NOT_SUPPORTED"
+    sqlstate = "0A000"
+    mysql_errno = 1235
+    mysql_sqlstate = "42000"
+
+
+class ReadOnly(SqlError):
+    code = "READ_ONLY"
+    sqlstate = "25006"
+    mysql_errno = 1290
+    mysql_sqlstate = "HY000"
+
+
+class AccessDenied(SqlError):
+    """A query touched a member the credential's access list does not allow."""
+
+    code = "ACCESS_DENIED"
+    sqlstate = "42501"
+    mysql_errno = 1142
+    mysql_sqlstate = "42000"
+
+
+class QueryCanceled(SqlError):
+    code = "CANCELED"
+    sqlstate = "57014"
+    mysql_errno = 1317
+    mysql_sqlstate = "70100"
+
+
+class ProtocolViolation(SqlError):
+    code = "PROTOCOL_VIOLATION"
+    sqlstate = "08P01"
+    mysql_errno = 1047
+    mysql_sqlstate = "08S01"
+
+
+class SessionTerminated(SqlError):
+    """The session lost its right to exist (credential deleted, rotated or revoked)."""
+
+    code = "SESSION_TERMINATED"
+    sqlstate = "57P01"
+    mysql_errno = 1927
+    mysql_sqlstate = "70100"
+
+
+class TooManyConnections(SqlError):
+    code = "TOO_MANY_CONNECTIONS"
+    sqlstate = "53300"
+    mysql_errno = 1040
+    mysql_sqlstate = "08004"
+
+
+def all_error_classes() -> list[type[AppError]]:
+    """Every concrete error class, for the docs test and the wire adapters."""
+    seen: list[type[AppError]] = []
+    stack: list[type[AppError]] = [AppError]
+    while stack:
+        cls = stack.pop()
+        seen.append(cls)
+        stack.extend(cls.__subclasses__())
+    return seen

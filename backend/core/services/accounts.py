@@ -1,0 +1,140 @@
+"""Web accounts: sign up, log in, log out, and resolving a session cookie to a user."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.core.errors import AuthenticationFailed, Conflict, InvalidInput, RateLimited
+from backend.core.models import Invitation, Member, Team, User, WebSession, utcnow
+from backend.core.ratelimit import FailureLimiter
+from backend.core.security import hash_password, new_session_token, token_hash, verify_password
+from backend.core.services import audit
+
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 10
+MAX_PASSWORD = 256
+
+
+@dataclass
+class LoginLimits:
+    """Failed web logins, throttled per email and per client address."""
+
+    per_email: FailureLimiter = field(
+        default_factory=lambda: FailureLimiter(max_failures=5, window_seconds=900)
+    )
+    per_address: FailureLimiter = field(
+        default_factory=lambda: FailureLimiter(max_failures=30, window_seconds=900)
+    )
+
+
+def normalise_email(email: str) -> str:
+    email = email.strip().lower()
+    if len(email) > 254 or not EMAIL_RE.match(email):
+        raise InvalidInput("Enter a valid email address (at most 254 characters).", field="email")
+    return email
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(
+            f"Use a password of at least {MIN_PASSWORD} characters.", field="password"
+        )
+    if len(password) > MAX_PASSWORD:
+        raise InvalidInput(f"Use at most {MAX_PASSWORD} characters.", field="password")
+    if len(set(password)) < 4:
+        raise InvalidInput("That password is too easy to guess.", field="password")
+
+
+def check_display_name(name: str) -> str:
+    name = name.strip()
+    if not 1 <= len(name) <= 100:
+        raise InvalidInput("Enter a name of 1 to 100 characters.", field="displayName")
+    return name
+
+
+async def sign_up(
+    db: AsyncSession, *, email: str, password: str, display_name: str, client_addr: str | None
+) -> User:
+    """Create the account, its personal team, and turn pending invitations into memberships."""
+    email = normalise_email(email)
+    check_password_strength(password)
+    display_name = check_display_name(display_name)
+    if await db.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict("An account with this email already exists.", field="email")
+    user = User(email=email, display_name=display_name, password_hash=hash_password(password))
+    team = Team(name=f"{display_name}'s team", personal=True)
+    db.add_all([user, team])
+    await db.flush()
+    db.add(Member(team_id=team.id, user_id=user.id, role="owner"))
+    invitations = list(await db.scalars(select(Invitation).where(Invitation.email == email)))
+    for inv in invitations:
+        db.add(Member(team_id=inv.team_id, user_id=user.id, role=inv.role))
+        audit.record(db, None, "member.joined", team_id=inv.team_id, target=email,
+                     client_addr=client_addr, via="invitation")
+        await db.delete(inv)
+    await db.flush()
+    return user
+
+
+async def log_in(
+    db: AsyncSession,
+    limits: LoginLimits,
+    *,
+    email: str,
+    password: str,
+    client_addr: str | None,
+    ttl_hours: int,
+) -> tuple[User, str]:
+    """Check the password and open a session; returns the user and the cookie token."""
+    key_email = email.strip().lower()
+    key_addr = client_addr or "unknown"
+    if limits.per_email.blocked(key_email) or limits.per_address.blocked(key_addr):
+        raise RateLimited("Too many failed logins. Wait a few minutes and try again.")
+    user = await db.scalar(select(User).where(User.email == key_email))
+    # Unknown email and wrong password take the same path and give the same answer.
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        limits.per_email.fail(key_email)
+        limits.per_address.fail(key_addr)
+        raise AuthenticationFailed("Wrong email or password.")
+    limits.per_email.succeed(key_email)
+    return await log_in_user(db, user, ttl_hours=ttl_hours)
+
+
+async def log_in_user(db: AsyncSession, user: User, *, ttl_hours: int) -> tuple[User, str]:
+    """Open a web session for an already authenticated user (after sign-up or login)."""
+    token = new_session_token()
+    db.add(
+        WebSession(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            expires_at=utcnow() + timedelta(hours=ttl_hours),
+        )
+    )
+    await db.flush()
+    return user, token
+
+
+async def log_out(db: AsyncSession, token: str) -> None:
+    await db.execute(delete(WebSession).where(WebSession.token_hash == token_hash(token)))
+
+
+async def user_for_token(db: AsyncSession, token: str | None) -> User | None:
+    if not token or len(token) > 200:
+        return None
+    row = await db.execute(
+        select(User, WebSession.expires_at)
+        .join(WebSession, WebSession.user_id == User.id)
+        .where(WebSession.token_hash == token_hash(token))
+    )
+    found = row.first()
+    if found is None:
+        return None
+    user, expires_at = found
+    if expires_at <= utcnow():
+        return None
+    return user

@@ -1,0 +1,237 @@
+"""Teams and their members: create, invite, change roles, remove, leave, rename, delete.
+
+Rules (tested role by role): owners do everything; admins manage members but cannot grant or
+take the owner role, touch an owner, or change the team itself; members only read and leave.
+A team always keeps at least one owner. Removing a member revokes their SQL credentials (the
+rows cascade and a change-feed event tells the gateways to end their sessions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from backend.core.models import ROLES, Invitation, Member, SqlCredential, Team, User
+from backend.core.services import audit, events
+from backend.core.services.accounts import normalise_email
+from backend.core.services.authz import RANK, Actor, membership, require_role
+
+
+def check_team_name(name: str) -> str:
+    name = name.strip()
+    if not 1 <= len(name) <= 100:
+        raise InvalidInput("Enter a team name of 1 to 100 characters.", field="name")
+    return name
+
+
+def check_role(role: str) -> str:
+    role = role.lower()
+    if role not in ROLES:
+        raise InvalidInput(f"Role must be one of {', '.join(ROLES)}.", field="role")
+    return role
+
+
+@dataclass(frozen=True)
+class InviteResult:
+    member: Member | None
+    invitation: Invitation | None
+
+
+async def list_teams(db: AsyncSession, actor: Actor) -> list[tuple[Team, str]]:
+    user_id = actor.require_user()
+    rows = await db.execute(
+        select(Team, Member.role)
+        .join(Member, Member.team_id == Team.id)
+        .where(Member.user_id == user_id)
+        .order_by(Team.created_at, Team.id)
+    )
+    return [(team, role) for team, role in rows]
+
+
+async def get_team(db: AsyncSession, actor: Actor, team_id: str) -> tuple[Team, Member]:
+    me = await membership(db, actor, team_id)
+    team = await db.get(Team, team_id)
+    if team is None:
+        raise NotFound("Team not found.", field="teamId")
+    return team, me
+
+
+async def create_team(db: AsyncSession, actor: Actor, name: str) -> Team:
+    user_id = actor.require_user()
+    team = Team(name=check_team_name(name))
+    db.add(team)
+    await db.flush()
+    db.add(Member(team_id=team.id, user_id=user_id, role="owner"))
+    audit.record(db, actor, "team.created", team_id=team.id, target=team.name)
+    await db.flush()
+    return team
+
+
+async def rename_team(db: AsyncSession, actor: Actor, team_id: str, name: str) -> Team:
+    team, _ = await get_team(db, actor, team_id)
+    await require_role(db, actor, team_id, "owner")
+    team.name = check_team_name(name)
+    audit.record(db, actor, "team.renamed", team_id=team_id, target=team.name)
+    await db.flush()
+    return team
+
+
+async def delete_team(db: AsyncSession, actor: Actor, team_id: str) -> None:
+    team, _ = await get_team(db, actor, team_id)
+    await require_role(db, actor, team_id, "owner")
+    if team.personal:
+        raise PermissionDenied("A personal team cannot be deleted.")
+    for cred in await db.scalars(select(SqlCredential).where(SqlCredential.team_id == team_id)):
+        await events.emit(db, events.CREDENTIAL_DELETED, team_id=team_id,
+                          credential_id=cred.id, username=cred.username)
+    audit.record(db, actor, "team.deleted", team_id=team_id, target=team.name)
+    await db.delete(team)
+    await db.flush()
+
+
+async def list_members(db: AsyncSession, actor: Actor, team_id: str) -> list[Member]:
+    await membership(db, actor, team_id)
+    rows = await db.execute(
+        select(Member, User)
+        .join(User, User.id == Member.user_id)
+        .where(Member.team_id == team_id)
+        .order_by(Member.created_at, Member.id)
+    )
+    members = []
+    for member, user in rows:
+        member.user = user
+        members.append(member)
+    return members
+
+
+async def list_invitations(db: AsyncSession, actor: Actor, team_id: str) -> list[Invitation]:
+    await require_role(db, actor, team_id, "admin")
+    return list(
+        await db.scalars(
+            select(Invitation).where(Invitation.team_id == team_id).order_by(Invitation.created_at)
+        )
+    )
+
+
+def _may_grant(actor_role: str, role: str) -> None:
+    if role == "owner" and actor_role != "owner":
+        raise PermissionDenied("Only an owner can make someone an owner.")
+
+
+async def invite_member(
+    db: AsyncSession, actor: Actor, team_id: str, email: str, role: str
+) -> InviteResult:
+    me = await require_role(db, actor, team_id, "admin")
+    role = check_role(role)
+    _may_grant(me.role, role)
+    email = normalise_email(email)
+    user = await db.scalar(select(User).where(User.email == email))
+    if user is not None:
+        existing = await db.scalar(
+            select(Member).where(Member.team_id == team_id, Member.user_id == user.id)
+        )
+        if existing is not None:
+            raise Conflict("This person is already a member of the team.", field="email")
+        member = Member(team_id=team_id, user_id=user.id, role=role)
+        db.add(member)
+        await db.flush()
+        member.user = user
+        audit.record(db, actor, "member.added", team_id=team_id, target=email, role=role)
+        return InviteResult(member=member, invitation=None)
+    pending = await db.scalar(
+        select(Invitation).where(Invitation.team_id == team_id, Invitation.email == email)
+    )
+    if pending is not None:
+        pending.role = role
+        invitation = pending
+    else:
+        invitation = Invitation(team_id=team_id, email=email, role=role, invited_by=actor.user_id)
+        db.add(invitation)
+    audit.record(db, actor, "member.invited", team_id=team_id, target=email, role=role)
+    await db.flush()
+    return InviteResult(member=None, invitation=invitation)
+
+
+async def cancel_invitation(db: AsyncSession, actor: Actor, invitation_id: str) -> Invitation:
+    inv = await db.get(Invitation, invitation_id)
+    if inv is None:
+        raise NotFound("Invitation not found.", field="invitationId")
+    await require_role(db, actor, inv.team_id, "admin")
+    await db.delete(inv)
+    audit.record(db, actor, "invitation.canceled", team_id=inv.team_id, target=inv.email)
+    await db.flush()
+    return inv
+
+
+async def _target_member(db: AsyncSession, actor: Actor, member_id: str) -> tuple[Member, Member]:
+    """The member acted upon, and the actor's own membership of the same team."""
+    target = await db.get(Member, member_id)
+    if target is None:
+        raise NotFound("Member not found.", field="memberId")
+    try:
+        me = await membership(db, actor, target.team_id)
+    except NotFound:
+        raise NotFound("Member not found.", field="memberId") from None
+    return target, me
+
+
+async def _owner_count(db: AsyncSession, team_id: str) -> int:
+    count = await db.scalar(
+        select(func.count()).where(Member.team_id == team_id, Member.role == "owner")
+    )
+    return int(count or 0)
+
+
+async def _revoke_credentials_of(db: AsyncSession, member: Member, kind: str) -> None:
+    creds = await db.scalars(select(SqlCredential).where(SqlCredential.member_id == member.id))
+    for cred in creds:
+        await events.emit(db, kind, team_id=member.team_id, credential_id=cred.id,
+                          username=cred.username, member_id=member.id)
+
+
+async def update_member_role(db: AsyncSession, actor: Actor, member_id: str, role: str) -> Member:
+    target, me = await _target_member(db, actor, member_id)
+    role = check_role(role)
+    if RANK[me.role] < RANK["admin"]:
+        raise PermissionDenied("Only owners and admins can change roles.")
+    if me.role != "owner" and "owner" in (role, target.role):
+        raise PermissionDenied("Only an owner can grant or take the owner role.")
+    if target.role == "owner" and role != "owner" and await _owner_count(db, target.team_id) <= 1:
+        raise Conflict("A team needs at least one owner; make someone else owner first.")
+    if target.role != role:
+        old = target.role
+        target.role = role
+        await _revoke_credentials_of(db, target, events.MEMBER_ROLE_CHANGED)
+        audit.record(db, actor, "member.role_changed", team_id=target.team_id,
+                     target=target.user_id, old=old, new=role)
+    await db.flush()
+    target.user = await db.get_one(User, target.user_id)
+    return target
+
+
+async def remove_member(db: AsyncSession, actor: Actor, member_id: str) -> Member:
+    target, me = await _target_member(db, actor, member_id)
+    if target.id != me.id:
+        if RANK[me.role] < RANK["admin"]:
+            raise PermissionDenied("Only owners and admins can remove members.")
+        if target.role == "owner" and me.role != "owner":
+            raise PermissionDenied("Only an owner can remove an owner.")
+    if target.role == "owner" and await _owner_count(db, target.team_id) <= 1:
+        raise Conflict("A team needs at least one owner; make someone else owner first.")
+    target.user = await db.get_one(User, target.user_id)
+    await _revoke_credentials_of(db, target, events.MEMBER_REMOVED)
+    audit.record(db, actor, "member.removed", team_id=target.team_id, target=target.user.email)
+    await db.delete(target)  # its SQL credentials cascade
+    await db.flush()
+    return target
+
+
+async def leave_team(db: AsyncSession, actor: Actor, team_id: str) -> Member:
+    me = await membership(db, actor, team_id)
+    team = await db.get_one(Team, team_id)
+    if team.personal:
+        raise PermissionDenied("You cannot leave your personal team.")
+    return await remove_member(db, actor, me.id)

@@ -1,0 +1,127 @@
+"""Settings, declared as data and read once from the environment at start.
+
+Every setting has a documented default (``docs/configuration.md`` is checked against
+``SETTINGS`` by a test). Code receives a ``Settings`` object through constructors and the app
+factory; nothing reads ``os.environ`` anywhere else.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec("DATA_DIR", "./var", "Folder for the metadata file, the demo data, the "
+                "generated secret key and the TLS pair."),
+    SettingSpec("DATABASE_URL", "sqlite+aiosqlite:///<DATA_DIR>/metadata.db",
+                "Metadata database (SQLAlchemy async URL); postgresql+asyncpg://... in "
+                "production."),
+    SettingSpec("BIND_HOST", "127.0.0.1", "Address the web server and gateways listen on."),
+    SettingSpec("WEB_PORT", "8000", "Web server (GraphQL, SPA) port."),
+    SettingSpec("PG_PORT", "15432", "PostgreSQL wire gateway port."),
+    SettingSpec("MYSQL_PORT", "13306", "MySQL wire gateway port."),
+    SettingSpec("PUBLIC_HOST", "<BIND_HOST>", "Host name shown in connection details."),
+    SettingSpec("PUBLIC_PG_PORT", "<PG_PORT>", "PostgreSQL port shown in connection details."),
+    SettingSpec("PUBLIC_MYSQL_PORT", "<MYSQL_PORT>", "MySQL port shown in connection details."),
+    SettingSpec("SECRET_KEY", "generated into <DATA_DIR>/secret.key on first start",
+                "Key for data-source secret encryption and signed tokens."),
+    SettingSpec("TLS_CERT", "<DATA_DIR>/tls/server.crt (self-signed, made on first start)",
+                "TLS certificate for both wire gateways."),
+    SettingSpec("TLS_KEY", "<DATA_DIR>/tls/server.key", "TLS private key."),
+    SettingSpec("ALLOW_CLEARTEXT_PASSWORD", "false",
+                "Let PostgreSQL clients send a cleartext password (only ever over TLS)."),
+    SettingSpec("SESSION_TTL_HOURS", "336", "Lifetime of a web session cookie."),
+    SettingSpec("SECURE_COOKIES", "false", "Mark the session cookie Secure (behind HTTPS)."),
+    SettingSpec("FEED_POLL_INTERVAL_MS", "100",
+                "How often gateways poll the change feed on SQLite (PostgreSQL uses NOTIFY)."),
+    SettingSpec("MAX_CONNECTIONS", "500", "Concurrent wire connections per gateway process."),
+    SettingSpec("LOG_LEVEL", "INFO", "Python logging level."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    secret_key: str
+    bind_host: str = "127.0.0.1"
+    web_port: int = 8000
+    pg_port: int = 15432
+    mysql_port: int = 13306
+    public_host: str = "127.0.0.1"
+    public_pg_port: int = 15432
+    public_mysql_port: int = 13306
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    allow_cleartext_password: bool = False
+    session_ttl_hours: int = 336
+    secure_cookies: bool = False
+    feed_poll_interval_ms: int = 100
+    max_connections: int = 500
+    log_level: str = "INFO"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(data_dir: Path) -> str:
+    """The key from SECRET_KEY, else one generated on first start and kept in DATA_DIR."""
+    path = data_dir / "secret.key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    tmp = path.with_suffix(".tmp")
+    # Created with owner-only permissions before the key is written into it.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    os.replace(tmp, path)
+    return key
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    data_dir = Path(env.get("DATA_DIR", "./var")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database_url = env.get("DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir / 'metadata.db'}"
+    bind_host = env.get("BIND_HOST", "127.0.0.1")
+    pg_port = int(env.get("PG_PORT", "15432"))
+    mysql_port = int(env.get("MYSQL_PORT", "13306"))
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        secret_key=env.get("SECRET_KEY") or _secret_key(data_dir),
+        bind_host=bind_host,
+        web_port=int(env.get("WEB_PORT", "8000")),
+        pg_port=pg_port,
+        mysql_port=mysql_port,
+        public_host=env.get("PUBLIC_HOST", bind_host),
+        public_pg_port=int(env.get("PUBLIC_PG_PORT", str(pg_port))),
+        public_mysql_port=int(env.get("PUBLIC_MYSQL_PORT", str(mysql_port))),
+        tls_cert=Path(env["TLS_CERT"]) if env.get("TLS_CERT") else None,
+        tls_key=Path(env["TLS_KEY"]) if env.get("TLS_KEY") else None,
+        allow_cleartext_password=_bool(env.get("ALLOW_CLEARTEXT_PASSWORD", "false")),
+        session_ttl_hours=int(env.get("SESSION_TTL_HOURS", "336")),
+        secure_cookies=_bool(env.get("SECURE_COOKIES", "false")),
+        feed_poll_interval_ms=int(env.get("FEED_POLL_INTERVAL_MS", "100")),
+        max_connections=int(env.get("MAX_CONNECTIONS", "500")),
+        log_level=env.get("LOG_LEVEL", "INFO"),
+    )

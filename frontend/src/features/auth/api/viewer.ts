@@ -1,0 +1,24 @@
+import { useQuery } from '@tanstack/react-query';
+import { graphql } from '@/gql';
+import { execute } from '@/lib/graphql';
+
+export const ViewerQuery = graphql(`
+  query Viewer {
+    viewer {
+      id
+      email
+      displayName
+      teams {
+        id
+        name
+        role
+      }
+    }
+  }
+`);
+
+export const viewerQueryKey = ['viewer'] as const;
+
+export function useViewer() {
+  return useQuery({ queryKey: viewerQueryKey, queryFn: async () => (await execute(ViewerQuery)).viewer });
+}

@@ -1,0 +1,27 @@
+import { useMutation } from '@tanstack/react-query';
+import { graphql } from '@/gql';
+import { execute, unwrap } from '@/lib/graphql';
+
+export const CheckConnectionMutation = graphql(`
+  mutation CheckConnection($input: CheckConnectionInput!) {
+    checkConnection(input: $input) {
+      __typename
+      ... on ConnectionCheck {
+        ok
+        message
+      }
+      ... on UserError {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+export function useCheckConnection() {
+  return useMutation({
+    mutationFn: async (dataSourceId: string) =>
+      unwrap((await execute(CheckConnectionMutation, { input: { dataSourceId } })).checkConnection),
+  });
+}

@@ -1,0 +1,27 @@
+import { useQuery } from '@tanstack/react-query';
+import { graphql } from '@/gql';
+import { execute } from '@/lib/graphql';
+
+export const DataSourcesQuery = graphql(`
+  query DataSources($teamId: ID!) {
+    team(id: $teamId) {
+      id
+      dataSources {
+        id
+        name
+        type
+        params
+        createdAt
+      }
+    }
+  }
+`);
+
+export const dataSourcesQueryKey = (teamId: string) => ['team', teamId, 'dataSources'] as const;
+
+export function useDataSources(teamId: string) {
+  return useQuery({
+    queryKey: dataSourcesQueryKey(teamId),
+    queryFn: async () => (await execute(DataSourcesQuery, { teamId })).team?.dataSources ?? [],
+  });
+}

@@ -1,0 +1,48 @@
+"""Fixtures shared across the suite: metadata databases on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.services import PG_ADMIN_DSN, require_postgres
+
+
+def _create_pg_database() -> tuple[str, str]:
+    import psycopg
+
+    name = f"msql_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return name, f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+
+
+def _drop_pg_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def metadata_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                 ) -> Iterator[str]:
+    """A migrated metadata database, once per engine for the whole session."""
+    from backend.core.db import migrate
+
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("metadata") / "metadata.db"
+        url = f"sqlite+aiosqlite:///{path}"
+        migrate(url)
+        yield url
+        return
+    require_postgres()
+    name, url = _create_pg_database()
+    try:
+        migrate(url)
+        yield url
+    finally:
+        _drop_pg_database(name)
