@@ -1,10 +1,14 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-// The committed SDL is the contract; the draft only bridges the time before it exists.
+// The committed SDL is the contract. While the backend is landing feature by feature, the
+// draft supplies (as type extensions) the operations the SDL does not have yet.
 const committed = '../schema.graphql';
-const schema = existsSync(committed) ? committed : './schema.draft.graphql';
-if (schema !== committed) console.warn(`codegen: ${committed} not found, using ${schema}`);
+const draft = './schema.draft.graphql';
+const committedText = existsSync(committed) ? readFileSync(committed, 'utf8') : '';
+const complete = /\bcreateSqlCredential\s*\(/.test(committedText);
+const schema = complete ? [committed] : committedText ? [committed, draft] : [draft];
+if (!complete) console.warn(`codegen: ${committed} is incomplete; merging ${draft}`);
 
 const config: CodegenConfig = {
   schema,

@@ -143,7 +143,9 @@ class _FileReader:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 1
-            detail = " ".join(p for p in (exc.context, exc.problem) if p)
+            detail = exc.problem or "invalid YAML"
+            if exc.context:
+                detail += f" ({exc.context})"
             self.report(line, f"YAML syntax error: {detail}")
             return []
         except yaml.YAMLError as exc:
@@ -154,7 +156,7 @@ class _FileReader:
         entries = self.mapping(root, "the file must be a mapping with a cubes: list")
         if entries is None:
             return []
-        for key, (key_node, value_node) in entries.items():
+        for key, (key_node, _) in entries.items():
             if key == "views":
                 self.report(key_node, "views are not supported; query the cubes directly")
             elif key != "cubes":

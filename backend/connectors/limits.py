@@ -1,0 +1,16 @@
+"""How long and how wide a connector may go: timeouts and pool sizes, passed in explicitly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    connect_timeout: float = 10.0  # seconds to open a connection (and for check())
+    statement_timeout: float = 300.0  # seconds one statement (or one fetch of a stream) may run
+    pool_max: int = 5  # connections (or worker threads) per connector
+    idle_lifetime: float = 300.0  # seconds an idle pooled connection is kept
+
+
+DEFAULT_LIMITS = Limits()

@@ -1,0 +1,389 @@
+"""Validation of a ModelSet: every problem at once, each with its file, line, cube and member.
+
+``load_models`` is the one entry point the rest of the platform uses: YAML text in, a valid
+ModelSet out, or ``ModelValidationFailed`` listing every problem. ``check_models`` is the same
+without raising (for a "validate" button), and ``validate_models`` checks an already loaded
+ModelSet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Set
+from dataclasses import dataclass
+from typing import Literal
+
+from backend.core.errors import ModelValidationFailed
+from backend.semantic.loader import parse_models
+from backend.semantic.model import (
+    DIMENSION_TYPES,
+    MEASURE_TYPES,
+    Cube,
+    Dimension,
+    Measure,
+    ModelSet,
+    Segment,
+    SourcePosition,
+)
+from backend.semantic.problems import Problem
+from backend.semantic.references import SELF_KEYWORDS, UNSUPPORTED_CONTEXTS, find_references
+
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+RELATIONSHIPS = ("many_to_one", "one_to_many", "one_to_one")
+
+# A snippet that is a single (optionally quoted) identifier names a column of the cube's table.
+_BARE_COLUMN = re.compile(r'\s*(?:"([^"]+)"|`([^`]+)`|([A-Za-z_][A-Za-z0-9_$]*))\s*\Z')
+# ``{CUBE}.column`` / ``{other_cube}.column``: the text right after a table reference.
+_COLUMN_AFTER = re.compile(r'\s*\.\s*(?:"([^"]+)"|`([^`]+)`|([A-Za-z_][A-Za-z0-9_$]*))')
+# Identifier-shaped SQL that is not a column.
+_SQL_WORDS = frozenset(
+    {"true", "false", "null", "current_date", "current_time", "current_timestamp",
+     "localtime", "localtimestamp", "current_user", "session_user"}
+)
+
+# What a snippet is, which decides which members it may reference.
+_Context = Literal["dimension", "aggregate", "number", "filter", "segment", "join", "cube"]
+_NodeKey = tuple[str, str]  # (cube, member)
+
+
+def load_models(
+    files: Mapping[str, str], *, columns: Mapping[str, Set[str]] | None = None
+) -> ModelSet:
+    """Load and validate model files ({file name: YAML text}).
+
+    ``columns`` optionally gives the known columns of each source table (``{"public.orders":
+    {"id", "amount"}}``); with it, references to missing tables and columns are reported too.
+    Raises ``ModelValidationFailed`` whose ``problems`` is the list of every ``Problem``.
+    """
+    models, problems = check_models(files, columns=columns)
+    if problems:
+        raise ModelValidationFailed(
+            list(problems),
+            message=f"{len(problems)} problem(s) in the model files; first: {problems[0]}",
+        )
+    return models
+
+
+def check_models(
+    files: Mapping[str, str], *, columns: Mapping[str, Set[str]] | None = None
+) -> tuple[ModelSet, list[Problem]]:
+    """Like ``load_models`` but returns the problems (sorted by file and line) instead."""
+    models, problems = parse_models(files)
+    problems = problems + validate_models(models, columns=columns)
+    return models, sorted(problems, key=Problem.sort_key)
+
+
+def validate_models(
+    models: ModelSet, *, columns: Mapping[str, Set[str]] | None = None
+) -> list[Problem]:
+    """Every semantic problem of a loaded ModelSet, in definition order."""
+    return _Validator(models, columns).run()
+
+
+@dataclass(frozen=True)
+class _Table:
+    name: str
+    columns: frozenset[str]  # as the source spells them
+    lower: frozenset[str]
+
+    def has(self, column: str, quoted: bool) -> bool:
+        return column in self.columns if quoted else column.lower() in self.lower
+
+
+class _Validator:
+    def __init__(self, models: ModelSet, columns: Mapping[str, Set[str]] | None):
+        self.models = models
+        self.tables = None if columns is None else _TableIndex(columns)
+        self.problems: list[Problem] = []
+        self.edges: dict[_NodeKey, list[_NodeKey]] = {}
+
+    def report(
+        self, position: SourcePosition | None, cube: str | None, member: str | None,
+        message: str,
+    ) -> None:
+        file, line = (position.file, position.line) if position else ("<model>", 0)
+        self.problems.append(Problem(file, line, cube, member, message))
+
+    def run(self) -> list[Problem]:
+        for cube in self.models:
+            self.cube(cube)
+        self.cycles()
+        return self.problems
+
+    # --- definitions -------------------------------------------------------------------------
+
+    def cube(self, cube: Cube) -> None:
+        pos = cube.position
+        self.identifier(pos, cube.name, None, cube.name, "cube")
+        has_table, has_sql = bool((cube.sql_table or "").strip()), bool((cube.sql or "").strip())
+        if not has_table and not has_sql:
+            self.report(pos, cube.name, None, "cube needs sql_table or sql")
+        elif has_table and has_sql:
+            self.report(pos, cube.name, None, "cube has both sql_table and sql; keep one")
+        if has_sql:
+            self.snippet(cube, None, pos, cube.sql or "", "cube")
+        table = self.table_of(cube, report=True)
+
+        seen: dict[str, SourcePosition | None] = {}
+        members: list[Dimension | Measure | Segment] = [
+            *cube.dimensions, *cube.measures, *cube.segments
+        ]
+        for m in members:
+            self.identifier(m.position, cube.name, m.name, m.name, "member")
+            if m.name in seen:
+                first = seen[m.name]
+                where = f" (first defined at line {first.line})" if first else ""
+                self.report(m.position, cube.name, m.name, f"duplicate member name {m.name}{where}")
+            else:
+                seen[m.name] = m.position
+
+        for d in cube.dimensions:
+            self.dimension(cube, d, table)
+        for measure in cube.measures:
+            self.measure(cube, measure, table)
+        for s in cube.segments:
+            if not s.sql.strip():
+                self.report(s.position, cube.name, s.name, "segment has no sql")
+            self.snippet(cube, s.name, s.position, s.sql, "segment")
+        self.joins(cube)
+
+    def dimension(self, cube: Cube, d: Dimension, table: _Table | None) -> None:
+        if not d.type:
+            self.report(d.position, cube.name, d.name, "dimension has no type")
+        elif d.type not in DIMENSION_TYPES:
+            self.report(d.position, cube.name, d.name,
+                        f"unknown dimension type {d.type} (expected {_choices(DIMENSION_TYPES)})")
+        if not d.sql.strip():
+            self.report(d.position, cube.name, d.name, "dimension has no sql")
+            return
+        self.bare_column(cube, d.name, d.position, d.sql, table)
+        self.snippet(cube, d.name, d.position, d.sql, "dimension")
+
+    def measure(self, cube: Cube, m: Measure, table: _Table | None) -> None:
+        if not m.type:
+            self.report(m.position, cube.name, m.name, "measure has no type")
+        elif m.type not in MEASURE_TYPES:
+            self.report(m.position, cube.name, m.name,
+                        f"unknown measure type {m.type} (expected {_choices(MEASURE_TYPES)})")
+        sql = (m.sql or "").strip()
+        if not sql and m.type != "count":
+            self.report(m.position, cube.name, m.name,
+                        f"measure of type {m.type or '(none)'} needs sql")
+        if sql:
+            context: _Context = "number" if m.type == "number" else "aggregate"
+            if context == "aggregate":
+                self.bare_column(cube, m.name, m.position, sql, table)
+            self.snippet(cube, m.name, m.position, sql, context)
+        for condition in m.filters:
+            self.snippet(cube, m.name, m.position, condition, "filter")
+
+    def joins(self, cube: Cube) -> None:
+        seen: set[str] = set()
+        for j in cube.joins:
+            where = (j.position, cube.name, j.name)
+            if j.name in seen:
+                self.report(*where, f"duplicate join to {j.name}")
+            seen.add(j.name)
+            if not j.relationship:
+                self.report(*where, "join has no relationship")
+            elif j.relationship not in RELATIONSHIPS:
+                self.report(*where, f"unknown relationship {j.relationship} "
+                                    f"(expected {_choices(RELATIONSHIPS)})")
+            if not j.sql.strip():
+                self.report(*where, "join has no sql")
+            if j.name == cube.name:
+                self.report(*where, "a cube cannot join itself")
+            elif self.models.get(j.name) is None:
+                # Its sql is not checked: it would only repeat that {j.name} is unknown.
+                self.report(*where, f"join to unknown cube {j.name}")
+            elif j.sql.strip():
+                self.snippet(cube, j.name, j.position, j.sql, "join")
+
+    def identifier(
+        self, pos: SourcePosition | None, cube: str | None, member: str | None, name: str,
+        kind: str,
+    ) -> None:
+        if not IDENTIFIER.match(name):
+            self.report(pos, cube, member,
+                        f"invalid {kind} name {name!r}: names must match "
+                        "[A-Za-z_][A-Za-z0-9_]*")
+        elif name in SELF_KEYWORDS:
+            self.report(pos, cube, member, f"{name} is reserved and cannot be a {kind} name")
+
+    # --- sql snippets ------------------------------------------------------------------------
+
+    def snippet(
+        self, cube: Cube, member: str | None, pos: SourcePosition | None, sql: str,
+        context: _Context,
+    ) -> None:
+        """Check the references of one snippet and record its edges for cycle detection."""
+        for ref in find_references(sql):
+            text = "{" + ".".join(ref.path) + "}"
+            head = ref.path[0]
+            if head in UNSUPPORTED_CONTEXTS:
+                self.report(pos, cube.name, member, f"{head} is not supported (in {text})")
+                continue
+            if len(ref.path) == 1:
+                if head in SELF_KEYWORDS:
+                    self.column_after(cube, cube, member, pos, sql, ref.end)
+                    continue
+                if cube.member(head) is not None:
+                    self.member_ref(cube, member, pos, cube, head, context)
+                    continue
+                other = self.models.get(head)
+                if other is None:
+                    self.report(pos, cube.name, member,
+                                f"unknown reference {text}: no member {head} in cube "
+                                f"{cube.name} and no cube {head}")
+                else:
+                    self.column_after(cube, other, member, pos, sql, ref.end)
+                continue
+            target_cube: Cube | None = cube if head in SELF_KEYWORDS else None
+            path = ref.path[1:] if target_cube is not None else ref.path
+            for part in path[:-1]:
+                target_cube = self.models.get(part)
+                if target_cube is None:
+                    self.report(pos, cube.name, member, f"unknown cube {part} in {text}")
+                    break
+            else:
+                assert target_cube is not None
+                name = path[-1]
+                if target_cube.member(name) is None:
+                    self.report(pos, cube.name, member,
+                                f"unknown member {name} of cube {target_cube.name} in {text}")
+                else:
+                    self.member_ref(cube, member, pos, target_cube, name, context)
+
+    def member_ref(
+        self, cube: Cube, member: str | None, pos: SourcePosition | None, target: Cube,
+        name: str, context: _Context,
+    ) -> None:
+        shown = name if target is cube else f"{target.name}.{name}"
+        is_measure = target.measure(name) is not None
+        is_segment = target.segment(name) is not None
+        if context == "number":
+            if not is_measure:
+                kind = "segment" if is_segment else "dimension"
+                self.report(pos, cube.name, member,
+                            f"a number measure can only reference measures; {shown} is a {kind}")
+        elif is_segment:
+            self.report(pos, cube.name, member, f"{shown} is a segment and cannot be referenced")
+        elif is_measure:
+            hint = {
+                "dimension": "a dimension cannot reference a measure",
+                "aggregate": "an aggregate measure cannot reference a measure; "
+                             "use type: number for formulas over measures",
+            }.get(context, "only dimensions can be referenced here")
+            self.report(pos, cube.name, member, f"{hint} ({shown})")
+        if member is not None and context in ("dimension", "aggregate", "number"):
+            self.edges.setdefault((cube.name, member), []).append((target.name, name))
+
+    # --- columns -----------------------------------------------------------------------------
+
+    def table_of(self, cube: Cube, *, report: bool = False) -> _Table | None:
+        if self.tables is None or not cube.sql_table or cube.sql:
+            return None
+        table = self.tables.find(cube.sql_table)
+        if table is None and report:
+            self.report(cube.position, cube.name, None, f"unknown table {cube.sql_table}")
+        return table
+
+    def bare_column(
+        self, cube: Cube, member: str, pos: SourcePosition | None, sql: str,
+        table: _Table | None,
+    ) -> None:
+        match = _BARE_COLUMN.match(sql)
+        if table is None or match is None:
+            return
+        quoted = match.group(3) is None
+        column = match.group(1) or match.group(2) or match.group(3)
+        if not quoted and column.lower() in _SQL_WORDS:
+            return
+        if not table.has(column, quoted):
+            self.report(pos, cube.name, member, f"unknown column {column} in table {table.name}")
+
+    def column_after(
+        self, cube: Cube, target: Cube, member: str | None, pos: SourcePosition | None,
+        sql: str, end: int,
+    ) -> None:
+        """``{target}.column``: the column must exist in the target cube's table."""
+        match = _COLUMN_AFTER.match(sql, end)
+        table = self.table_of(target)
+        if table is None or match is None:
+            return
+        quoted = match.group(3) is None
+        column = match.group(1) or match.group(2) or match.group(3)
+        if not table.has(column, quoted):
+            self.report(pos, cube.name, member, f"unknown column {column} in table {table.name}")
+
+    # --- cycles ------------------------------------------------------------------------------
+
+    def cycles(self) -> None:
+        """Report each cycle of references among dimensions and measures once."""
+        state: dict[_NodeKey, int] = {}  # 1 = on the current path, 2 = done
+        reported: set[frozenset[_NodeKey]] = set()
+        for start in self.edges:
+            if state.get(start):
+                continue
+            path: list[_NodeKey] = [start]
+            stack = [iter(self.edges.get(start, ()))]
+            state[start] = 1
+            while stack:
+                nxt = next(stack[-1], None)
+                if nxt is None:
+                    state[path.pop()] = 2
+                    stack.pop()
+                elif state.get(nxt) == 1:
+                    self.report_cycle(path[path.index(nxt):], reported)
+                elif not state.get(nxt):
+                    state[nxt] = 1
+                    path.append(nxt)
+                    stack.append(iter(self.edges.get(nxt, ())))
+
+    def report_cycle(self, cycle: list[_NodeKey], reported: set[frozenset[_NodeKey]]) -> None:
+        key = frozenset(cycle)
+        if key in reported:
+            return
+        reported.add(key)
+        cube_name, member_name = cycle[0]
+        cube = self.models.get(cube_name)
+        member = cube.member(member_name) if cube else None
+        kinds = {
+            "measure" if (c := self.models.get(cn)) and c.measure(mn) else "dimension"
+            for cn, mn in cycle
+        }
+        kind = kinds.pop() if len(kinds) == 1 else "member"
+        chain = " -> ".join(f"{cn}.{mn}" for cn, mn in [*cycle, cycle[0]])
+        self.report(member.position if member else None, cube_name, member_name,
+                    f"cycle in {kind} references: {chain}")
+
+
+class _TableIndex:
+    """Known source tables, found by qualified name or, when unambiguous, by bare name."""
+
+    def __init__(self, columns: Mapping[str, Set[str]]):
+        self.by_name: dict[str, _Table] = {}
+        self.by_last: dict[str, list[_Table]] = {}
+        for name, cols in columns.items():
+            table = _Table(name, frozenset(cols), frozenset(c.lower() for c in cols))
+            key = _table_key(name)
+            self.by_name[key] = table
+            self.by_last.setdefault(key.rsplit(".", 1)[-1], []).append(table)
+
+    def find(self, sql_table: str) -> _Table | None:
+        key = _table_key(sql_table)
+        if key in self.by_name:
+            return self.by_name[key]
+        candidates = self.by_last.get(key.rsplit(".", 1)[-1], [])
+        # An unqualified name on either side matches when only one table has that name.
+        if len(candidates) == 1 and ("." not in key or "." not in _table_key(candidates[0].name)):
+            return candidates[0]
+        return None
+
+
+def _table_key(name: str) -> str:
+    return ".".join(part.strip().strip('"`[]').lower() for part in name.split("."))
+
+
+def _choices(values: tuple[str, ...]) -> str:
+    return ", ".join(values[:-1]) + " or " + values[-1]
