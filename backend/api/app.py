@@ -25,6 +25,7 @@ from backend.core.db import make_engine, make_sessionmaker
 from backend.core.services import accounts
 from backend.core.services.accounts import LoginLimits
 from backend.core.services.authz import Actor
+from backend.core.services.datasources import SourceConfig
 from backend.core.settings import Settings
 
 log = logging.getLogger("metricsql.web")
@@ -154,6 +155,7 @@ def create_app(
     app.state.settings = settings
     app.state.engine = db_engine
     app.state.sessionmaker = make_sessionmaker(db_engine)
-    app.state.services = Services(settings=settings, limits=LoginLimits())
+    app.state.services = Services(settings=settings, limits=LoginLimits(),
+                                  source_config=SourceConfig.from_settings(settings))
     app.state.health_probes = {}
     return app

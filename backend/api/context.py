@@ -12,6 +12,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from backend.core.services.accounts import LoginLimits
 from backend.core.services.authz import Actor
+from backend.core.services.datasources import SourceConfig
 from backend.core.settings import Settings
 
 SESSION_COOKIE = "msql_session"
@@ -23,6 +24,7 @@ class Services:
 
     settings: Settings
     limits: LoginLimits
+    source_config: SourceConfig
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -16,11 +16,20 @@ from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from backend.api.context import Info
-from backend.core.errors import AppError
+from backend.core.errors import AppError, ModelValidationFailed
 
 log = logging.getLogger("metricsql.graphql")
 
 T = TypeVar("T")
+
+
+@strawberry.type(description="One problem in a set of model files.")
+class ModelProblem:
+    file: str
+    line: int
+    cube: str | None
+    member: str | None
+    message: str
 
 
 @strawberry.type(description="An expected failure: bad input, a conflict, or a refusal.")
@@ -31,9 +40,26 @@ class UserError:
     line: int | None = strawberry.field(
         default=None, description="For model validation: the line in the file named by field."
     )
+    problems: list[ModelProblem] | None = strawberry.field(
+        default=None, description="For model validation: every problem found, not just one."
+    )
+
+
+def model_problem(p: object) -> ModelProblem:
+    return ModelProblem(
+        file=str(getattr(p, "file", "")), line=int(getattr(p, "line", 0)),
+        cube=getattr(p, "cube", None), member=getattr(p, "member", None),
+        message=str(getattr(p, "message", p)),
+    )
 
 
 def user_error(exc: AppError) -> UserError:
+    if isinstance(exc, ModelValidationFailed):
+        problems = [model_problem(p) for p in exc.problems]
+        first = problems[0] if problems else None
+        return UserError(code=exc.code, message=exc.message,
+                         field=first.file if first else exc.field,
+                         line=first.line if first else None, problems=problems)
     return UserError(code=exc.code, message=exc.message, field=exc.field)
 
 

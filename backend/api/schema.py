@@ -14,6 +14,8 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from backend.api.errors import MaskInternalErrors
 from backend.api.features.accounts.mutations import AccountMutations
 from backend.api.features.accounts.queries import AccountQueries
+from backend.api.features.datasources.mutations import DataSourceMutations
+from backend.api.features.datasources.queries import DataSourceQueries
 from backend.api.features.teams.mutations import TeamMutations
 from backend.api.features.teams.queries import TeamQueries
 
@@ -21,12 +23,12 @@ MAX_DEPTH = 10
 
 
 @strawberry.type
-class Query(AccountQueries, TeamQueries):
+class Query(AccountQueries, TeamQueries, DataSourceQueries):
     pass
 
 
 @strawberry.type
-class Mutation(AccountMutations, TeamMutations):
+class Mutation(AccountMutations, TeamMutations, DataSourceMutations):
     pass
 
 

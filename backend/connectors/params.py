@@ -120,6 +120,12 @@ def _coerce(f: ParamField, raw: Any) -> Any:
         raise InvalidInput(f"{f.name} must not contain NUL characters", field=f.name)
     if f.kind == "string" and len(value) > 255:
         raise InvalidInput(f"{f.name} is longer than 255 characters", field=f.name)
+    if f.name == "host" and (set(value) & set("/,@ \t\n") or value.startswith("-")):
+        # One TCP host only: no socket directories (they would reach servers local to us
+        # with their local trust rules), no multi-host lists, no user@host forms.
+        raise InvalidInput(
+            "host must be a single host name or IP address", field="host"
+        )
     return value
 
 

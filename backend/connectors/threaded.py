@@ -8,6 +8,7 @@ A statement timeout and ``cancel()`` both stop a running call through the engine
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import Executor
 from typing import Any, TypeVar
@@ -117,8 +118,7 @@ class ThreadedResult:
         while not self._exhausted:
             if self._closed:
                 raise QueryCanceled("the query was closed")
-            fetch = self._fetchmany
-            batch = await self._calls.call(lambda: fetch(batch_size))
+            batch = await self._calls.call(functools.partial(self._fetchmany, batch_size))
             if not batch:
                 self._exhausted = True
                 break

@@ -70,10 +70,14 @@ _DUCKDB = {
 }  # fmt: skip
 
 
+def bare_type(source_type: str) -> str:
+    """A type name as ColumnInfo reports it: lower case, without length or precision."""
+    return _PARAMS.sub(" ", source_type.strip().lower()).strip()
+
+
 def neutral_type(dialect: str, source_type: str) -> str:
     """The neutral name for an engine's type name (case and length/precision ignored)."""
-    name = _PARAMS.sub("", source_type.strip().lower())
-    name = name.removesuffix(" unsigned").strip()
+    name = bare_type(source_type).removesuffix(" unsigned").strip()
     if dialect == "sqlite":
         return _sqlite_affinity(name)
     table = {"postgres": _POSTGRES, "mysql": _MYSQL, "duckdb": _DUCKDB}[dialect]

@@ -47,6 +47,10 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "How often gateways poll the change feed on SQLite (PostgreSQL uses NOTIFY)."),
     SettingSpec("MAX_CONNECTIONS", "500", "Concurrent wire connections per gateway process."),
     SettingSpec("LOG_LEVEL", "INFO", "Python logging level."),
+    SettingSpec("FILE_SOURCE_ROOTS", "<DATA_DIR>",
+                "Folders (separated by ':') inside which SQLite and DuckDB data-source files "
+                "may be opened; the metadata file and the secret key are never openable."),
+    SettingSpec("DEMO_ORDER_ITEMS", "300000", "Size of the generated demo data set."),
 )
 
 
@@ -70,6 +74,8 @@ class Settings:
     feed_poll_interval_ms: int = 100
     max_connections: int = 500
     log_level: str = "INFO"
+    file_source_roots: tuple[Path, ...] = ()
+    demo_order_items: int = 300_000
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -124,4 +130,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         feed_poll_interval_ms=int(env.get("FEED_POLL_INTERVAL_MS", "100")),
         max_connections=int(env.get("MAX_CONNECTIONS", "500")),
         log_level=env.get("LOG_LEVEL", "INFO"),
+        file_source_roots=tuple(
+            Path(p).resolve() for p in env.get("FILE_SOURCE_ROOTS", str(data_dir)).split(":") if p
+        ),
+        demo_order_items=int(env.get("DEMO_ORDER_ITEMS", "300000")),
     )

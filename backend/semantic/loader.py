@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import cast
 
 import yaml
@@ -94,8 +95,23 @@ def parse_models(files: Mapping[str, str]) -> tuple[ModelSet, list[Problem]]:
     The ModelSet may still hold invalid values (an unknown type, a dangling reference) until
     ``backend.semantic.validate`` has checked it.
     """
+    parsed = read_models(files)
+    return parsed.models, parsed.problems
+
+
+@dataclass(frozen=True)
+class ParsedModels:
+    models: ModelSet
+    problems: list[Problem]
+    # (cube, member, field) whose value was unreadable and already reported, so the validator
+    # does not report it again as missing.
+    invalid_fields: frozenset[tuple[str | None, str | None, str]]
+
+
+def read_models(files: Mapping[str, str]) -> ParsedModels:
     cubes: dict[str, Cube] = {}
     problems: list[Problem] = []
+    invalid: set[tuple[str | None, str | None, str]] = set()
     for file in sorted(files):
         reader = _FileReader(file)
         for cube in reader.read(files[file]):
@@ -110,13 +126,16 @@ def parse_models(files: Mapping[str, str]) -> tuple[ModelSet, list[Problem]]:
                 cube=cube.name,
             )
         problems.extend(reader.problems)
-    return ModelSet(cubes), problems
+        invalid |= reader.invalid
+    return ParsedModels(ModelSet(cubes), sorted(problems, key=Problem.sort_key),
+                        frozenset(invalid))
 
 
 class _FileReader:
     def __init__(self, file: str):
         self.file = file
         self.problems: list[Problem] = []
+        self.invalid: set[tuple[str | None, str | None, str]] = set()
         self._constructor = SafeConstructor()
 
     def report(
@@ -304,12 +323,14 @@ class _FileReader:
         if not isinstance(node, ScalarNode):
             self.report(node, f"{key} must be text, not a {_shape(node)}", cube=cube,
                         member=member)
+            self.invalid.add((cube, member, key))
             return None
         value = self.value(node)
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.report(node, f"{key} must be text", cube=cube, member=member)
+            self.invalid.add((cube, member, key))
             return None
         return str(value)
 

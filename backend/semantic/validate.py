@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from backend.core.errors import ModelValidationFailed
-from backend.semantic.loader import parse_models
+from backend.semantic.loader import read_models
 from backend.semantic.model import (
     DIMENSION_TYPES,
     MEASURE_TYPES,
@@ -68,16 +68,16 @@ def check_models(
     files: Mapping[str, str], *, columns: Mapping[str, Set[str]] | None = None
 ) -> tuple[ModelSet, list[Problem]]:
     """Like ``load_models`` but returns the problems (sorted by file and line) instead."""
-    models, problems = parse_models(files)
-    problems = problems + validate_models(models, columns=columns)
-    return models, sorted(problems, key=Problem.sort_key)
+    parsed = read_models(files)
+    problems = parsed.problems + _Validator(parsed.models, columns, parsed.invalid_fields).run()
+    return parsed.models, sorted(problems, key=Problem.sort_key)
 
 
 def validate_models(
     models: ModelSet, *, columns: Mapping[str, Set[str]] | None = None
 ) -> list[Problem]:
     """Every semantic problem of a loaded ModelSet, in definition order."""
-    return _Validator(models, columns).run()
+    return _Validator(models, columns, frozenset()).run()
 
 
 @dataclass(frozen=True)
@@ -91,11 +91,19 @@ class _Table:
 
 
 class _Validator:
-    def __init__(self, models: ModelSet, columns: Mapping[str, Set[str]] | None):
+    def __init__(
+        self, models: ModelSet, columns: Mapping[str, Set[str]] | None,
+        invalid: frozenset[tuple[str | None, str | None, str]],
+    ):
         self.models = models
+        self.invalid = invalid
         self.tables = None if columns is None else _TableIndex(columns)
         self.problems: list[Problem] = []
         self.edges: dict[_NodeKey, list[_NodeKey]] = {}
+
+    def missing(self, cube: str, member: str | None, *fields: str) -> bool:
+        """True unless the loader already reported one of these fields as unreadable."""
+        return not any((cube, member, f) in self.invalid for f in fields)
 
     def report(
         self, position: SourcePosition | None, cube: str | None, member: str | None,
@@ -116,7 +124,7 @@ class _Validator:
         pos = cube.position
         self.identifier(pos, cube.name, None, cube.name, "cube")
         has_table, has_sql = bool((cube.sql_table or "").strip()), bool((cube.sql or "").strip())
-        if not has_table and not has_sql:
+        if not has_table and not has_sql and self.missing(cube.name, None, "sql_table", "sql"):
             self.report(pos, cube.name, None, "cube needs sql_table or sql")
         elif has_table and has_sql:
             self.report(pos, cube.name, None, "cube has both sql_table and sql; keep one")
@@ -142,31 +150,34 @@ class _Validator:
         for measure in cube.measures:
             self.measure(cube, measure, table)
         for s in cube.segments:
-            if not s.sql.strip():
+            if not s.sql.strip() and self.missing(cube.name, s.name, "sql"):
                 self.report(s.position, cube.name, s.name, "segment has no sql")
             self.snippet(cube, s.name, s.position, s.sql, "segment")
         self.joins(cube)
 
     def dimension(self, cube: Cube, d: Dimension, table: _Table | None) -> None:
         if not d.type:
-            self.report(d.position, cube.name, d.name, "dimension has no type")
+            if self.missing(cube.name, d.name, "type"):
+                self.report(d.position, cube.name, d.name, "dimension has no type")
         elif d.type not in DIMENSION_TYPES:
             self.report(d.position, cube.name, d.name,
                         f"unknown dimension type {d.type} (expected {_choices(DIMENSION_TYPES)})")
         if not d.sql.strip():
-            self.report(d.position, cube.name, d.name, "dimension has no sql")
+            if self.missing(cube.name, d.name, "sql"):
+                self.report(d.position, cube.name, d.name, "dimension has no sql")
             return
         self.bare_column(cube, d.name, d.position, d.sql, table)
         self.snippet(cube, d.name, d.position, d.sql, "dimension")
 
     def measure(self, cube: Cube, m: Measure, table: _Table | None) -> None:
         if not m.type:
-            self.report(m.position, cube.name, m.name, "measure has no type")
+            if self.missing(cube.name, m.name, "type"):
+                self.report(m.position, cube.name, m.name, "measure has no type")
         elif m.type not in MEASURE_TYPES:
             self.report(m.position, cube.name, m.name,
                         f"unknown measure type {m.type} (expected {_choices(MEASURE_TYPES)})")
         sql = (m.sql or "").strip()
-        if not sql and m.type != "count":
+        if not sql and m.type != "count" and self.missing(cube.name, m.name, "sql"):
             self.report(m.position, cube.name, m.name,
                         f"measure of type {m.type or '(none)'} needs sql")
         if sql:
@@ -185,11 +196,12 @@ class _Validator:
                 self.report(*where, f"duplicate join to {j.name}")
             seen.add(j.name)
             if not j.relationship:
-                self.report(*where, "join has no relationship")
+                if self.missing(cube.name, j.name, "relationship"):
+                    self.report(*where, "join has no relationship")
             elif j.relationship not in RELATIONSHIPS:
                 self.report(*where, f"unknown relationship {j.relationship} "
                                     f"(expected {_choices(RELATIONSHIPS)})")
-            if not j.sql.strip():
+            if not j.sql.strip() and self.missing(cube.name, j.name, "sql"):
                 self.report(*where, "join has no sql")
             if j.name == cube.name:
                 self.report(*where, "a cube cannot join itself")

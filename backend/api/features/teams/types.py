@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -10,7 +11,13 @@ from backend.core.models import Invitation as InvitationModel
 from backend.core.models import Member as MemberModel
 from backend.core.models import Team as TeamModel
 from backend.core.models import User as UserModel
+from backend.core.services import datasources as datasource_service
 from backend.core.services import teams as team_service
+
+if TYPE_CHECKING:
+    from backend.api.features.datasources.types import DataSource
+
+DataSourceRef = Annotated["DataSource", strawberry.lazy("backend.api.features.datasources.types")]
 
 
 @strawberry.type
@@ -71,6 +78,15 @@ class Team:
             info.context.db, info.context.actor, str(self.id)
         )
         return [Invitation.from_model(i) for i in rows]
+
+    @strawberry.field
+    async def data_sources(self, info: Info) -> list[DataSourceRef]:
+        from backend.api.features.datasources.types import DataSource
+
+        rows = await datasource_service.list_data_sources(
+            info.context.db, info.context.actor, str(self.id)
+        )
+        return [DataSource.from_model(ds) for ds in rows]
 
     @classmethod
     def from_model(cls, team: TeamModel, role: str) -> Team:

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import strawberry
+
+from backend.api.context import Info
+from backend.api.errors import ModelProblem, model_problem, raise_for_query
+from backend.api.features.datasources.types import (
+    DataSource,
+    ModelFileInput,
+    ModelVersion,
+    TableInfo,
+)
+from backend.core.errors import AppError
+from backend.core.services import datasources as svc
+from backend.core.services import modelversions
+
+
+@strawberry.type
+class DataSourceQueries:
+    @strawberry.field
+    async def data_sources(self, info: Info, team_id: strawberry.ID) -> list[DataSource]:
+        try:
+            rows = await svc.list_data_sources(info.context.db, info.context.actor, str(team_id))
+        except AppError as exc:
+            raise raise_for_query(exc) from None
+        return [DataSource.from_model(ds) for ds in rows]
+
+    @strawberry.field
+    async def data_source(self, info: Info, id: strawberry.ID) -> DataSource:
+        try:
+            ds = await svc.get_data_source(info.context.db, info.context.actor, str(id))
+        except AppError as exc:
+            raise raise_for_query(exc) from None
+        return DataSource.from_model(ds)
+
+    @strawberry.field(description="Tables and columns of the data source, read live.")
+    async def data_source_tables(self, info: Info, data_source_id: strawberry.ID
+                                 ) -> list[TableInfo]:
+        ctx = info.context
+        try:
+            tables = await svc.list_tables(ctx.db, ctx.actor, ctx.services.source_config,
+                                           str(data_source_id))
+        except AppError as exc:
+            raise raise_for_query(exc) from None
+        return [TableInfo.from_data(t) for t in tables]
+
+    @strawberry.field
+    async def model_versions(self, info: Info, data_source_id: strawberry.ID
+                             ) -> list[ModelVersion]:
+        ctx = info.context
+        try:
+            versions = await modelversions.list_versions(ctx.db, ctx.actor, str(data_source_id))
+            full = [await modelversions.get_version(ctx.db, ctx.actor, v.id) for v in versions]
+        except AppError as exc:
+            raise raise_for_query(exc) from None
+        return [ModelVersion.from_data(v) for v in full]
+
+    @strawberry.field(description="Every problem in a set of model files, without saving.")
+    async def validate_models(self, info: Info, files: list[ModelFileInput]
+                              ) -> list[ModelProblem]:
+        try:
+            problems = await modelversions.validate_files([(f.name, f.code) for f in files])
+        except AppError as exc:
+            raise raise_for_query(exc) from None
+        return [model_problem(p) for p in problems]

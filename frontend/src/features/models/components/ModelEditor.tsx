@@ -1,0 +1,179 @@
+import { Alert, Badge, Button, Group, List, NavLink, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { IconAlertTriangle, IconFileCode, IconPlus } from '@tabler/icons-react';
+import { useEffect, useRef, useState } from 'react';
+import { CodeEditor, type CodeEditorHandle, LineMessage } from '@/components/ui/CodeEditor';
+import { EmptyState, ErrorAlert, LoadingState } from '@/components/ui/States';
+import { formatDateTime } from '@/lib/format';
+import { type ModelProblem, useCreateModelVersion } from '../api/create-model-version';
+import { useModelVersion } from '../api/model-version';
+
+type Draft = { name: string; code: string };
+
+const NEW_CUBE = `cubes:
+  - name: my_cube
+    sql_table: public.my_table
+    dimensions:
+      - { name: id, sql: id, type: number, primary_key: true }
+    measures:
+      - { name: count, type: count }
+`;
+
+/** Edits the newest model version; saving creates the next one or shows each problem at its line. */
+export function ModelEditor({ dataSourceId, canEdit }: { dataSourceId: string; canEdit: boolean }) {
+  const version = useModelVersion(dataSourceId);
+  const save = useCreateModelVersion();
+  const [files, setFiles] = useState<Draft[] | null>(null);
+  const [current, setCurrent] = useState(0);
+  const [problems, setProblems] = useState<ModelProblem[]>([]);
+  const [newName, setNewName] = useState('');
+  const editor = useRef<CodeEditorHandle>(null);
+  const pendingLine = useRef<number | null>(null);
+
+  const loadedId = version.data?.id;
+  useEffect(() => {
+    if (version.data !== undefined) {
+      setFiles(version.data?.files.map((f) => ({ name: f.name, code: f.code })) ?? []);
+      setCurrent(0);
+    }
+    // Reload the drafts only when another version arrives, not on every refetch.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [loadedId, version.isSuccess]);
+
+  useEffect(() => {
+    if (pendingLine.current != null) {
+      editor.current?.goToLine(pendingLine.current);
+      pendingLine.current = null;
+    }
+  }, [current]);
+
+  if (version.isPending || files == null) return <LoadingState label="Loading models…" />;
+  if (version.isError) return <ErrorAlert error={version.error} title="Could not load the models" />;
+
+  const file = files[current];
+  const problemsOf = (name: string) => problems.filter((p) => p.file === name || (p.file == null && files.length === 1));
+
+  function jumpTo(problem: ModelProblem) {
+    const index = files!.findIndex((f) => f.name === problem.file);
+    if (problem.line == null) return;
+    if (index >= 0 && index !== current) {
+      pendingLine.current = problem.line;
+      setCurrent(index);
+    } else {
+      editor.current?.goToLine(problem.line);
+    }
+  }
+
+  function addFile() {
+    const name = newName.trim().endsWith('.yml') ? newName.trim() : `${newName.trim()}.yml`;
+    if (!newName.trim() || files!.some((f) => f.name === name)) return;
+    setFiles([...files!, { name, code: NEW_CUBE }]);
+    setCurrent(files!.length);
+    setNewName('');
+  }
+
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Text size="sm" c="dimmed">
+          {version.data ? `Version ${version.data.number}, saved ${formatDateTime(version.data.createdAt)}` : 'No models yet'}
+        </Text>
+        {canEdit && (
+          <Button
+            loading={save.isPending}
+            disabled={files.length === 0}
+            onClick={() =>
+              save.mutate(
+                { dataSourceId, files },
+                { onSuccess: (outcome) => setProblems(outcome.ok ? [] : outcome.problems) },
+              )
+            }
+          >
+            Save new version
+          </Button>
+        )}
+      </Group>
+      <ErrorAlert error={save.error} title="Could not save" />
+      {save.data?.ok && problems.length === 0 && (
+        <Alert color="teal" role="status">
+          Saved as version {save.data.number}. SQL API users now query it.
+        </Alert>
+      )}
+      {problems.length > 0 && (
+        <Alert color="red" icon={<IconAlertTriangle size={16} />} title={`${problems.length} problem(s) — nothing was saved`} role="alert">
+          <List size="sm" spacing={2}>
+            {problems.map((p, i) => (
+              <List.Item key={i}>
+                <UnstyledButton onClick={() => jumpTo(p)} style={{ textAlign: 'left' }}>
+                  <Text span size="sm" ff="monospace">
+                    {p.file ?? 'model'}
+                    {p.line != null ? `:${p.line}` : ''}
+                  </Text>{' '}
+                  — {p.message}
+                </UnstyledButton>
+              </List.Item>
+            ))}
+          </List>
+        </Alert>
+      )}
+      {files.length === 0 && !canEdit ? (
+        <EmptyState title="No models yet" />
+      ) : (
+        <Group align="flex-start" wrap="wrap" gap="md">
+          <Stack gap={4} w={{ base: '100%', sm: 220 }}>
+            {files.map((f, i) => {
+              const count = problemsOf(f.name).length;
+              return (
+                <NavLink
+                  key={f.name}
+                  active={i === current}
+                  label={f.name}
+                  leftSection={<IconFileCode size={16} />}
+                  rightSection={count ? <Badge color="red" size="xs">{count}</Badge> : null}
+                  onClick={() => setCurrent(i)}
+                />
+              );
+            })}
+            {canEdit && (
+              <Group gap={4} wrap="nowrap">
+                <TextInput
+                  size="xs"
+                  aria-label="New file name"
+                  placeholder="new_cube.yml"
+                  value={newName}
+                  onChange={(e) => setNewName(e.currentTarget.value)}
+                  onKeyDown={(e) => e.key === 'Enter' && addFile()}
+                />
+                <Button size="xs" variant="default" onClick={addFile} aria-label="Add file">
+                  <IconPlus size={14} />
+                </Button>
+              </Group>
+            )}
+          </Stack>
+          <Stack style={{ flex: 1, minWidth: 0 }} miw={{ base: '100%', sm: 0 }} gap="xs">
+            {file ? (
+              <>
+                <CodeEditor
+                  ref={editor}
+                  label={`Model file ${file.name}`}
+                  value={file.code}
+                  readOnly={!canEdit}
+                  markers={problemsOf(file.name).flatMap((p) => (p.line != null ? [{ line: p.line, message: p.message }] : []))}
+                  onChange={(code) => setFiles(files.map((f, i) => (i === current ? { ...f, code } : f)))}
+                />
+                {problemsOf(file.name)
+                  .filter((p) => p.line != null)
+                  .map((p, i) => (
+                    <Text key={i} c="red" size="sm">
+                      <LineMessage line={p.line!} message={p.message} />
+                    </Text>
+                  ))}
+              </>
+            ) : (
+              <EmptyState title="No model files">Generate models from tables, or add a file.</EmptyState>
+            )}
+          </Stack>
+        </Group>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,69 @@
+import { Button, Group, Modal, Stack } from '@mantine/core';
+import { useState } from 'react';
+import { ErrorAlert } from '@/components/ui/States';
+import type { SqlCredentialsQuery } from '@/gql/graphql';
+import { UserErrorException } from '@/lib/graphql';
+import { useCreateSqlCredential } from '../api/create-sql-credential';
+import { ConnectionDetails } from './ConnectionDetails';
+import { MemberAndSourceFields } from './MemberAndSourceFields';
+
+type Props = {
+  opened: boolean;
+  onClose: () => void;
+  team: NonNullable<SqlCredentialsQuery['team']>;
+  defaultMemberId: string | null;
+};
+
+/** "Create Now": pick a member and a data source, then show the new secret once. */
+export function CreateCredentialDialog({ opened, onClose, team, defaultMemberId }: Props) {
+  const create = useCreateSqlCredential();
+  const [memberId, setMemberId] = useState<string | null>(defaultMemberId);
+  const [dataSourceId, setDataSourceId] = useState<string | null>(team.dataSources[0]?.id ?? null);
+  const close = () => {
+    create.reset();
+    onClose();
+  };
+  const fieldError = create.error instanceof UserErrorException ? create.error : null;
+  const secret = create.data;
+
+  return (
+    <Modal opened={opened} onClose={close} title={secret ? 'SQL API access' : 'Create SQL API credentials'} size="lg" centered>
+      {secret ? (
+        <Stack>
+          <ConnectionDetails credential={secret.credential} password={secret.password} downloadToken={secret.downloadToken} />
+          <Group justify="flex-end">
+            <Button onClick={close}>Finish</Button>
+          </Group>
+        </Stack>
+      ) : (
+        <form
+          aria-label="Create SQL API credentials"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (memberId && dataSourceId) create.mutate({ memberId, dataSourceId });
+          }}
+        >
+          <Stack>
+            <MemberAndSourceFields
+              team={team}
+              memberId={memberId}
+              dataSourceId={dataSourceId}
+              onMemberChange={setMemberId}
+              onDataSourceChange={setDataSourceId}
+              errors={fieldError?.field ? { [fieldError.field]: fieldError.message } : undefined}
+            />
+            {!fieldError?.field && <ErrorAlert error={create.error} title="Could not create the credentials" />}
+            <Group justify="flex-end">
+              <Button variant="default" onClick={close}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={create.isPending} disabled={!memberId || !dataSourceId}>
+                Create
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,85 @@
+import { Button, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
+import { useState } from 'react';
+import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
+import { EmptyState, ErrorAlert, LoadingState } from '@/components/ui/States';
+import type { SqlCredentialFieldsFragment } from '@/gql/graphql';
+import { useDeleteSqlCredential } from '../api/delete-sql-credential';
+import { useSqlCredentials } from '../api/sql-credentials';
+import { type CredentialAction, CredentialCard } from './CredentialCard';
+import { CreateCredentialDialog } from './CreateCredentialDialog';
+import { EditCredentialDialog } from './EditCredentialDialog';
+import { RotatePasswordDialog } from './RotatePasswordDialog';
+
+type Open = { action: CredentialAction; credential: SqlCredentialFieldsFragment } | null;
+
+/** Settings > SQL API: the team's credentials as cards, each with a gear menu, and "Create Now". */
+export function SqlApiSettings({ teamId, viewerId }: { teamId: string; viewerId: string }) {
+  const query = useSqlCredentials(teamId);
+  const remove = useDeleteSqlCredential();
+  const [creating, setCreating] = useState(false);
+  const [open, setOpen] = useState<Open>(null);
+  const close = () => {
+    setOpen(null);
+    remove.reset();
+  };
+
+  const header = (
+    <Group justify="space-between" align="flex-end">
+      <div>
+        <Title order={2}>SQL API</Title>
+        <Text size="sm" c="dimmed">
+          Credentials for PostgreSQL and MySQL clients. Each one queries one data source with its member&apos;s access.
+        </Text>
+      </div>
+      <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)} disabled={!query.data}>
+        Create Now
+      </Button>
+    </Group>
+  );
+
+  if (query.isPending) return <Stack>{header}<LoadingState label="Loading credentials…" /></Stack>;
+  if (query.isError || !query.data) {
+    return <Stack>{header}<ErrorAlert error={query.error} title="Could not load the credentials" /></Stack>;
+  }
+  const team = query.data;
+  const viewerMember = team.members.find((m) => m.user.id === viewerId);
+
+  return (
+    <Stack>
+      {header}
+      {team.sqlCredentials.length === 0 ? (
+        <EmptyState title="No SQL API credentials yet">
+          <Text size="sm" c="dimmed">
+            {team.dataSources.length === 0
+              ? 'Add a data source first, then create credentials for it.'
+              : 'Create credentials to connect psql, mysql, BI tools and notebooks.'}
+          </Text>
+        </EmptyState>
+      ) : (
+        <SimpleGrid cols={{ base: 1, sm: 2, xl: 3 }}>
+          {team.sqlCredentials.map((c) => (
+            <CredentialCard key={c.id} credential={c} onAction={(action) => setOpen({ action, credential: c })} />
+          ))}
+        </SimpleGrid>
+      )}
+      {creating && (
+        <CreateCredentialDialog opened team={team} defaultMemberId={viewerMember?.id ?? null} onClose={() => setCreating(false)} />
+      )}
+      {open?.action === 'edit' && <EditCredentialDialog credential={open.credential} team={team} onClose={close} />}
+      {open?.action === 'rotate' && <RotatePasswordDialog credential={open.credential} onClose={close} />}
+      <ConfirmDialog
+        opened={open?.action === 'delete'}
+        title="Delete SQL API credentials"
+        confirmLabel="Delete"
+        loading={remove.isPending}
+        error={remove.error}
+        onClose={close}
+        onConfirm={() => open && remove.mutate(open.credential.id, { onSuccess: close })}
+      >
+        Delete <b>{open?.credential.username}</b>? Clients using it can no longer log in, and its open sessions are
+        closed.
+      </ConfirmDialog>
+    </Stack>
+  );
+}

@@ -1,0 +1,341 @@
+"""An in-memory DuckDB holding the PostgreSQL catalog of one model version and access policy.
+
+It contains catalog relations only (schemas ``pgc`` for pg_catalog and ``pgis`` for
+information_schema) — never data — and is locked down (no file or network access, no
+configuration changes) because client SQL, after the rewrite in ``rewrite``, runs in it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from gateway.catalog.tables import INFORMATION_SCHEMA, PG_CATALOG
+from gateway.catalog.visible import VisibleTable
+from gateway.postgres.types import ARRAY_ELEMENT, NAME_BY_OID, OID_BY_NAME, TYPES
+
+PG_CATALOG_NS, PUBLIC_NS, INFO_SCHEMA_NS = 11, 2200, 13183
+FIRST_TABLE_OID = 16384
+OWNER_OID = 10
+DATABASE_OID = 16385
+PG_CLASS_OID, PG_NAMESPACE_OID, PG_CONSTRAINT_OID, PG_TYPE_OID = 1259, 2615, 2606, 1247
+PG_PROC_OID, PG_DATABASE_OID = 1255, 1262
+
+# How PostgreSQL's format_type() spells each type.
+DISPLAY_NAMES = {
+    "bool": "boolean", "int2": "smallint", "int4": "integer", "int8": "bigint",
+    "float4": "real", "float8": "double precision", "varchar": "character varying",
+    "bpchar": "character", "timestamp": "timestamp without time zone",
+    "timestamptz": "timestamp with time zone", "time": "time without time zone",
+    "char": '"char"',
+}
+CATEGORIES = {
+    "bool": "B", "int2": "N", "int4": "N", "int8": "N", "float4": "N", "float8": "N",
+    "numeric": "N", "oid": "N", "regclass": "N", "regtype": "N", "regproc": "N",
+    "text": "S", "varchar": "S", "bpchar": "S", "name": "S", "char": "Z",
+    "date": "D", "time": "D", "timestamp": "D", "timestamptz": "D", "interval": "T",
+    "bytea": "U", "uuid": "U", "json": "U", "jsonb": "U", "unknown": "X",
+}
+INFO_SCHEMA_TYPES = {"text": "text", "numeric": "numeric", "int8": "bigint", "bool": "boolean",
+                     "timestamp": "timestamp without time zone", "int4": "integer",
+                     "float8": "double precision", "date": "date"}
+
+_MACROS = """
+CREATE MACRO pgc.format_type(t, m) AS (SELECT fmt FROM pgc.type_display WHERE oid = t);
+CREATE MACRO pgc.pg_table_is_visible(x) AS true;
+CREATE MACRO pgc.pg_type_is_visible(x) AS true;
+CREATE MACRO pgc.pg_function_is_visible(x) AS true;
+CREATE MACRO pgc.pg_get_expr(e, r) AS NULL::VARCHAR, (e, r, p) AS NULL::VARCHAR;
+CREATE MACRO pgc.obj_description(o) AS (SELECT description FROM pgc.pg_description
+    WHERE objoid = o AND objsubid = 0 LIMIT 1),
+  (o, c) AS (SELECT description FROM pgc.pg_description WHERE objoid = o AND objsubid = 0
+    LIMIT 1);
+CREATE MACRO pgc.col_description(o, n) AS (SELECT description FROM pgc.pg_description
+    WHERE objoid = o AND objsubid = n LIMIT 1);
+CREATE MACRO pgc.shobj_description(o, c) AS NULL::VARCHAR;
+CREATE MACRO pgc.pg_get_constraintdef(o) AS (SELECT def FROM pgc.constraint_defs
+    WHERE oid = o), (o, p) AS (SELECT def FROM pgc.constraint_defs WHERE oid = o);
+CREATE MACRO pgc.pg_get_indexdef(o) AS (SELECT def FROM pgc.index_defs WHERE oid = o),
+  (o, c, p) AS (SELECT def FROM pgc.index_defs WHERE oid = o);
+CREATE MACRO pgc.has_table_privilege(a, b) AS true, (a, b, c) AS true;
+CREATE MACRO pgc.has_schema_privilege(a, b) AS true, (a, b, c) AS true;
+CREATE MACRO pgc.has_database_privilege(a, b) AS true, (a, b, c) AS true;
+CREATE MACRO pgc.has_column_privilege(a, b, c) AS true, (a, b, c, d) AS true;
+CREATE MACRO pgc.has_any_column_privilege(a, b) AS true, (a, b, c) AS true;
+CREATE MACRO pgc.pg_has_role(a, b) AS true, (a, b, c) AS true;
+CREATE MACRO pgc.pg_encoding_to_char(e) AS 'UTF8';
+CREATE MACRO pgc.pg_char_to_encoding(e) AS 6;
+CREATE MACRO pgc.to_regtype(n) AS (SELECT oid FROM pgc.type_display
+    WHERE fmt = lower(n) OR typname = lower(n) LIMIT 1);
+CREATE MACRO pgc.to_regclass(n) AS (SELECT oid FROM pgc.pg_class
+    WHERE relname = split_part(n, '.', -1) LIMIT 1);
+CREATE MACRO pgc.regclass_name(o) AS coalesce((SELECT relname FROM pgc.pg_class
+    WHERE oid = o), CAST(o AS VARCHAR));
+CREATE MACRO pgc.regtype_name(o) AS coalesce((SELECT fmt FROM pgc.type_display
+    WHERE oid = o), CAST(o AS VARCHAR));
+CREATE MACRO pgc.regnamespace_oid(n) AS (SELECT oid FROM pgc.pg_namespace WHERE nspname = n);
+CREATE MACRO pgc.regnamespace_name(o) AS (SELECT nspname FROM pgc.pg_namespace WHERE oid = o);
+CREATE MACRO pgc.pg_advisory_unlock_all() AS NULL::VARCHAR;
+CREATE MACRO pgc.pg_is_in_recovery() AS false;
+CREATE MACRO pgc.pg_total_relation_size(o) AS 0::BIGINT;
+CREATE MACRO pgc.pg_relation_size(o) AS 0::BIGINT, (o, f) AS 0::BIGINT;
+CREATE MACRO pgc.pg_table_size(o) AS 0::BIGINT;
+CREATE MACRO pgc.pg_indexes_size(o) AS 0::BIGINT;
+CREATE MACRO pgc.pg_database_size(o) AS 0::BIGINT;
+CREATE MACRO pgc.quote_ident(s) AS CASE WHEN regexp_full_match(s, '[a-z_][a-z0-9_$]*')
+    THEN s ELSE '"' || replace(s, '"', '""') || '"' END;
+CREATE MACRO pgc.array_upper(a, d) AS len(a);
+CREATE MACRO pgc.array_lower(a, d) AS CASE WHEN len(a) > 0 THEN 1 END;
+CREATE MACRO pgc.txid_current() AS 1::BIGINT;
+CREATE MACRO pgc.pg_get_viewdef(o) AS NULL::VARCHAR, (o, p) AS NULL::VARCHAR;
+CREATE MACRO pgc.pg_get_triggerdef(o) AS NULL::VARCHAR, (o, p) AS NULL::VARCHAR;
+CREATE MACRO pgc.pg_get_functiondef(o) AS NULL::VARCHAR;
+CREATE MACRO pgc.pg_get_function_result(o) AS NULL::VARCHAR;
+CREATE MACRO pgc.pg_get_function_arguments(o) AS NULL::VARCHAR;
+CREATE MACRO pgc.pg_get_function_identity_arguments(o) AS NULL::VARCHAR;
+CREATE MACRO pgc.pg_get_serial_sequence(t, c) AS NULL::VARCHAR;
+CREATE MACRO pgc.pg_get_partkeydef(o) AS NULL::VARCHAR;
+CREATE MACRO pgc.pg_get_statisticsobjdef_columns(o) AS NULL::VARCHAR;
+CREATE MACRO pgc.pg_tablespace_location(o) AS NULL::VARCHAR;
+CREATE MACRO pgc.pg_relation_is_publishable(o) AS false;
+CREATE MACRO pgc.pg_sleep(s) AS NULL::VARCHAR;
+"""
+
+CATALOG_FUNCTIONS = frozenset(
+    line.split("(")[0].removeprefix("CREATE MACRO pgc.").strip()
+    for line in _MACROS.splitlines()
+    if line.startswith("CREATE MACRO")
+)
+
+
+@dataclass(frozen=True)
+class CatalogResult:
+    columns: list[tuple[str, int]]  # (name, PostgreSQL type OID)
+    rows: list[tuple[Any, ...]]
+
+
+def duckdb_type_oid(type_name: str) -> int:
+    t = type_name.upper()
+    if t.endswith("[]"):
+        elem = duckdb_type_oid(t[:-2])
+        return TYPES[NAME_BY_OID[elem]][2] or OID_BY_NAME["_text"]
+    if t.startswith("DECIMAL"):
+        return OID_BY_NAME["numeric"]
+    simple = {
+        "BOOLEAN": "bool", "TINYINT": "int2", "SMALLINT": "int2", "INTEGER": "int4",
+        "BIGINT": "int8", "HUGEINT": "numeric", "UTINYINT": "int2", "USMALLINT": "int4",
+        "UINTEGER": "oid", "UBIGINT": "numeric", "FLOAT": "float4", "DOUBLE": "float8",
+        "VARCHAR": "text", "DATE": "date", "TIME": "time", "TIMESTAMP": "timestamp",
+        "TIMESTAMP WITH TIME ZONE": "timestamptz", "INTERVAL": "interval", "UUID": "uuid",
+        "BLOB": "bytea", "JSON": "json", "\"NULL\"": "text",
+    }
+    return OID_BY_NAME[simple.get(t, "text")]
+
+
+class CatalogDatabase:
+    """One catalog; queries are serialised because a DuckDB connection is not reentrant."""
+
+    def __init__(self, tables: Sequence[VisibleTable], *, username: str, database: str = "db"):
+        self._lock = threading.Lock()
+        self.con = duckdb.connect(":memory:")
+        self.tables = list(tables)
+        self.database = database
+        self.username = username
+        self._build()
+        self.con.execute("SET enable_external_access = false")
+        self.con.execute("SET lock_configuration = true")
+
+    def execute(self, duck_sql: str) -> CatalogResult:
+        with self._lock:
+            cur = self.con.execute(duck_sql)
+            desc = cur.description or []
+            rows = cur.fetchall()
+        cols = [(d[0], duckdb_type_oid(str(d[1]))) for d in desc]
+        return CatalogResult(cols, rows)
+
+    def close(self) -> None:
+        self.con.close()
+
+    # --- building ------------------------------------------------------------------------------
+
+    def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            names = ", ".join(row)
+            marks = ", ".join("?" for _ in row)
+            self.con.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(row.values()))
+
+    def _build(self) -> None:
+        con = self.con
+        con.execute("CREATE SCHEMA pgc; CREATE SCHEMA pgis;")
+        for name, cols in PG_CATALOG.items():
+            con.execute(f"CREATE TABLE pgc.{name} ({cols})")
+        for name, cols in INFORMATION_SCHEMA.items():
+            con.execute(f"CREATE TABLE pgis.{name} ({cols})")
+        con.execute("CREATE TABLE pgc.type_display (oid UINTEGER, typname VARCHAR, fmt VARCHAR)")
+        con.execute("CREATE TABLE pgc.constraint_defs (oid UINTEGER, def VARCHAR)")
+        con.execute("CREATE TABLE pgc.index_defs (oid UINTEGER, def VARCHAR)")
+        con.execute(_MACROS)
+        self._build_fixed()
+        self._build_roles()
+        self._build_types()
+        self._build_tables()
+
+    def _build_fixed(self) -> None:
+        self._insert("pgc.pg_namespace", [
+            {"oid": PG_CATALOG_NS, "nspname": "pg_catalog"},
+            {"oid": PUBLIC_NS, "nspname": "public"},
+            {"oid": INFO_SCHEMA_NS, "nspname": "information_schema"},
+        ])
+        self._insert("pgc.pg_database", [{
+            "oid": DATABASE_OID, "datname": self.database, "datdba": OWNER_OID, "encoding": 6,
+            "datlocprovider": "c", "datistemplate": False, "datallowconn": True,
+            "datconnlimit": -1, "dattablespace": 1663, "datcollate": "C.UTF-8",
+            "datctype": "C.UTF-8",
+        }])
+        self._insert("pgc.pg_am", [
+            {"oid": 2, "amname": "heap", "amhandler": "heap_tableam_handler", "amtype": "t"},
+            {"oid": 403, "amname": "btree", "amhandler": "bthandler", "amtype": "i"},
+        ])
+        self._insert("pgc.pg_tablespace", [
+            {"oid": 1663, "spcname": "pg_default", "spcowner": OWNER_OID},
+        ])
+        self._insert("pgc.pg_collation", [
+            {"oid": 100, "collname": "default", "collnamespace": PG_CATALOG_NS,
+             "collowner": OWNER_OID, "collprovider": "d", "collisdeterministic": True,
+             "collencoding": -1},
+        ])
+        self._insert("pgc.pg_language", [
+            {"oid": 14, "lanname": "sql", "lanowner": OWNER_OID, "lanispl": False,
+             "lanpltrusted": True},
+        ])
+        self._insert("pgis.schemata", [
+            {"catalog_name": self.database, "schema_name": s, "schema_owner": self.username}
+            for s in ("information_schema", "pg_catalog", "public")
+        ])
+        self._insert("pgis.character_sets", [{
+            "character_set_name": "UTF8", "character_repertoire": "UCS", "form_of_use": "UTF8",
+            "default_collate_catalog": self.database, "default_collate_schema": "pg_catalog",
+            "default_collate_name": "C.UTF-8",
+        }])
+
+    def _build_roles(self) -> None:
+        # The one role visible: the credential itself, owner of everything shown.
+        self._insert("pgc.pg_roles", [{"rolname": self.username, "oid": OWNER_OID}])
+        self._insert("pgc.pg_user", [{"usename": self.username, "usesysid": OWNER_OID,
+                                      "usecreatedb": False, "usesuper": False,
+                                      "userepl": False, "usebypassrls": False,
+                                      "passwd": "********"}])
+
+    def _build_types(self) -> None:
+        rows = []
+        display = []
+        for name, (oid, typlen, arr) in TYPES.items():
+            rows.append({
+                "oid": oid, "typname": name, "typlen": typlen,
+                "typbyval": typlen in (1, 2, 4, 8), "typcategory": CATEGORIES.get(name, "U"),
+                "typarray": arr, "typinput": f"{name}in", "typoutput": f"{name}out",
+                "typreceive": f"{name}recv", "typsend": f"{name}send",
+                "typcollation": 100 if CATEGORIES.get(name) == "S" else 0,
+                "typispreferred": name in ("text", "float8", "bool", "timestamptz", "oid"),
+            })
+            display.append({"oid": oid, "typname": name, "fmt": DISPLAY_NAMES.get(name, name)})
+        for arr, elem in ARRAY_ELEMENT.items():
+            ename = NAME_BY_OID[elem]
+            rows.append({
+                "oid": arr, "typname": "_" + ename, "typlen": -1, "typbyval": False,
+                "typcategory": "A", "typelem": elem, "typinput": "array_in",
+                "typoutput": "array_out", "typreceive": "array_recv", "typsend": "array_send",
+                "typsubscript": "array_subscript_handler", "typstorage": "x",
+            })
+            display.append({"oid": arr, "typname": "_" + ename,
+                            "fmt": DISPLAY_NAMES.get(ename, ename) + "[]"})
+        self._insert("pgc.pg_type", rows)
+        self._insert("pgc.type_display", display)
+
+    def _build_tables(self) -> None:
+        classes, attrs, descs, indexes, constraints, cdefs, idefs = [], [], [], [], [], [], []
+        info_tables, info_cols, info_tc, info_kcu, pg_tables = [], [], [], [], []
+        db = self.database
+        for i, t in enumerate(self.tables):
+            oid = FIRST_TABLE_OID + 3 * i
+            pk = [n for n, c in enumerate(t.columns, 1) if c.primary_key]
+            classes.append({
+                "oid": oid, "relname": t.name, "relnamespace": PUBLIC_NS, "relkind": "r",
+                "relam": 2, "relnatts": len(t.columns), "relhasindex": bool(pk),
+                "relacl": None,
+            })
+            pg_tables.append({"schemaname": "public", "tablename": t.name,
+                              "tableowner": self.username, "hasindexes": bool(pk),
+                              "hasrules": False, "hastriggers": False, "rowsecurity": False})
+            info_tables.append({"table_catalog": db, "table_schema": "public",
+                                "table_name": t.name, "table_type": "BASE TABLE",
+                                "is_insertable_into": "NO", "is_typed": "NO"})
+            if t.description:
+                descs.append({"objoid": oid, "classoid": PG_CLASS_OID, "objsubid": 0,
+                              "description": t.description})
+            for n, c in enumerate(t.columns, 1):
+                typ = OID_BY_NAME[c.pg_type]
+                attrs.append({"attrelid": oid, "attname": c.name, "atttypid": typ,
+                              "attlen": TYPES[c.pg_type][1], "attnum": n,
+                              "attnotnull": c.primary_key,
+                              "attcollation": 100 if c.pg_type == "text" else 0})
+                if c.description:
+                    descs.append({"objoid": oid, "classoid": PG_CLASS_OID, "objsubid": n,
+                                  "description": c.description})
+                info_cols.append({
+                    "table_catalog": db, "table_schema": "public", "table_name": t.name,
+                    "column_name": c.name, "ordinal_position": n,
+                    "is_nullable": "NO" if c.primary_key else "YES",
+                    "data_type": INFO_SCHEMA_TYPES.get(c.pg_type, c.pg_type),
+                    "udt_catalog": db, "udt_schema": "pg_catalog", "udt_name": c.pg_type,
+                    "dtd_identifier": str(n), "is_self_referencing": "NO",
+                    "is_identity": "NO", "is_generated": "NEVER", "is_updatable": "NO",
+                    "numeric_precision_radix": 10 if c.pg_type == "numeric" else None,
+                })
+            if pk:
+                idx_oid, con_oid = oid + 1, oid + 2
+                pk_name = f"{t.name}_pkey"
+                pk_cols = ", ".join(t.columns[n - 1].name for n in pk)
+                classes.append({"oid": idx_oid, "relname": pk_name, "relnamespace": PUBLIC_NS,
+                                "relkind": "i", "relam": 403, "relnatts": len(pk)})
+                for k, n in enumerate(pk, 1):
+                    c = t.columns[n - 1]
+                    attrs.append({"attrelid": idx_oid, "attname": c.name,
+                                  "atttypid": OID_BY_NAME[c.pg_type], "attnum": k})
+                indexes.append({"indexrelid": idx_oid, "indrelid": oid, "indnatts": len(pk),
+                                "indnkeyatts": len(pk), "indisunique": True,
+                                "indisprimary": True, "indkey": pk,
+                                "indoption": [0] * len(pk)})
+                constraints.append({"oid": con_oid, "conname": pk_name,
+                                    "connamespace": PUBLIC_NS, "contype": "p",
+                                    "conrelid": oid, "conindid": idx_oid, "conkey": pk})
+                cdefs.append({"oid": con_oid, "def": f"PRIMARY KEY ({pk_cols})"})
+                idefs.append({"oid": idx_oid, "def": f"CREATE UNIQUE INDEX {pk_name} ON "
+                                                     f"public.{t.name} USING btree ({pk_cols})"})
+                info_tc.append({"constraint_catalog": db, "constraint_schema": "public",
+                                "constraint_name": pk_name, "table_catalog": db,
+                                "table_schema": "public", "table_name": t.name,
+                                "constraint_type": "PRIMARY KEY", "is_deferrable": "NO",
+                                "initially_deferred": "NO", "enforced": "YES"})
+                for k, n in enumerate(pk, 1):
+                    info_kcu.append({"constraint_catalog": db, "constraint_schema": "public",
+                                     "constraint_name": pk_name, "table_catalog": db,
+                                     "table_schema": "public", "table_name": t.name,
+                                     "column_name": t.columns[n - 1].name,
+                                     "ordinal_position": k})
+        self._insert("pgc.pg_class", classes)
+        self._insert("pgc.pg_attribute", attrs)
+        self._insert("pgc.pg_description", descs)
+        self._insert("pgc.pg_index", indexes)
+        self._insert("pgc.pg_constraint", constraints)
+        self._insert("pgc.constraint_defs", cdefs)
+        self._insert("pgc.index_defs", idefs)
+        self._insert("pgc.pg_tables", pg_tables)
+        self._insert("pgis.tables", info_tables)
+        self._insert("pgis.columns", info_cols)
+        self._insert("pgis.table_constraints", info_tc)
+        self._insert("pgis.key_column_usage", info_kcu)

@@ -1,0 +1,293 @@
+"""Data sources and models through GraphQL against real PostgreSQL, MariaDB, SQLite, DuckDB."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.api.conftest import Client
+from tests.api.test_teams import INVITE, World, world  # noqa: F401  (fixture)
+from tests.services import PG_TEST_DSN, require_mariadb, require_postgres
+
+CREATE = """mutation($input: CreateDataSourceInput!) { createDataSource(input: $input) {
+  __typename ... on DataSource { id name type params hasPassword }
+  ... on UserError { code message field } } }"""
+UPDATE = """mutation($input: UpdateDataSourceInput!) { updateDataSource(input: $input) {
+  __typename ... on DataSource { id name params hasPassword }
+  ... on UserError { code message field } } }"""
+DELETE = """mutation($input: DeleteDataSourceInput!) { deleteDataSource(input: $input) {
+  __typename ... on DataSource { id } ... on UserError { code message } } }"""
+CHECK = """mutation($input: CheckConnectionInput!) { checkConnection(input: $input) {
+  __typename ... on ConnectionCheck { ok message } ... on UserError { code message field } } }"""
+TABLES = """query($id: ID!) { dataSourceTables(dataSourceId: $id) {
+  schema name primaryKey columns { name type } } }"""
+GENERATE = """mutation($input: GenerateModelsInput!) { generateModels(input: $input) {
+  __typename ... on ModelVersion { id number files { name code } }
+  ... on UserError { code message field line problems { file line message } } } }"""
+SAVE = """mutation($input: CreateModelVersionInput!) { createModelVersion(input: $input) {
+  __typename ... on ModelVersion { id number files { name code } }
+  ... on UserError { code message field line problems { file line cube member message } } } }"""
+READ = """query($id: ID!) { dataSource(id: $id) { id name params models { number files { name } } } }"""
+SECRET = "s3cr3t-Pa55-" + uuid.uuid4().hex
+
+
+def make_sqlite(path: Path) -> Path:
+    conn = sqlite3.connect(path)
+    conn.executescript("""
+      CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT, country TEXT);
+      CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers(id),
+                           amount NUMERIC, status TEXT, created_at TIMESTAMP);
+      INSERT INTO customers VALUES (1, 'Ann', 'DE'), (2, 'Bo', 'SE');
+      INSERT INTO orders VALUES (1, 1, 10.5, 'paid', '2024-01-02 10:00:00'),
+                                (2, 2, 20, 'open', '2024-02-03 11:00:00');
+    """)
+    conn.commit()
+    conn.close()
+    return path
+
+
+async def create(c: Client, team_id: str, type_: str, params: dict[str, Any],
+                 name: str = "src") -> dict[str, Any]:
+    r: dict[str, Any] = (await c.gql(CREATE, input={"teamId": team_id, "name": name,
+                                                     "type": type_, "params": params}))
+    return r["createDataSource"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def pg_schema() -> Iterator[str]:
+    require_postgres()
+    import psycopg
+
+    schema = f"src_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_TEST_DSN, autocommit=True, user="postgres") as conn:
+        conn.execute(f"""
+          CREATE SCHEMA {schema};
+          CREATE TABLE {schema}.customers (id serial PRIMARY KEY, name text, country text);
+          CREATE TABLE {schema}.orders (id serial PRIMARY KEY,
+              customer_id int REFERENCES {schema}.customers(id), amount numeric(10,2),
+              status text, created_at timestamp);
+          INSERT INTO {schema}.customers (name, country) VALUES ('Ann', 'DE');
+        """)
+    yield schema
+    with psycopg.connect(PG_TEST_DSN, autocommit=True, user="postgres") as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+async def test_sqlite_source_end_to_end(world: World, tmp_path: Path) -> None:
+    db = make_sqlite(tmp_path / "shop.sqlite")
+    ds = await create(world.owner, world.team_id, "SQLITE", {"path": str(db)})
+    assert ds["__typename"] == "DataSource", ds
+    check = (await world.member.gql(CHECK, input={"dataSourceId": ds["id"]}))["checkConnection"]
+    assert check == {"__typename": "ConnectionCheck", "ok": True, "message": "Connection works."}
+    tables = (await world.member.gql(TABLES, id=ds["id"]))["dataSourceTables"]
+    assert {t["name"] for t in tables} == {"customers", "orders"}
+    gen = (await world.admin.gql(GENERATE, input={"dataSourceId": ds["id"]}))["generateModels"]
+    assert gen["__typename"] == "ModelVersion", gen
+    assert {f["name"] for f in gen["files"]} == {"customers.yml", "orders.yml"}
+    orders = next(f["code"] for f in gen["files"] if f["name"] == "orders.yml")
+    assert "many_to_one" in orders and "customers" in orders
+    read = (await world.member.gql(READ, id=ds["id"]))["dataSource"]
+    assert read["models"]["number"] == 1
+
+
+async def test_postgres_source_with_foreign_keys(world: World, pg_schema: str) -> None:
+    ds = await create(world.owner, world.team_id, "POSTGRES", {
+        "host": "127.0.0.1", "port": 5432, "database": "test", "user": "postgres",
+        "password": SECRET})
+    assert ds["__typename"] == "DataSource", ds
+    assert "password" not in ds["params"] and ds["hasPassword"] is True
+    check = (await world.owner.gql(CHECK, input={"dataSourceId": ds["id"]}))["checkConnection"]
+    assert check["__typename"] == "ConnectionCheck", check
+    tables = (await world.owner.gql(TABLES, id=ds["id"]))["dataSourceTables"]
+    mine = {t["name"]: t for t in tables if t["schema"] == pg_schema}
+    assert set(mine) == {"customers", "orders"}
+    assert mine["orders"]["primaryKey"] == ["id"]
+    gen = (await world.owner.gql(GENERATE, input={
+        "dataSourceId": ds["id"],
+        "tables": [{"schema": pg_schema, "name": "customers"},
+                   {"schema": pg_schema, "name": "orders"}]}))["generateModels"]
+    assert gen["__typename"] == "ModelVersion", gen
+    orders = next(f["code"] for f in gen["files"] if f["name"] == "orders.yml")
+    assert f"{pg_schema}.orders" in orders and "relationship: many_to_one" in orders
+
+
+async def test_mariadb_source(world: World) -> None:
+    require_mariadb()
+    import pymysql
+
+    name = f"src_{uuid.uuid4().hex[:8]}"
+    conn = pymysql.connect(host="127.0.0.1", port=3306, user="root", password="")
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f"CREATE DATABASE {name}")
+            cur.execute(f"CREATE TABLE {name}.items (id INT PRIMARY KEY, price DECIMAL(8,2))")
+        ds = await create(world.owner, world.team_id, "MYSQL", {
+            "host": "127.0.0.1", "port": 3306, "database": name, "user": "root"})
+        check = (await world.owner.gql(CHECK, input={"dataSourceId": ds["id"]}))
+        assert check["checkConnection"]["__typename"] == "ConnectionCheck", check
+        tables = (await world.owner.gql(TABLES, id=ds["id"]))["dataSourceTables"]
+        assert [t["name"] for t in tables] == ["items"]
+    finally:
+        with conn.cursor() as cur:
+            cur.execute(f"DROP DATABASE {name}")
+        conn.close()
+
+
+def closed_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port: int = s.getsockname()[1]
+    s.close()
+    return port
+
+
+async def test_connection_errors_are_each_clear(world: World) -> None:
+    require_postgres()
+    base = {"host": "127.0.0.1", "port": 5432, "database": "test", "user": "postgres"}
+
+    async def check(params: dict[str, Any], type_: str = "POSTGRES") -> dict[str, Any]:
+        r = await world.owner.gql(CHECK, input={"teamId": world.team_id, "type": type_,
+                                                "params": params})
+        result: dict[str, Any] = r["checkConnection"]
+        return result
+
+    closed = await check({**base, "port": closed_port()})
+    assert closed["code"] == "HOST_UNREACHABLE", closed
+    missing = await check({**base, "database": f"nope_{uuid.uuid4().hex[:6]}"})
+    assert missing["code"] == "DATABASE_NOT_FOUND", missing
+    require_mariadb()
+    wrong = await check({"host": "127.0.0.1", "port": 3306, "database": "test",
+                         "user": "root", "password": SECRET}, "MYSQL")
+    assert wrong["code"] == "SOURCE_AUTH_FAILED", wrong
+    for r in (closed, missing, wrong):
+        assert SECRET not in r["message"]
+
+
+async def test_roles_and_outsiders(world: World, tmp_path: Path) -> None:
+    db = make_sqlite(tmp_path / "a.sqlite")
+    denied = await create(world.member, world.team_id, "SQLITE", {"path": str(db)})
+    assert denied["code"] == "FORBIDDEN"
+    outsider = await create(world.outsider, world.team_id, "SQLITE", {"path": str(db)})
+    assert outsider["code"] == "NOT_FOUND"
+    ds = await create(world.admin, world.team_id, "SQLITE", {"path": str(db)})
+    r = (await world.member.gql(UPDATE, input={"id": ds["id"], "name": "x"}))["updateDataSource"]
+    assert r["code"] == "FORBIDDEN"
+    r = (await world.outsider.raw(READ, id=ds["id"])).json()
+    assert r["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    r = (await world.member.gql(DELETE, input={"id": ds["id"]}))["deleteDataSource"]
+    assert r["code"] == "FORBIDDEN"
+    r = (await world.admin.gql(DELETE, input={"id": ds["id"]}))["deleteDataSource"]
+    assert r["__typename"] == "DataSource"
+
+
+async def test_file_sources_are_confined(world: World, tmp_path: Path) -> None:
+    r = await create(world.owner, world.team_id, "SQLITE", {"path": "/etc/passwd"})
+    assert r["code"] == "INVALID_INPUT" and r["field"] == "path"
+    r = await create(world.owner, world.team_id, "SQLITE", {"path": str(tmp_path / "secret.key")})
+    assert r["code"] == "INVALID_INPUT" and "platform" in r["message"]
+
+
+async def test_bad_params(world: World) -> None:
+    r = await create(world.owner, world.team_id, "POSTGRES", {"host": "h", "port": "x",
+                                                              "database": "d", "user": "u"})
+    assert r["code"] == "INVALID_INPUT" and r["field"] == "port"
+    r = await create(world.owner, world.team_id, "POSTGRES", {"host": "h", "database": "d"})
+    assert r["code"] == "INVALID_INPUT" and r["field"] == "user"
+
+
+async def test_secret_never_comes_back_and_is_not_stored_in_plaintext(
+    world: World, metadata_url: str
+) -> None:
+    ds = await create(world.owner, world.team_id, "POSTGRES", {
+        "host": "127.0.0.1", "port": 5432, "database": "test", "user": "postgres",
+        "password": SECRET})
+    # Editing without a password keeps it; nothing returns it.
+    up = (await world.owner.gql(UPDATE, input={"id": ds["id"], "params": {"host": "localhost"}}))
+    assert up["updateDataSource"]["hasPassword"] is True
+    everything = [
+        await world.owner.raw(READ, id=ds["id"]),
+        await world.owner.raw("query($t: ID!) { dataSources(teamId: $t) { params } }",
+                              t=world.team_id),
+        await world.owner.raw("query($t: ID!) { team(id: $t) { dataSources { params } } }",
+                              t=world.team_id),
+    ]
+    for r in everything:
+        assert SECRET not in r.text
+    if metadata_url.startswith("sqlite"):
+        path = Path(metadata_url.split("///", 1)[1])
+        for f in path.parent.glob(path.name + "*"):
+            assert SECRET.encode() not in f.read_bytes()
+    else:
+        import psycopg
+
+        dsn = metadata_url.replace("postgresql+asyncpg", "postgresql")
+        with psycopg.connect(dsn) as conn:
+            dump = str(conn.execute("SELECT * FROM data_sources").fetchall())
+            dump += str(conn.execute("SELECT * FROM audit_events").fetchall())
+        assert SECRET not in dump
+
+
+GOOD_MODEL = """cubes:
+  - name: orders
+    sql_table: orders
+    dimensions:
+      - name: id
+        sql: id
+        type: number
+        primary_key: true
+    measures:
+      - name: count
+        type: count
+"""
+
+BAD_MODEL = """cubes:
+  - name: orders
+    sql_table: orders
+    joins:
+      - name: nowhere
+        relationship: many_to_one
+        sql: "{CUBE}.x = {nowhere}.id"
+    dimensions:
+      - name: id
+        sql: id
+        type: numbr
+    measures:
+      - name: total
+        type: sum
+      - name: a
+        type: number
+        sql: "{b}"
+      - name: b
+        type: number
+        sql: "{a}"
+"""
+
+
+async def test_model_versions_are_validated_and_immutable(world: World, tmp_path: Path) -> None:
+    db = make_sqlite(tmp_path / "m.sqlite")
+    ds = await create(world.owner, world.team_id, "SQLITE", {"path": str(db)})
+    ok = (await world.owner.gql(SAVE, input={"dataSourceId": ds["id"], "files": [
+        {"name": "orders.yml", "code": GOOD_MODEL}]}))["createModelVersion"]
+    assert ok["number"] == 1
+    bad = (await world.owner.gql(SAVE, input={"dataSourceId": ds["id"], "files": [
+        {"name": "orders.yml", "code": BAD_MODEL}]}))["createModelVersion"]
+    assert bad["code"] == "MODEL_INVALID"
+    assert bad["field"] == "orders.yml" and bad["line"] >= 1
+    messages = " | ".join(p["message"] for p in bad["problems"])
+    assert len(bad["problems"]) >= 4, messages
+    assert all(p["line"] > 1 for p in bad["problems"])
+    # The failed save created nothing: version 1 is still live.
+    read = (await world.member.gql(READ, id=ds["id"]))["dataSource"]
+    assert read["models"]["number"] == 1
+    member = (await world.member.gql(SAVE, input={"dataSourceId": ds["id"], "files": [
+        {"name": "orders.yml", "code": GOOD_MODEL}]}))["createModelVersion"]
+    assert member["code"] == "FORBIDDEN"
+    two = (await world.admin.gql(SAVE, input={"dataSourceId": ds["id"], "files": [
+        {"name": "orders.yml", "code": GOOD_MODEL + "    # edited\n"}]}))["createModelVersion"]
+    assert two["number"] == 2
