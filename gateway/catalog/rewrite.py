@@ -125,11 +125,11 @@ def _rewrite_cast(node: exp.Cast) -> exp.Expression:
             return _pgc_call("regnamespace_oid", inner)
         return _pgc_call("regnamespace_name", inner)
     if target in ("regproc", "regprocedure", "regrole", "regoper", "regconfig"):
-        return exp.cast(inner, "VARCHAR") if not literal else exp.Literal.number(0)
+        return exp.cast(inner, "VARCHAR", dialect="duckdb") if not literal else exp.Literal.number(0)
     if target in ("oid", "xid", "cid", "tid"):
-        return exp.cast(inner, "UINTEGER")
+        return exp.cast(inner, "UINTEGER", dialect="duckdb")
     if target in ("name", "char", "bpchar", "text", "varchar", "pg_node_tree", "aclitem"):
-        return exp.cast(inner, "VARCHAR")
+        return exp.cast(inner, "VARCHAR", dialect="duckdb")
     if target in ("int2vector", "oidvector", "_int2", "_oid"):
         return inner
     return node
@@ -219,7 +219,7 @@ def rewrite(tree: exp.Expression, facts: SessionFacts) -> str:
         for typed, fname in _TYPED_SESSION.items():
             if isinstance(node, typed):
                 return _literal(_session_value(fname, [], facts))
-        if isinstance(node, exp.Column) and not node.table and node.name.lower() in (
+        if isinstance(node, exp.Column) and node.table in ("", "pg_catalog") and node.name.lower() in (
             "user", "current_user", "session_user", "current_role", "current_catalog"
         ) and not node.this.quoted:
             return _literal(_session_value(node.name.lower(), [], facts))
@@ -261,9 +261,14 @@ def _name_outputs(tree: exp.Expression) -> None:
                 name = None
             elif isinstance(item, exp.Dot) and isinstance(item.expression, exp.Func):
                 name = _output_name(item.expression)
-            elif isinstance(item, exp.Func | exp.Literal | exp.Boolean | exp.Null):
-                name = _output_name(item)
+            elif isinstance(item, exp.Case):
+                name = "case"
+            else:
+                name = _output_name(item) or "?column?"
             items.append(exp.alias_(item, name, quoted=True) if name else item)
+        if select is not tree and len({i.alias_or_name for i in items}) < len(items):
+            # DuckDB rejects duplicate names in a subquery; keep its own names then.
+            continue
         select.set("expressions", items)
 
 
@@ -276,9 +281,11 @@ def _output_name(node: exp.Expression) -> str:
     for typed, fname in _TYPED_SESSION.items():
         if isinstance(node, typed):
             return fname
-    if isinstance(node, exp.Func) and not isinstance(node, exp.Binary):
-        return node.sql_name().lower()
-    return "?column?"
+    if isinstance(node, exp.CurrentTimestamp):
+        return "now"
+    if isinstance(node, exp.Literal | exp.Boolean | exp.Null):
+        return "?column?"
+    return ""
 
 
 Rewriter = Callable[[exp.Expression, SessionFacts], str]

@@ -1,0 +1,377 @@
+"""PostgreSQL, through asyncpg.
+
+A pool per connector (opened lazily, at most ``pool_max`` connections, idle ones closed after
+``idle_lifetime``). Every connection starts with ``statement_timeout`` and
+``default_transaction_read_only`` set, and every query runs inside a READ ONLY transaction on
+a server-side cursor (a portal fetched ``batch_size`` rows at a time), so a result of millions
+of rows never sits in memory. ``cancel()`` cancels the pending fetch; asyncpg then sends the
+server a CancelRequest, which stops the query on the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import asyncpg
+from asyncpg.cursor import Cursor
+from asyncpg.pool import Pool
+from asyncpg.transaction import Transaction
+
+from backend.connectors.base import ColumnInfo, ForeignKey, QueryResult, ResultColumn, TableInfo
+from backend.connectors.limits import DEFAULT_LIMITS, Limits
+from backend.connectors.network import connect_failure, scrub, tls_context
+from backend.connectors.typenames import neutral_type
+from backend.core.errors import (
+    AppError,
+    DataSourceError,
+    QueryCanceled,
+    ReadOnly,
+    SourceAuthFailed,
+    SourceDatabaseMissing,
+    SourceQueryFailed,
+    SourceTimeout,
+)
+
+_SYSTEM_SCHEMA_FILTER = (
+    "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') "
+    "AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'"
+)
+
+
+class PostgresConnector:
+    dialect = "postgres"
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int = 5432,
+        database: str,
+        user: str,
+        password: str = "",
+        ssl: str = "disable",
+        limits: Limits = DEFAULT_LIMITS,
+    ):
+        self.host, self.port, self.database, self.user = host, port, database, user
+        self._password = password
+        self._ssl = ssl
+        self.limits = limits
+        self._pool: Pool | None = None
+        self._pool_lock = asyncio.Lock()
+
+    # --- connections ---------------------------------------------------------------------------
+
+    async def _get_pool(self) -> Pool:
+        async with self._pool_lock:
+            if self._pool is None:
+                context = tls_context(self._ssl)
+                timeout_ms = int(self.limits.statement_timeout * 1000)
+                self._pool = await asyncpg.create_pool(
+                    host=self.host,
+                    port=self.port,
+                    user=self.user,
+                    # Never None: asyncpg would fall back to $PGPASSWORD and ~/.pgpass, which
+                    # belong to this server, not to the data source.
+                    password=self._password,
+                    database=self.database,
+                    ssl=context if context is not None else False,
+                    timeout=self.limits.connect_timeout,
+                    # A client-side backstop in case the server never honours its own timeout.
+                    command_timeout=self.limits.statement_timeout + 5,
+                    min_size=0,
+                    max_size=self.limits.pool_max,
+                    max_inactive_connection_lifetime=self.limits.idle_lifetime,
+                    server_settings={
+                        "application_name": "metricsql",
+                        "statement_timeout": str(timeout_ms),
+                        "default_transaction_read_only": "on",
+                    },
+                )
+            return self._pool
+
+    async def _acquire(self) -> asyncpg.Connection:
+        pool = await self._get_pool()
+        try:
+            async with asyncio.timeout(self.limits.connect_timeout):
+                conn: asyncpg.Connection = await pool.acquire()
+                return conn
+        except Exception as exc:
+            raise self._connect_error(exc) from None
+
+    def _connect_error(self, exc: BaseException) -> AppError:
+        if isinstance(exc, AppError):
+            return exc
+        network = connect_failure(
+            exc,
+            engine="PostgreSQL",
+            host=self.host,
+            port=self.port,
+            timeout=self.limits.connect_timeout,
+        )
+        if network is not None:
+            return network
+        if isinstance(exc, asyncpg.InvalidPasswordError):
+            return SourceAuthFailed(
+                f"password authentication failed for user {self.user!r}",
+                hint="check the user name and password",
+                field="password",
+            )
+        if isinstance(exc, asyncpg.InvalidAuthorizationSpecificationError):
+            return SourceAuthFailed(
+                f"the server refused user {self.user!r}: {self._scrub(exc)}",
+                hint="check the user name, and that pg_hba.conf admits this host",
+                field="user",
+            )
+        if isinstance(exc, asyncpg.InvalidCatalogNameError):
+            return SourceDatabaseMissing(
+                f"database {self.database!r} does not exist on {self.host}:{self.port}",
+                hint="check the database name (it is case-sensitive)",
+                field="database",
+            )
+        if isinstance(exc, asyncpg.TooManyConnectionsError):
+            return DataSourceError(f"the server has no free connections: {self._scrub(exc)}")
+        if isinstance(exc, ConnectionError) and "SSL" in str(exc):
+            return DataSourceError(
+                f"PostgreSQL at {self.host}:{self.port} does not accept TLS",
+                hint='set ssl to false, or enable TLS on the server',
+                field="ssl",
+            )
+        return DataSourceError(
+            f"cannot connect to PostgreSQL at {self.host}:{self.port}: {self._scrub(exc)}"
+        )
+
+    def _scrub(self, exc: BaseException) -> str:
+        return scrub(str(exc), self._password)
+
+    def _query_error(self, exc: BaseException, *, canceled: bool = False) -> AppError:
+        if isinstance(exc, AppError):
+            return exc
+        if isinstance(exc, asyncpg.QueryCanceledError):
+            if canceled or "user request" in str(exc):
+                return QueryCanceled("the query was canceled")
+            return SourceTimeout(
+                "the query ran longer than the statement timeout "
+                f"({self.limits.statement_timeout:g} s)",
+                hint="narrow the query (filters, a smaller date range) or raise the timeout",
+            )
+        if isinstance(exc, TimeoutError):
+            return SourceTimeout(
+                f"PostgreSQL at {self.host}:{self.port} stopped answering during the query"
+            )
+        if isinstance(exc, asyncpg.ReadOnlySQLTransactionError):
+            return ReadOnly("data sources are read-only: only queries may run")
+        if isinstance(exc, asyncpg.PostgresError):
+            return SourceQueryFailed(
+                f"PostgreSQL error: {self._scrub(exc)}", hint=f"SQLSTATE {exc.sqlstate}"
+            )
+        if isinstance(exc, (OSError, asyncpg.InterfaceError)):
+            return DataSourceError(
+                f"the connection to PostgreSQL at {self.host}:{self.port} was lost: "
+                f"{self._scrub(exc)}"
+            )
+        return SourceQueryFailed(f"PostgreSQL query failed: {self._scrub(exc)}")
+
+    async def _fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
+        conn = await self._acquire()
+        try:
+            return await conn.fetch(sql, *args)
+        except Exception as exc:
+            raise self._query_error(exc) from None
+        finally:
+            await self._release(conn)
+
+    async def _release(self, conn: asyncpg.Connection) -> None:
+        pool = self._pool
+        if pool is None:
+            conn.terminate()
+            return
+        try:
+            await pool.release(conn, timeout=self.limits.connect_timeout)
+        except Exception:
+            conn.terminate()
+
+    # --- the Connector protocol ---------------------------------------------------------------
+
+    async def check(self) -> None:
+        conn = await self._acquire()
+        try:
+            await conn.fetchval("SELECT 1", timeout=self.limits.connect_timeout)
+        except Exception as exc:
+            raise self._query_error(exc) from None
+        finally:
+            await self._release(conn)
+
+    async def list_schemas(self) -> list[str]:
+        rows = await self._fetch(
+            "SELECT n.nspname FROM pg_namespace n "
+            f"WHERE {_SYSTEM_SCHEMA_FILTER} AND has_schema_privilege(n.oid, 'USAGE') "
+            "ORDER BY 1"
+        )
+        return [r[0] for r in rows]
+
+    async def list_tables(self, schemas: Sequence[str] | None = None) -> list[TableInfo]:
+        if schemas is None:
+            relations = await self._fetch(
+                "SELECT c.oid, n.nspname, c.relname FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                f"WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p') AND NOT c.relispartition "
+                f"AND {_SYSTEM_SCHEMA_FILTER} ORDER BY 2, 3"
+            )
+        else:
+            relations = await self._fetch(
+                "SELECT c.oid, n.nspname, c.relname FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p') AND NOT c.relispartition "
+                "AND n.nspname = ANY($1::text[]) ORDER BY 2, 3",
+                list(schemas),
+            )
+        oids = [r[0] for r in relations]
+        columns: dict[int, list[ColumnInfo]] = {}
+        for r in await self._fetch(
+            "SELECT a.attrelid, a.attname, format_type(a.atttypid, NULL), NOT a.attnotnull "
+            "FROM pg_attribute a WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 "
+            "AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum",
+            oids,
+        ):
+            columns.setdefault(r[0], []).append(ColumnInfo(r[1], r[2], r[3]))
+        pks: dict[int, tuple[str, ...]] = {}
+        fks: dict[int, list[ForeignKey]] = {}
+        for r in await self._fetch(
+            "SELECT con.conrelid, con.contype, "
+            "  ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(num, ord) "
+            "        JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num "
+            "        ORDER BY k.ord)::text[], "
+            "  rn.nspname, rc.relname, "
+            "  ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(num, ord) "
+            "        JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num "
+            "        ORDER BY k.ord)::text[] "
+            "FROM pg_constraint con "
+            "LEFT JOIN pg_class rc ON rc.oid = con.confrelid "
+            "LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace "
+            "WHERE con.conrelid = ANY($1::oid[]) AND con.contype IN ('p', 'f') "
+            "AND con.conparentid = 0 ORDER BY con.conrelid, con.conname",
+            oids,
+        ):
+            if r[1] == "p":
+                pks[r[0]] = tuple(r[2])
+            else:
+                fks.setdefault(r[0], []).append(ForeignKey(tuple(r[2]), r[3], r[4], tuple(r[5])))
+        return [
+            TableInfo(
+                r[1],
+                r[2],
+                tuple(columns.get(r[0], ())),
+                pks.get(r[0], ()),
+                tuple(fks.get(r[0], ())),
+            )
+            for r in relations
+        ]
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> QueryResult:
+        conn = await self._acquire()
+        transaction = conn.transaction(readonly=True)
+        try:
+            await transaction.start()
+            statement = await conn.prepare(sql)
+            columns = [
+                ResultColumn(a.name, neutral_type("postgres", a.type.name))
+                for a in statement.get_attributes()
+            ]
+            cursor = await statement.cursor(*params)
+        except BaseException as exc:
+            await _abandon(conn, transaction, self.limits.connect_timeout)
+            await self._release(conn)
+            if isinstance(exc, Exception):
+                raise self._query_error(exc) from None
+            raise
+        return PostgresResult(columns, self, conn, transaction, cursor)
+
+    async def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            try:
+                await asyncio.wait_for(pool.close(), self.limits.connect_timeout)
+            except (TimeoutError, asyncpg.InterfaceError):
+                pool.terminate()
+
+
+class PostgresResult:
+    """A query on a server-side cursor inside a READ ONLY transaction."""
+
+    def __init__(
+        self,
+        columns: Sequence[ResultColumn],
+        connector: PostgresConnector,
+        conn: asyncpg.Connection,
+        transaction: Transaction,
+        cursor: Cursor,
+    ):
+        self.columns = columns
+        self._connector = connector
+        self._conn = conn
+        self._transaction = transaction
+        self._cursor = cursor
+        self._pending: asyncio.Future[list[asyncpg.Record]] | None = None
+        self._canceled = False
+        self._done = False
+        self._closed = False
+
+    async def rows(self, batch_size: int = 1000) -> AsyncIterator[Sequence[tuple[Any, ...]]]:
+        if batch_size < 1:
+            raise ValueError("batch_size must be positive")
+        while not self._done:
+            if self._canceled or self._closed:
+                raise QueryCanceled("the query was canceled")
+            # The fetch runs as its own task so cancel() can cancel it; asyncpg answers a
+            # cancelled wait by sending the server a CancelRequest.
+            pending = asyncio.ensure_future(self._cursor.fetch(batch_size))
+            self._pending = pending
+            try:
+                records = await pending
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                if self._canceled and not (current and current.cancelling()):
+                    raise QueryCanceled("the query was canceled") from None
+                raise
+            except Exception as exc:
+                raise self._connector._query_error(exc, canceled=self._canceled) from None
+            finally:
+                self._pending = None
+            if len(records) < batch_size:
+                self._done = True
+            if records:
+                yield [tuple(r) for r in records]
+
+    async def cancel(self) -> None:
+        if self._closed or self._done:
+            return
+        self._canceled = True
+        pending = self._pending
+        if pending is not None and not pending.done():
+            pending.cancel()
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        pending = self._pending
+        if pending is not None and not pending.done():
+            pending.cancel()
+            await asyncio.wait([pending])
+        await _abandon(self._conn, self._transaction, self._connector.limits.connect_timeout)
+        await self._connector._release(self._conn)
+
+
+async def _abandon(conn: asyncpg.Connection, transaction: Transaction, timeout: float) -> None:
+    """Roll the read-only transaction back; a connection left in an unknown state is
+    terminated rather than returned to the pool."""
+    if conn.is_closed():
+        return
+    try:
+        async with asyncio.timeout(timeout):
+            if conn.is_in_transaction():
+                await transaction.rollback()
+    except (Exception, asyncio.CancelledError):
+        conn.terminate()

@@ -1,0 +1,52 @@
+import { Button, Group, Modal, Stack, Text, Title } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { useDataSources } from '@/features/data-sources/api/data-sources';
+import { DataSourceForm } from '@/features/data-sources/components/DataSourceForm';
+import { DataSourceList } from '@/features/data-sources/components/DataSourceList';
+import { useCurrentTeam } from '../providers/current-team';
+
+export function DataSourcesRoute() {
+  const { team } = useCurrentTeam();
+  const navigate = useNavigate();
+  const dataSources = useDataSources(team.id);
+  const [editing, setEditing] = useState<string | 'new' | null>(null);
+  const canManage = team.role !== 'MEMBER';
+  const existing = editing && editing !== 'new' ? dataSources.data?.find((d) => d.id === editing) : undefined;
+
+  return (
+    <Stack>
+      <Group justify="space-between" align="flex-end">
+        <div>
+          <Title order={2}>Data sources</Title>
+          <Text size="sm" c="dimmed">
+            The databases your models describe. Secrets are encrypted and never shown again.
+          </Text>
+        </div>
+        {canManage && (
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')}>
+            Add data source
+          </Button>
+        )}
+      </Group>
+      <DataSourceList
+        teamId={team.id}
+        canManage={canManage}
+        onEdit={setEditing}
+        onOpenModels={(id) => navigate(`/models/${id}`)}
+      />
+      <Modal
+        opened={editing != null}
+        onClose={() => setEditing(null)}
+        title={existing ? `Edit ${existing.name}` : 'Add data source'}
+        size="lg"
+        centered
+      >
+        {editing != null && (
+          <DataSourceForm teamId={team.id} existing={existing} onSaved={() => setEditing(null)} />
+        )}
+      </Modal>
+    </Stack>
+  );
+}

@@ -1,0 +1,41 @@
+"""The resolved form of one SELECT over cubes: what the planner and renderer work from.
+
+Expressions keep the client's shape with :class:`~gateway.engine.refs.DimRef` and
+:class:`~gateway.engine.refs.MeasureRef` leaves; ``number`` measures are already expanded to
+formulas over other measures, DATE_TRUNC is normalised to ``exp.TimestampTrunc`` with a
+lower-case unit and client parameters are ``exp.Placeholder`` nodes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from .types import NeutralType
+
+
+@dataclass(frozen=True)
+class OutputItem:
+    name: str
+    expression: exp.Expression
+    type: NeutralType
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    expression: exp.Expression
+    desc: bool
+    nulls_first: bool
+
+
+@dataclass(frozen=True)
+class CubeQuery:
+    cubes: tuple[str, ...]  # the cubes named in FROM, in order
+    outputs: tuple[OutputItem, ...]
+    groups: tuple[exp.Expression, ...]  # dimension expressions (no MeasureRef)
+    where: exp.Expression | None
+    having: exp.Expression | None
+    order: tuple[OrderItem, ...]
+    limit: exp.Expression | None
+    offset: exp.Expression | None

@@ -1,0 +1,55 @@
+"""The client SQL the engine understands, as sqlglot node types.
+
+Anything outside these sets is refused (NotSupported naming it) rather than passed on: a
+function the engine does not know could read files or sleep on the data source.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+# Scalar expression nodes allowed anywhere an expression may appear.
+SCALAR_NODES: frozenset[type[exp.Expression]] = frozenset(
+    {
+        exp.Column, exp.Identifier, exp.Literal, exp.Boolean, exp.Null, exp.Paren, exp.Neg,
+        exp.Not, exp.And, exp.Or, exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE,
+        exp.NullSafeEQ, exp.NullSafeNEQ, exp.In, exp.Between, exp.Like, exp.ILike, exp.Is,
+        exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.DPipe, exp.Case, exp.If,
+        exp.Cast, exp.TryCast, exp.DataType, exp.Coalesce, exp.Nullif, exp.Lower, exp.Upper,
+        exp.Length, exp.Concat, exp.Substring, exp.Trim, exp.Abs, exp.Round, exp.Floor,
+        exp.Ceil, exp.Greatest, exp.Least, exp.Placeholder, exp.Var, exp.Tuple,
+        exp.TimestampTrunc, exp.DateTrunc, exp.Extract, exp.CurrentDate, exp.CurrentTimestamp,
+        exp.Tuple, exp.Alias, exp.Star, exp.Distinct, exp.Ordered, exp.DataTypeParam,
+    }
+)
+
+AGGREGATE_NODES: frozenset[type[exp.Expression]] = frozenset(
+    {exp.Count, exp.Sum, exp.Avg, exp.Min, exp.Max}
+)
+
+# Types a client may CAST to; the generator renders each per dialect.
+CAST_TYPES: frozenset[exp.DataType.Type] = frozenset(
+    {
+        exp.DataType.Type.BOOLEAN, exp.DataType.Type.SMALLINT, exp.DataType.Type.INT,
+        exp.DataType.Type.BIGINT, exp.DataType.Type.FLOAT, exp.DataType.Type.DOUBLE,
+        exp.DataType.Type.DECIMAL, exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR,
+        exp.DataType.Type.CHAR, exp.DataType.Type.DATE, exp.DataType.Type.TIMESTAMP,
+        exp.DataType.Type.DATETIME, exp.DataType.Type.TIMESTAMPTZ,
+    }
+)
+
+GRANULARITIES: tuple[str, ...] = (
+    "second", "minute", "hour", "day", "week", "month", "quarter", "year"
+)
+EXTRACT_UNITS: tuple[str, ...] = (
+    "second", "minute", "hour", "day", "week", "month", "quarter", "year", "dow", "doy",
+)
+
+
+def describe(node: exp.Expression) -> str:
+    """A short name for a refused construct, for error messages."""
+    if isinstance(node, exp.Anonymous):
+        return f"function {node.name.upper()}()"
+    if isinstance(node, exp.Func):
+        return f"function {node.sql_name()}()"
+    return node.key.upper().replace("_", " ")
