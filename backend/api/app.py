@@ -17,6 +17,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from backend.api.context import SESSION_COOKIE, Context, Services, client_addr
@@ -35,11 +36,13 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    async def get_context(self, request: Request, response: Response | None = None) -> Context:
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        assert isinstance(request, Request) and isinstance(response, Response)
         db: AsyncSession = request.state.db
         token = request.cookies.get(SESSION_COOKIE)
         user = await accounts.user_for_token(db, token)
-        assert response is not None
         return Context(
             request=request,
             response=response,

@@ -176,7 +176,8 @@ class PostgresConnector:
     async def _fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
         conn = await self._acquire()
         try:
-            return await conn.fetch(sql, *args)
+            rows: list[asyncpg.Record] = await conn.fetch(sql, *args)
+            return rows
         except Exception as exc:
             raise self._query_error(exc) from None
         finally:

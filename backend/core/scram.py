@@ -27,7 +27,9 @@ class ScramVerifier:
     server_key: bytes
 
     def encode(self) -> str:
-        b64 = lambda b: base64.b64encode(b).decode("ascii")  # noqa: E731
+        def b64(b: bytes) -> str:
+            return base64.b64encode(b).decode("ascii")
+
         return (
             f"SCRAM-SHA-256${self.iterations}:{b64(self.salt)}"
             f"${b64(self.stored_key)}:{b64(self.server_key)}"

@@ -64,7 +64,9 @@ class SecretBox:
             value = json.loads(self._fernet.decrypt(token.encode("ascii")))
         except InvalidToken as exc:
             # A changed SECRET_KEY makes stored secrets unreadable; say so rather than crash.
-            raise ValueError("stored secret cannot be decrypted with the current SECRET_KEY") from exc
+            raise ValueError(
+                "stored secret cannot be decrypted with the current SECRET_KEY"
+            ) from exc
         if not isinstance(value, dict):
             raise ValueError("stored secret is not an object")
         return value

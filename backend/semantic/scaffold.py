@@ -29,9 +29,10 @@ _NUMBER_TYPE = re.compile(
 )
 _TIME_TYPE = re.compile(r"(date|datetime\d*|smalldatetime|timestamp.*|time\b.*|timetz)\Z")
 _BOOLEAN_TYPE = re.compile(r"(bool|boolean)\Z")
-# Characters YAML allows unescaped in a double-quoted scalar (YAML 1.1 "printable").
+# Characters that stand for themselves in a YAML double-quoted scalar: printable, and not one
+# of the line breaks (NEL, LS, PS) that YAML would fold into a space.
 _YAML_PRINTABLE = re.compile(
-    "[\\x20-\\x7e\\x85\\xa0-\\ud7ff\\ue000-\\ufffd\\U00010000-\\U0010ffff]"
+    "[\\x20-\\x7e\\xa0-\\u2027\\u202a-\\ud7ff\\ue000-\\ufffd\\U00010000-\\U0010ffff]"
 )
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*\Z")
 # Words that must be quoted when used as a column or table name in generated SQL.
@@ -79,8 +80,15 @@ def member_name(column: str) -> str:
 
 
 def table_columns(tables: Sequence[TableInfo]) -> dict[str, set[str]]:
-    """``{"schema.table": {columns}}``: the ``columns`` argument of ``load_models``."""
-    return {f"{t.schema}.{t.name}": {c.name for c in t.columns} for t in tables}
+    """``{"schema.table": {columns}}``: the ``columns`` argument of ``load_models``.
+
+    Names that are not plain identifiers are double-quoted, so that a dot inside a name is
+    not taken for the schema separator.
+    """
+    return {
+        f"{_quote(t.schema, 'postgres')}.{_quote(t.name, 'postgres')}": {c.name for c in t.columns}
+        for t in tables
+    }
 
 
 def generate_models(

@@ -394,7 +394,40 @@ class _TableIndex:
 
 
 def _table_key(name: str) -> str:
-    return ".".join(part.strip().strip('"`[]').lower() for part in name.split("."))
+    # Table names are matched case-insensitively: engines disagree on folding unquoted names.
+    return ".".join(part.lower() for part in split_identifier_path(name))
+
+
+_CLOSING = {'"': '"', "`": "`", "[": "]"}
+
+
+def split_identifier_path(text: str) -> list[str]:
+    """``public."Order Lines"`` → ``["public", "Order Lines"]`` (quotes removed, ``""`` undone)."""
+    parts: list[str] = []
+    current: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in _CLOSING:
+            close = _CLOSING[ch]
+            i += 1
+            while i < len(text):
+                if text[i] == close:
+                    if text[i + 1:i + 2] == close:  # a doubled quote stands for itself
+                        current.append(close)
+                        i += 2
+                        continue
+                    break
+                current.append(text[i])
+                i += 1
+        elif ch == ".":
+            parts.append("".join(current))
+            current = []
+        elif not ch.isspace():  # outside quotes, whitespace only separates
+            current.append(ch)
+        i += 1
+    parts.append("".join(current))
+    return parts
 
 
 def _choices(values: tuple[str, ...]) -> str:

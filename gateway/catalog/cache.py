@@ -28,8 +28,8 @@ class CatalogCache:
             )
             self._entries[key] = db
             while len(self._entries) > self.max_entries:
-                _, old = self._entries.popitem(last=False)
-                old.close()
+                # Sessions may still hold the evicted one; it is freed when they let go.
+                self._entries.popitem(last=False)
         else:
             self._entries.move_to_end(key)
         return db

@@ -92,3 +92,50 @@ async def client_factory(app: Starlette) -> AsyncIterator[Any]:
     yield make
     for c in clients:
         await c.close()
+
+
+CREATE_TEAM = """mutation($input: CreateTeamInput!) { createTeam(input: $input) {
+  __typename ... on Team { id name viewerRole } ... on UserError { code message field } } }"""
+INVITE = """mutation($input: InviteMemberInput!) { inviteMember(input: $input) {
+  __typename ... on Member { id role user { email } } ... on Invitation { id email role }
+  ... on UserError { code message field } } }"""
+TEAM = """query($id: ID!) { team(id: $id) { id name viewerRole
+  members { id role user { email } } invitations { email role } } }"""
+
+
+class World:
+    """A team with one person in each role, and an outsider."""
+
+    def __init__(self, owner: Client, admin: Client, member: Client, outsider: Client,
+                 team_id: str, ids: dict[str, str], emails: dict[str, str]):
+        self.owner, self.admin, self.member, self.outsider = owner, admin, member, outsider
+        self.team_id, self.ids, self.emails = team_id, ids, emails
+
+    def as_role(self, role: str) -> Client:
+        return {"owner": self.owner, "admin": self.admin, "member": self.member,
+                "outsider": self.outsider}[role]
+
+
+@pytest.fixture
+async def world(client_factory: Any) -> World:
+    clients = {}
+    emails = {}
+    for role in ("owner", "admin", "member", "outsider"):
+        c = client_factory()
+        emails[role] = unique_email(role)
+        await c.sign_up(emails[role], name=role.title())
+        clients[role] = c
+    created = (await clients["owner"].gql(CREATE_TEAM, input={"name": "Analytics"}))["createTeam"]
+    team_id = created["id"]
+    ids = {}
+    for role in ("admin", "member"):
+        r = (await clients["owner"].gql(INVITE, input={
+            "teamId": team_id, "email": emails[role], "role": role.upper()}))["inviteMember"]
+        assert r["__typename"] == "Member", r
+        ids[role] = r["id"]
+    team = (await clients["owner"].gql(TEAM, id=team_id))["team"]
+    ids["owner"] = next(m["id"] for m in team["members"] if m["role"] == "OWNER")
+    return World(clients["owner"], clients["admin"], clients["member"], clients["outsider"],
+                 team_id, ids, emails)
+
+

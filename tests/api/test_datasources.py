@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import Client
-from tests.api.test_teams import INVITE, World, world  # noqa: F401  (fixture)
+from tests.api.conftest import Client, World
 from tests.services import PG_TEST_DSN, require_mariadb, require_postgres
 
 CREATE = """mutation($input: CreateDataSourceInput!) { createDataSource(input: $input) {
@@ -33,7 +32,8 @@ GENERATE = """mutation($input: GenerateModelsInput!) { generateModels(input: $in
 SAVE = """mutation($input: CreateModelVersionInput!) { createModelVersion(input: $input) {
   __typename ... on ModelVersion { id number files { name code } }
   ... on UserError { code message field line problems { file line cube member message } } } }"""
-READ = """query($id: ID!) { dataSource(id: $id) { id name params models { number files { name } } } }"""
+READ = """query($id: ID!) { dataSource(id: $id) {
+  id name params models { number files { name } } } }"""
 SECRET = "s3cr3t-Pa55-" + uuid.uuid4().hex
 
 

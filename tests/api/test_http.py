@@ -61,4 +61,4 @@ def test_schema_graphql_is_up_to_date() -> None:
     from backend.api.schema import sdl
 
     committed = (Path(__file__).resolve().parents[2] / "schema.graphql").read_text()
-    assert committed == sdl(), "schema.graphql is stale: run `metricsql export-schema > schema.graphql`"
+    assert committed == sdl(), "stale schema.graphql: run `make schema`"

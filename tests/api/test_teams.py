@@ -6,13 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import Client, unique_email
+from tests.api.conftest import CREATE_TEAM, INVITE, TEAM, World, unique_email
 
-CREATE_TEAM = """mutation($input: CreateTeamInput!) { createTeam(input: $input) {
-  __typename ... on Team { id name viewerRole } ... on UserError { code message field } } }"""
-INVITE = """mutation($input: InviteMemberInput!) { inviteMember(input: $input) {
-  __typename ... on Member { id role user { email } } ... on Invitation { id email role }
-  ... on UserError { code message field } } }"""
 UPDATE_ROLE = """mutation($input: UpdateMemberRoleInput!) { updateMemberRole(input: $input) {
   __typename ... on Member { id role } ... on UserError { code message } } }"""
 REMOVE = """mutation($input: RemoveMemberInput!) { removeMember(input: $input) {
@@ -23,44 +18,7 @@ RENAME = """mutation($input: UpdateTeamInput!) { updateTeam(input: $input) {
   __typename ... on Team { name } ... on UserError { code message } } }"""
 DELETE = """mutation($input: DeleteTeamInput!) { deleteTeam(input: $input) {
   __typename ... on DeletedTeam { id } ... on UserError { code message } } }"""
-TEAM = """query($id: ID!) { team(id: $id) { id name viewerRole
-  members { id role user { email } } invitations { email role } } }"""
 
-
-class World:
-    """A team with one person in each role, and an outsider."""
-
-    def __init__(self, owner: Client, admin: Client, member: Client, outsider: Client,
-                 team_id: str, ids: dict[str, str], emails: dict[str, str]):
-        self.owner, self.admin, self.member, self.outsider = owner, admin, member, outsider
-        self.team_id, self.ids, self.emails = team_id, ids, emails
-
-    def as_role(self, role: str) -> Client:
-        return {"owner": self.owner, "admin": self.admin, "member": self.member,
-                "outsider": self.outsider}[role]
-
-
-@pytest.fixture
-async def world(client_factory: Any) -> World:
-    clients = {}
-    emails = {}
-    for role in ("owner", "admin", "member", "outsider"):
-        c = client_factory()
-        emails[role] = unique_email(role)
-        await c.sign_up(emails[role], name=role.title())
-        clients[role] = c
-    created = (await clients["owner"].gql(CREATE_TEAM, input={"name": "Analytics"}))["createTeam"]
-    team_id = created["id"]
-    ids = {}
-    for role in ("admin", "member"):
-        r = (await clients["owner"].gql(INVITE, input={
-            "teamId": team_id, "email": emails[role], "role": role.upper()}))["inviteMember"]
-        assert r["__typename"] == "Member", r
-        ids[role] = r["id"]
-    team = (await clients["owner"].gql(TEAM, id=team_id))["team"]
-    ids["owner"] = next(m["id"] for m in team["members"] if m["role"] == "OWNER")
-    return World(clients["owner"], clients["admin"], clients["member"], clients["outsider"],
-                 team_id, ids, emails)
 
 
 async def test_each_role_reads_the_team_and_an_outsider_cannot(world: World) -> None:

@@ -271,10 +271,13 @@ def test_awkward_names_are_sanitised_quoted_and_deduplicated() -> None:
 
 
 def test_mysql_quotes_with_backticks() -> None:
-    tables = [TableInfo("shop", "Orders", (C("Key", "int"), C("When", "datetime")), ("Key",))]
-    cube = cubes_of(generate_models(tables, dialect="mysql"))["orders.yml"]
+    tables = [TableInfo("shop", "Orders", (C("Key", "int"), C("PlacedAt", "datetime"),
+                                           C("odd`name", "text")), ("Key",))]
+    files = generate_models(tables, dialect="mysql")
+    cube = cubes_of(files)["orders.yml"]
     assert cube["sql_table"] == "shop.Orders"
-    assert [d["sql"] for d in cube["dimensions"]] == ["`Key`", "When"]
+    assert [d["sql"] for d in cube["dimensions"]] == ["`Key`", "PlacedAt", "`odd``name`"]
+    load_models(files, columns=table_columns(tables))
 
 
 @pytest.mark.parametrize(

@@ -47,5 +47,5 @@ async def emit(
             member_id=member_id,
         )
     )
-    if db.bind.dialect.name == "postgresql":
+    if db.get_bind().dialect.name == "postgresql":
         await db.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))

@@ -4,8 +4,16 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type CancelInvitationInput = {
+  invitationId: string | number;
+};
+
+/** A saved data source, or unsaved settings to try before saving. */
 export type CheckConnectionInput = {
-  dataSourceId: string | number;
+  dataSourceId?: string | number | null | undefined;
+  params?: Record<string, unknown> | null | undefined;
+  teamId?: string | number | null | undefined;
+  type?: DataSourceType | null | undefined;
 };
 
 export type CreateDataSourceInput = {
@@ -16,6 +24,7 @@ export type CreateDataSourceInput = {
 };
 
 export type CreateDemoDataSourceInput = {
+  name?: string;
   teamId: string | number;
 };
 
@@ -46,7 +55,8 @@ export type DeleteSqlCredentialInput = {
 export type GenerateModelsInput = {
   dataSourceId: string | number;
   overwrite?: boolean;
-  tables: Array<TableRefInput>;
+  /** Tables to model; empty means every table. */
+  tables?: Array<TableRef>;
 };
 
 export type InviteMemberInput = {
@@ -79,7 +89,7 @@ export type SignUpInput = {
   password: string;
 };
 
-export type TableRefInput = {
+export type TableRef = {
   name: string;
   schema: string;
 };
@@ -93,6 +103,7 @@ export type TeamRole =
 export type UpdateDataSourceInput = {
   id: string | number;
   name?: string | null | undefined;
+  /** Fields to change; an empty password keeps the stored one. */
   params?: Record<string, unknown> | null | undefined;
 };
 
@@ -172,7 +183,7 @@ export type DataSourcesQueryVariables = Exact<{
 }>;
 
 
-export type DataSourcesQuery = { team: { id: string, dataSources: Array<{ id: string, name: string, type: DataSourceType, params: Record<string, unknown>, createdAt: string }> } };
+export type DataSourcesQuery = { team: { id: string, dataSources: Array<{ id: string, name: string, type: DataSourceType, params: Record<string, unknown>, hasPassword: boolean, createdAt: string }> } };
 
 export type DeleteDataSourceMutationVariables = Exact<{
   input: DeleteDataSourceInput;
@@ -201,7 +212,7 @@ export type CreateModelVersionMutationVariables = Exact<{
 
 export type CreateModelVersionMutation = { createModelVersion:
     | { __typename: 'ModelVersion', id: string, number: number, files: Array<{ name: string, code: string }> }
-    | { __typename: 'UserError', code: string, message: string, field: string | null, line: number | null }
+    | { __typename: 'UserError', code: string, message: string, field: string | null, line: number | null, problems: Array<{ file: string, line: number, cube: string | null, member: string | null, message: string }> | null }
    };
 
 export type DataSourceTablesQueryVariables = Exact<{
@@ -221,12 +232,12 @@ export type GenerateModelsMutation = { generateModels:
     | { __typename: 'UserError', code: string, message: string, field: string | null }
    };
 
-export type ModelVersionQueryVariables = Exact<{
+export type LiveModelVersionQueryVariables = Exact<{
   dataSourceId: string | number;
 }>;
 
 
-export type ModelVersionQuery = { modelVersion: { id: string, number: number, createdAt: string, files: Array<{ name: string, code: string }> } | null };
+export type LiveModelVersionQuery = { dataSource: { id: string, models: { id: string, number: number, createdAt: string, files: Array<{ name: string, code: string }> } | null } };
 
 export type CreateSqlCredentialMutationVariables = Exact<{
   input: CreateSqlCredentialInput;
@@ -276,6 +287,16 @@ export type UpdateSqlCredentialMutationVariables = Exact<{
 
 export type UpdateSqlCredentialMutation = { updateSqlCredential:
     | { __typename: 'SqlCredential', id: string, username: string, createdAt: string, lastUsedAt: string | null, openSessions: number, member: { id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }, dataSource: { id: string, name: string, type: DataSourceType }, connection: { postgres: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string }, mysql: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string } } }
+    | { __typename: 'UserError', code: string, message: string, field: string | null }
+   };
+
+export type CancelInvitationMutationVariables = Exact<{
+  input: CancelInvitationInput;
+}>;
+
+
+export type CancelInvitationMutation = { cancelInvitation:
+    | { __typename: 'Invitation', id: string }
     | { __typename: 'UserError', code: string, message: string, field: string | null }
    };
 
@@ -509,6 +530,7 @@ export const DataSourcesDocument = new TypedDocumentString(`
       name
       type
       params
+      hasPassword
       createdAt
     }
   }
@@ -564,6 +586,13 @@ export const CreateModelVersionDocument = new TypedDocumentString(`
       message
       field
       line
+      problems {
+        file
+        line
+        cube
+        member
+        message
+      }
     }
   }
 }
@@ -600,19 +629,22 @@ export const GenerateModelsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<GenerateModelsMutation, GenerateModelsMutationVariables>;
-export const ModelVersionDocument = new TypedDocumentString(`
-    query ModelVersion($dataSourceId: ID!) {
-  modelVersion(dataSourceId: $dataSourceId) {
+export const LiveModelVersionDocument = new TypedDocumentString(`
+    query LiveModelVersion($dataSourceId: ID!) {
+  dataSource(id: $dataSourceId) {
     id
-    number
-    createdAt
-    files {
-      name
-      code
+    models {
+      id
+      number
+      createdAt
+      files {
+        name
+        code
+      }
     }
   }
 }
-    `) as unknown as TypedDocumentString<ModelVersionQuery, ModelVersionQueryVariables>;
+    `) as unknown as TypedDocumentString<LiveModelVersionQuery, LiveModelVersionQueryVariables>;
 export const CreateSqlCredentialDocument = new TypedDocumentString(`
     mutation CreateSqlCredential($input: CreateSqlCredentialInput!) {
   createSqlCredential(input: $input) {
@@ -857,6 +889,21 @@ fragment ConnectionInfoFields on ConnectionInfo {
   jdbcUrl
   sqlalchemyUrl
 }`) as unknown as TypedDocumentString<UpdateSqlCredentialMutation, UpdateSqlCredentialMutationVariables>;
+export const CancelInvitationDocument = new TypedDocumentString(`
+    mutation CancelInvitation($input: CancelInvitationInput!) {
+  cancelInvitation(input: $input) {
+    __typename
+    ... on Invitation {
+      id
+    }
+    ... on UserError {
+      code
+      message
+      field
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CancelInvitationMutation, CancelInvitationMutationVariables>;
 export const InviteMemberDocument = new TypedDocumentString(`
     mutation InviteMember($input: InviteMemberInput!) {
   inviteMember(input: $input) {

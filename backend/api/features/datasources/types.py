@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -61,7 +62,7 @@ class DataSource:
     @classmethod
     def from_model(cls, ds: DataSourceModel) -> DataSource:
         return cls(id=strawberry.ID(ds.id), team_id=strawberry.ID(ds.team_id), name=ds.name,
-                   type=DataSourceType(ds.type), params=dict(ds.params),
+                   type=DataSourceType(ds.type), params=cast(JSON, dict(ds.params)),
                    has_password=ds.secret is not None, created_at=ds.created_at,
                    updated_at=ds.updated_at)
 

@@ -2,7 +2,6 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { graphql } from '@/gql';
 import type { SignUpInput } from '@/gql/graphql';
 import { execute, unwrap } from '@/lib/graphql';
-import { viewerQueryKey } from './viewer';
 
 export const SignUpMutation = graphql(`
   mutation SignUp($input: SignUpInput!) {

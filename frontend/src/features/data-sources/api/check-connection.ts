@@ -1,5 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { graphql } from '@/gql';
+import type { CheckConnectionInput } from '@/gql/graphql';
 import { execute, unwrap } from '@/lib/graphql';
 
 export const CheckConnectionMutation = graphql(`
@@ -21,7 +22,7 @@ export const CheckConnectionMutation = graphql(`
 
 export function useCheckConnection() {
   return useMutation({
-    mutationFn: async (dataSourceId: string) =>
-      unwrap((await execute(CheckConnectionMutation, { input: { dataSourceId } })).checkConnection),
+    mutationFn: async (input: CheckConnectionInput) =>
+      unwrap((await execute(CheckConnectionMutation, { input })).checkConnection),
   });
 }

@@ -11,6 +11,7 @@ export const DataSourcesQuery = graphql(`
         name
         type
         params
+        hasPassword
         createdAt
       }
     }
@@ -22,6 +23,6 @@ export const dataSourcesQueryKey = (teamId: string) => ['team', teamId, 'dataSou
 export function useDataSources(teamId: string) {
   return useQuery({
     queryKey: dataSourcesQueryKey(teamId),
-    queryFn: async () => (await execute(DataSourcesQuery, { teamId })).team?.dataSources ?? [],
+    queryFn: async () => (await execute(DataSourcesQuery, { teamId })).team.dataSources,
   });
 }

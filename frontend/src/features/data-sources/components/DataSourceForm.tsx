@@ -73,9 +73,8 @@ type DataSourceFormProps = {
   onSaved: (dataSource: SavedDataSource) => void;
 };
 
-/** Create or edit a data source; "Test connection" saves it first, since the check runs on the server. */
+/** Create or edit a data source; "Test connection" tries the settings as typed, before saving. */
 export function DataSourceForm({ teamId, existing, submitLabel = 'Save', onSaved }: DataSourceFormProps) {
-  const [savedId, setSavedId] = useState<string | null>(existing?.id ?? null);
   const create = useCreateDataSource();
   const update = useUpdateDataSource();
   const check = useCheckConnection();
@@ -94,15 +93,11 @@ export function DataSourceForm({ teamId, existing, submitLabel = 'Save', onSaved
 
   async function save(values: Values): Promise<SavedDataSource | null> {
     setSaveError(null);
-    check.reset();
     try {
-      if (savedId) {
-        const saved = await update.mutateAsync({ id: savedId, name: values.name.trim(), params: toParams(values) });
-        return saved;
+      if (existing) {
+        return await update.mutateAsync({ id: existing.id, name: values.name.trim(), params: toParams(values) });
       }
-      const saved = await create.mutateAsync({ teamId, name: values.name.trim(), type: values.type, params: toParams(values) });
-      setSavedId(saved.id);
-      return saved;
+      return await create.mutateAsync({ teamId, name: values.name.trim(), type: values.type, params: toParams(values) });
     } catch (error) {
       if (error instanceof UserErrorException && error.field && error.field in values) {
         form.setFieldError(error.field, error.message);
@@ -113,10 +108,15 @@ export function DataSourceForm({ teamId, existing, submitLabel = 'Save', onSaved
     }
   }
 
-  async function testConnection() {
+  function testConnection() {
     if (form.validate().hasErrors) return;
-    const saved = await save(form.values);
-    if (saved) check.mutate(saved.id);
+    // For a saved source the server fills in the stored password when none was typed.
+    check.mutate({
+      teamId,
+      type: form.values.type,
+      params: toParams(form.values),
+      ...(existing ? { dataSourceId: existing.id } : {}),
+    });
   }
 
   const checkResult = check.data;
@@ -129,7 +129,7 @@ export function DataSourceForm({ teamId, existing, submitLabel = 'Save', onSaved
       })}
     >
       <Stack>
-        {!existing && !savedId && (
+        {!existing && (
           <div>
             <Text size="sm" fw={500} mb={4} id="ds-type-label">
               Database type

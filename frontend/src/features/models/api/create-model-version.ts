@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { graphql } from '@/gql';
 import type { CreateModelVersionInput } from '@/gql/graphql';
-import { execute, unwrap } from '@/lib/graphql';
+import { execute } from '@/lib/graphql';
 
 export const CreateModelVersionMutation = graphql(`
   mutation CreateModelVersion($input: CreateModelVersionInput!) {
@@ -20,6 +20,13 @@ export const CreateModelVersionMutation = graphql(`
         message
         field
         line
+        problems {
+          file
+          line
+          cube
+          member
+          message
+        }
       }
     }
   }
@@ -38,7 +45,13 @@ export function useCreateModelVersion() {
     mutationFn: async (input: CreateModelVersionInput): Promise<SaveModelsOutcome> => {
       const result = (await execute(CreateModelVersionMutation, { input })).createModelVersion;
       if (result.__typename === 'ModelVersion') return { ok: true, versionId: result.id, number: result.number };
-      // A UserError's `field` names the model file when `line` points into it.
+      if (result.problems?.length) {
+        return {
+          ok: false,
+          problems: result.problems.map((p) => ({ code: result.code, message: p.message, file: p.file, line: p.line })),
+        };
+      }
+      // Otherwise a single refusal; its `field` names the model file when `line` points into it.
       return {
         ok: false,
         problems: [{ code: result.code, message: result.message, file: result.field ?? null, line: result.line ?? null }],

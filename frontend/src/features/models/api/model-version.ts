@@ -2,15 +2,18 @@ import { useQuery } from '@tanstack/react-query';
 import { graphql } from '@/gql';
 import { execute } from '@/lib/graphql';
 
-export const ModelVersionQuery = graphql(`
-  query ModelVersion($dataSourceId: ID!) {
-    modelVersion(dataSourceId: $dataSourceId) {
+export const LiveModelVersionQuery = graphql(`
+  query LiveModelVersion($dataSourceId: ID!) {
+    dataSource(id: $dataSourceId) {
       id
-      number
-      createdAt
-      files {
-        name
-        code
+      models {
+        id
+        number
+        createdAt
+        files {
+          name
+          code
+        }
       }
     }
   }
@@ -18,9 +21,10 @@ export const ModelVersionQuery = graphql(`
 
 export const modelVersionQueryKey = (dataSourceId: string) => ['dataSource', dataSourceId, 'modelVersion'] as const;
 
+/** The live (newest) version of the data source's models, or null before any was saved. */
 export function useModelVersion(dataSourceId: string) {
   return useQuery({
     queryKey: modelVersionQueryKey(dataSourceId),
-    queryFn: async () => (await execute(ModelVersionQuery, { dataSourceId })).modelVersion,
+    queryFn: async () => (await execute(LiveModelVersionQuery, { dataSourceId })).dataSource.models ?? null,
   });
 }

@@ -1,0 +1,96 @@
+"""What one compilation knows: the model set, the access policy and the dialects."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from backend.core.errors import AccessDenied, UnknownTable
+from backend.semantic.model import AccessPolicy, Cube, Dimension, Measure, ModelSet, Segment
+from sqlglot import exp
+
+from .snippets import ModelIndex
+from .types import ClientDialect, TargetDialect
+
+Member = Dimension | Measure | Segment
+# Schemas (and MySQL databases) under which clients may name cubes.
+CUBE_SCHEMAS = frozenset({"", "public", "db"})
+
+
+@dataclass(frozen=True)
+class Context:
+    models: ModelSet
+    access: AccessPolicy
+    index: ModelIndex
+    client: ClientDialect
+    target: TargetDialect
+
+    # --- cubes ------------------------------------------------------------------------------
+
+    def cube_for_table(self, table: exp.Table) -> Cube:
+        """The cube a FROM item names, or UnknownTable / AccessDenied."""
+        name = table.name
+        schema = table.db.lower()
+        if table.catalog.lower() not in ("", "db") or schema not in CUBE_SCHEMAS:
+            raise UnknownTable(
+                f'relation "{table.sql(dialect=self.client)}" does not exist',
+                hint="cubes are tables of schema public in database db",
+            )
+        cube = self.models.get(name) or _case_insensitive(self.models.cubes, name)
+        if cube is None or not cube.public:
+            raise UnknownTable(
+                f'relation "{name}" does not exist',
+                hint=_did_you_mean(name, (c.name for c in self.visible_cubes())),
+            )
+        if not self.access.allows_cube(cube.name):
+            raise AccessDenied(f"permission denied for cube {cube.name}")
+        return cube
+
+    def visible_cubes(self) -> list[Cube]:
+        return [c for c in self.models if c.public and self.access.allows_cube(c.name)]
+
+    # --- members ----------------------------------------------------------------------------
+
+    def find_member(self, cube: Cube, name: str) -> Member | None:
+        """A public member of ``cube`` by name (exact, else case-insensitive)."""
+        member = cube.member(name)
+        if member is None:
+            lowered = name.lower()
+            member = next(
+                (
+                    m
+                    for group in (cube.dimensions, cube.measures, cube.segments)
+                    for m in group
+                    if m.name.lower() == lowered
+                ),
+                None,
+            )
+        if member is None or not member.public:
+            return None
+        return member
+
+    def check_access(self, cube: Cube, member: Member) -> None:
+        if not self.access.allows_member(cube.name, member.name):
+            raise AccessDenied(
+                f"permission denied for {cube.name}.{member.name}",
+                hint="the credential's access list does not include this member",
+            )
+
+    def visible(self, cube: Cube, member: Member) -> bool:
+        return member.public and self.access.allows_member(cube.name, member.name)
+
+
+def _case_insensitive(cubes: Mapping[str, Cube], name: str) -> Cube | None:
+    lowered = name.lower()
+    return next((c for c in cubes.values() if c.name.lower() == lowered), None)
+
+
+def _did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    matches = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.6)
+    if not matches:
+        return None
+    return "did you mean " + " or ".join(matches) + "?"
+
+
+did_you_mean = _did_you_mean
