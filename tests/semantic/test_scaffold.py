@@ -318,15 +318,21 @@ def _schemas(draw: st.DrawFn) -> list[TableInfo]:
                                 max_size=6, unique_by=lambda c: c[0].lower()))
         column_infos = tuple(ColumnInfo(n, t) for n, t in columns)
         pk = (column_infos[0].name,) if column_infos and draw(st.booleans()) else ()
+        other = draw(st.sampled_from(table_names))
+        if draw(st.booleans()) and all(c.name.lower() != f"{other}_id".lower()
+                                       for c in column_infos):
+            column_infos += (ColumnInfo(f"{other}_id", "integer"),)  # may become a join
         tables.append(TableInfo(draw(st.sampled_from(["public", "Other"])), name,
                                 column_infos, pk))
     return tables
 
 
-@settings(max_examples=60, deadline=None)
-@given(_schemas())
-def test_any_schema_scaffolds_to_models_that_validate(tables: list[TableInfo]) -> None:
-    files = generate_models(tables)
+@settings(max_examples=60, deadline=None, database=None)
+@given(_schemas(), st.sampled_from(["postgres", "mysql", "duckdb"]))
+def test_any_schema_scaffolds_to_models_that_validate(
+    tables: list[TableInfo], dialect: str
+) -> None:
+    files = generate_models(tables, dialect=dialect)
     models, problems = check_models(files, columns=table_columns(tables))
     assert problems == []
     assert len(models) == len(tables)

@@ -1,0 +1,539 @@
+"""Stage 2: a SELECT over cubes -> :class:`CubeQuery`, checking every member it touches.
+
+Each column is looked up among the cubes of the FROM clause; dimensions and segments become
+``DimRef`` leaves, ``MEASURE(m)`` or a matching aggregate becomes a ``MeasureRef`` (or the
+formula of a ``number`` measure). The access list is checked here, on every member of every
+clause, so nothing later can touch a member this stage did not allow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlglot import exp
+
+from backend.core.errors import NotSupported, SqlSyntaxError, UnknownColumn
+from backend.semantic.model import Cube, Measure, Segment
+
+from .context import Context, Member, did_you_mean
+from .naming import default_name
+from .query import CubeQuery, OrderItem, OutputItem
+from .refs import DimRef, dim_ref, has_measure, measure_ref
+from .typing import infer_type
+from .whitelist import (
+    AGGREGATE_NODES,
+    CAST_TYPES,
+    EXTRACT_UNITS,
+    GRANULARITIES,
+    SCALAR_NODES,
+    describe,
+)
+
+JOIN_FIELD = "__cubejoinfield"
+_AGGREGATE_MEASURE_TYPES: dict[type[exp.Expression], str] = {
+    exp.Sum: "sum", exp.Avg: "avg", exp.Min: "min", exp.Max: "max",
+}
+_EXTRACT_SYNONYMS = {"dayofweek": "dow", "dayofyear": "doy", "weekday": "dow"}
+_ALLOWED_SELECT_ARGS = frozenset(
+    {"expressions", "from_", "joins", "where", "group", "having", "order", "limit", "offset",
+     "distinct", "kind"}
+)
+
+
+@dataclass
+class _Scope:
+    cubes: list[Cube] = field(default_factory=list)
+    aliases: dict[str, Cube] = field(default_factory=dict)  # lower-cased alias -> cube
+
+    def add(self, cube: Cube, alias: str) -> None:
+        if any(c.name == cube.name for c in self.cubes):
+            raise NotSupported(
+                f"cube {cube.name} appears twice in FROM",
+                hint="each cube may be used once per query",
+            )
+        if alias.lower() in self.aliases:
+            raise SqlSyntaxError(f'table name "{alias}" specified more than once')
+        self.cubes.append(cube)
+        self.aliases[alias.lower()] = cube
+        self.aliases.setdefault(cube.name.lower(), cube)
+
+
+def check_select_clauses(select: exp.Select) -> None:
+    for key, value in select.args.items():
+        if value and key not in _ALLOWED_SELECT_ARGS:
+            raise NotSupported(f"{key.upper().rstrip('_')} is not supported in queries over cubes")
+    distinct = select.args.get("distinct")
+    if isinstance(distinct, exp.Distinct) and distinct.args.get("on") is not None:
+        raise NotSupported("DISTINCT ON is not supported")
+
+
+def resolve_cube_select(select: exp.Select, ctx: Context) -> CubeQuery:
+    check_select_clauses(select)
+    scope = _build_scope(select, ctx)
+    resolver = _Resolver(ctx, scope)
+    outputs = resolver.outputs(select.expressions)
+    where = select.args.get("where")
+    where_expr = resolver.clause(where.this, "where") if where is not None else None
+    groups = resolver.groups(select.args.get("group"), outputs)
+    having = select.args.get("having")
+    having_expr = resolver.clause(having.this, "having") if having is not None else None
+    order = resolver.order(select.args.get("order"), outputs)
+
+    for item in outputs:
+        _check_grouped(item.expression, groups, f"column {item.name!r}")
+    if having_expr is not None:
+        _check_grouped(having_expr, groups, "HAVING")
+    for ordered in order:
+        _check_grouped(ordered.expression, groups, "ORDER BY")
+
+    return CubeQuery(
+        cubes=tuple(c.name for c in scope.cubes),
+        outputs=tuple(outputs),
+        groups=tuple(groups),
+        where=where_expr,
+        having=having_expr,
+        order=tuple(order),
+        limit=_limit_value(select.args.get("limit"), "LIMIT"),
+        offset=_limit_value(select.args.get("offset"), "OFFSET"),
+    )
+
+
+def _build_scope(select: exp.Select, ctx: Context) -> _Scope:
+    scope = _Scope()
+    from_ = select.args.get("from_")
+    assert from_ is not None
+    items: list[tuple[exp.Expression, exp.Join | None]] = [(from_.this, None)]
+    items += [(j.this, j) for j in select.args.get("joins") or []]
+    for item, _ in items:
+        if not isinstance(item, exp.Table) or item.args.get("joins"):
+            raise NotSupported("a query over cubes may only join cubes", hint="use a subquery")
+        cube = ctx.cube_for_table(item)
+        scope.add(cube, item.alias_or_name)
+    for _, join in items:
+        if join is not None:
+            _check_join(join, scope)
+    return scope
+
+
+def _check_join(join: exp.Join, scope: _Scope) -> None:
+    kind = (join.args.get("kind") or "").upper()
+    side = (join.args.get("side") or "").upper()
+    if join.args.get("using"):
+        raise NotSupported("JOIN ... USING between cubes is not supported", hint=_JOIN_HINT)
+    if side not in ("", "LEFT") or kind not in ("", "INNER", "CROSS", "OUTER"):
+        raise NotSupported(f"{side or kind} JOIN between cubes is not supported", hint=_JOIN_HINT)
+    on = join.args.get("on")
+    if on is None:
+        return
+    conditions = list(on.flatten()) if isinstance(on, exp.And) else [on]
+    for condition in conditions:
+        while isinstance(condition, exp.Paren):
+            condition = condition.this
+        if not (
+            isinstance(condition, exp.EQ)
+            and all(
+                isinstance(side_, exp.Column)
+                and side_.name.lower() == JOIN_FIELD
+                and side_.table.lower() in scope.aliases
+                for side_ in (condition.this, condition.expression)
+            )
+        ):
+            raise NotSupported(
+                f"join condition {on.sql()} is not supported between cubes", hint=_JOIN_HINT
+            )
+
+
+_JOIN_HINT = (
+    "join cubes with CROSS JOIN or JOIN b ON a.__cubeJoinField = b.__cubeJoinField; "
+    "the model's joins supply the condition"
+)
+
+
+class _Resolver:
+    def __init__(self, ctx: Context, scope: _Scope) -> None:
+        self.ctx = ctx
+        self.scope = scope
+        self.aliases: dict[str, exp.Expression] = {}
+
+    # --- clauses ------------------------------------------------------------------------------
+
+    def outputs(self, expressions: list[exp.Expression]) -> list[OutputItem]:
+        outputs: list[OutputItem] = []
+        for node in expressions:
+            if isinstance(node, exp.Star) or (
+                isinstance(node, exp.Column) and isinstance(node.this, exp.Star)
+            ):
+                outputs.extend(self._star(node))
+                continue
+            if isinstance(node, exp.Alias):
+                name, inner = node.alias, node.this
+            else:
+                name, inner = default_name(node, self.ctx.client), node
+            resolved = self.resolve(inner, "select")
+            outputs.append(OutputItem(name, resolved, infer_type(resolved, self.ctx)))
+            if isinstance(node, exp.Alias):
+                self.aliases.setdefault(name.lower(), resolved)
+        return outputs
+
+    def clause(self, node: exp.Expression, mode: str) -> exp.Expression:
+        return self.resolve(node, mode)
+
+    def groups(
+        self, group: exp.Group | None, outputs: list[OutputItem]
+    ) -> list[exp.Expression]:
+        groups: list[exp.Expression] = []
+        if group is None:
+            for item in outputs:
+                if not has_measure(item.expression) and item.expression.find(DimRef) is not None:
+                    groups.append(item.expression)
+            return _unique(groups)
+        for key in ("rollup", "cube", "grouping_sets"):
+            if group.args.get(key):
+                raise NotSupported(f"GROUP BY {key.upper().replace('_', ' ')} is not supported")
+        for node in group.expressions:
+            expression = self._ordinal(node, outputs, "GROUP BY")
+            if expression is None:
+                expression = self.resolve(node, "group")
+            if has_measure(expression):
+                raise NotSupported(
+                    f"cannot GROUP BY an aggregate ({node.sql(dialect=self.ctx.client)})"
+                )
+            groups.append(expression)
+        return _unique(groups)
+
+    def order(self, order: exp.Order | None, outputs: list[OutputItem]) -> list[OrderItem]:
+        if order is None:
+            return []
+        items: list[OrderItem] = []
+        for ordered in order.expressions:
+            node = ordered.this
+            expression = self._ordinal(node, outputs, "ORDER BY")
+            if (
+                expression is None
+                and isinstance(node, exp.Column)
+                and not node.table
+                and node.name.lower() in self.aliases
+            ):
+                expression = self.aliases[node.name.lower()].copy()
+            if expression is None:
+                expression = self.resolve(node, "order")
+            desc = bool(ordered.args.get("desc"))
+            nulls_first = ordered.args.get("nulls_first")
+            if nulls_first is None:
+                # The client's own default: PostgreSQL sorts NULLs as largest, MySQL as smallest.
+                nulls_first = desc if self.ctx.client == "postgres" else not desc
+            items.append(OrderItem(expression, desc, bool(nulls_first)))
+        return items
+
+    def _ordinal(
+        self, node: exp.Expression, outputs: list[OutputItem], clause: str
+    ) -> exp.Expression | None:
+        if isinstance(node, exp.Literal) and not node.is_string:
+            position = int(node.this) if node.this.isdigit() else 0
+            if not 1 <= position <= len(outputs):
+                raise SqlSyntaxError(f"{clause} position {node.this} is not in select list")
+            return outputs[position - 1].expression.copy()
+        return None
+
+    def _star(self, node: exp.Expression) -> list[OutputItem]:
+        qualifier = node.table if isinstance(node, exp.Column) else ""
+        cubes = [self._cube_for_qualifier(qualifier)] if qualifier else self.scope.cubes
+        items: list[OutputItem] = []
+        for cube in cubes:
+            for dimension in cube.dimensions:
+                if self.ctx.visible(cube, dimension):
+                    ref = dim_ref(cube.name, dimension.name)
+                    items.append(OutputItem(dimension.name, ref, infer_type(ref, self.ctx)))
+            for measure in cube.measures:
+                if self.ctx.visible(cube, measure):
+                    expression = self._measure_expression(cube, measure)
+                    items.append(
+                        OutputItem(measure.name, expression, infer_type(expression, self.ctx))
+                    )
+        if not items:
+            raise NotSupported("SELECT * found no column the credential may query")
+        return items
+
+    # --- expressions --------------------------------------------------------------------------
+
+    def resolve(self, node: exp.Expression, mode: str) -> exp.Expression:
+        if isinstance(node, exp.Column):
+            return self._column(node, mode)
+        if type(node) in AGGREGATE_NODES or (
+            isinstance(node, exp.Anonymous) and node.name.upper() == "MEASURE"
+        ):
+            if mode in ("where", "group"):
+                raise NotSupported(
+                    f"aggregates are not allowed in {mode.upper()}"
+                    f" ({node.sql(dialect=self.ctx.client)})",
+                    hint="filter measures with HAVING" if mode == "where" else None,
+                )
+            return self._aggregate(node)
+        if isinstance(node, exp.DateTrunc | exp.TimestampTrunc):
+            return self._date_trunc(node, mode)
+        if isinstance(node, exp.Extract):
+            return self._extract(node, mode)
+        if isinstance(node, exp.Cast | exp.TryCast):
+            to = node.args.get("to")
+            if not isinstance(to, exp.DataType) or to.this not in CAST_TYPES:
+                raise NotSupported(f"CAST to {to.sql() if to else '?'} is not supported")
+        if isinstance(node, exp.Star):
+            raise NotSupported("* is only allowed as a select item or in COUNT(*)")
+        if type(node) not in SCALAR_NODES:
+            raise NotSupported(f"{describe(node)} is not supported in queries over cubes")
+        return self._rebuild(node, mode)
+
+    def _rebuild(self, node: exp.Expression, mode: str) -> exp.Expression:
+        args: dict[str, Any] = {}
+        for key, value in node.args.items():
+            if isinstance(value, exp.Expression):
+                args[key] = self._child(value, mode)
+            elif isinstance(value, list):
+                args[key] = [
+                    self._child(v, mode) if isinstance(v, exp.Expression) else v for v in value
+                ]
+            else:
+                args[key] = value
+        return node.__class__(**args)
+
+    def _child(self, node: exp.Expression, mode: str) -> exp.Expression:
+        if isinstance(node, exp.Identifier | exp.Var | exp.DataType | exp.Literal):
+            return node.copy()
+        return self.resolve(node, mode)
+
+    def _column(self, column: exp.Column, mode: str) -> exp.Expression:
+        if isinstance(column.this, exp.Star):
+            raise NotSupported("* is only allowed as a select item or in COUNT(*)")
+        name = column.name
+        if name.lower() == JOIN_FIELD:
+            raise NotSupported(
+                "__cubeJoinField only appears in JOIN ... ON conditions", hint=_JOIN_HINT
+            )
+        cube, member = self._lookup(column)
+        if member is None and not column.table and mode in ("group", "having", "order"):
+            aliased = self.aliases.get(name.lower())
+            if aliased is not None:
+                return aliased.copy()
+        if member is None or cube is None:
+            raise UnknownColumn(
+                f'column "{column.sql(dialect=self.ctx.client)}" does not exist',
+                hint=self._column_hint(column),
+            )
+        self.ctx.check_access(cube, member)
+        if isinstance(member, Measure):
+            raise NotSupported(
+                f"measure {cube.name}.{member.name} must be aggregated",
+                hint=f"use MEASURE({member.name}) or its aggregate ({_aggregate_hint(member)})",
+            )
+        return dim_ref(cube.name, member.name, segment=isinstance(member, Segment))
+
+    def _lookup(self, column: exp.Column) -> tuple[Cube | None, Member | None]:
+        if column.table:
+            cube = self._cube_for_qualifier(column.table)
+            return cube, self.ctx.find_member(cube, column.name)
+        found = [
+            (cube, member)
+            for cube in self.scope.cubes
+            if (member := self.ctx.find_member(cube, column.name)) is not None
+        ]
+        if len(found) > 1:
+            names = ", ".join(f"{c.name}.{m.name}" for c, m in found)
+            raise UnknownColumn(
+                f'column reference "{column.name}" is ambiguous ({names})',
+                hint="qualify it with the cube name",
+            )
+        return found[0] if found else (None, None)
+
+    def _cube_for_qualifier(self, qualifier: str) -> Cube:
+        cube = self.scope.aliases.get(qualifier.lower())
+        if cube is None:
+            raise UnknownTable_(qualifier)
+        return cube
+
+    def _column_hint(self, column: exp.Column) -> str | None:
+        cubes = (
+            [self.scope.aliases[column.table.lower()]]
+            if column.table and column.table.lower() in self.scope.aliases
+            else self.scope.cubes
+        )
+        names = [
+            m.name
+            for cube in cubes
+            for group in (cube.dimensions, cube.measures, cube.segments)
+            for m in group
+            if self.ctx.visible(cube, m)
+        ]
+        return did_you_mean(column.name, names)
+
+    def _aggregate(self, node: exp.Expression) -> exp.Expression:
+        function = node.name.upper() if isinstance(node, exp.Anonymous) else node.sql_name()
+        if isinstance(node, exp.Anonymous):
+            if len(node.expressions) != 1 or not isinstance(node.expressions[0], exp.Column):
+                raise NotSupported("MEASURE() takes one measure column", hint="MEASURE(count)")
+            cube, measure = self._measure_column(node.expressions[0], function)
+            return self._measure_expression(cube, measure)
+        argument = node.this
+        if isinstance(node, exp.Count):
+            if isinstance(argument, exp.Star) or (
+                isinstance(argument, exp.Literal) and not argument.is_string
+            ):
+                cube, measure = self._count_star()
+                return self._measure_expression(cube, measure)
+            if isinstance(argument, exp.Distinct):
+                if len(argument.expressions) != 1 or not isinstance(
+                    argument.expressions[0], exp.Column
+                ):
+                    raise NotSupported("COUNT(DISTINCT ...) takes one measure column")
+                cube, measure = self._measure_column(argument.expressions[0], function)
+                if measure.type not in ("count_distinct", "count_distinct_approx"):
+                    raise _mismatch("COUNT(DISTINCT ...)", cube, measure)
+                return self._measure_expression(cube, measure)
+            if isinstance(argument, exp.Column):
+                cube, measure = self._measure_column(argument, function)
+                raise _mismatch("COUNT(...)", cube, measure)
+            raise NotSupported(f"COUNT({argument.sql()}) is not supported", hint="use MEASURE()")
+        if isinstance(argument, exp.Distinct):
+            raise NotSupported(f"{function}(DISTINCT ...) is not supported", hint="use MEASURE()")
+        if not isinstance(argument, exp.Column):
+            raise NotSupported(
+                f"{function}() over an expression is not supported",
+                hint="aggregate a measure column, e.g. SUM(amount), or use MEASURE()",
+            )
+        cube, measure = self._measure_column(argument, function)
+        if _AGGREGATE_MEASURE_TYPES.get(type(node)) != measure.type:
+            raise _mismatch(f"{function}(...)", cube, measure)
+        return self._measure_expression(cube, measure)
+
+    def _measure_column(self, column: exp.Column, function: str) -> tuple[Cube, Measure]:
+        cube, member = self._lookup(column)
+        if member is None or cube is None:
+            raise UnknownColumn(
+                f'column "{column.sql(dialect=self.ctx.client)}" does not exist',
+                hint=self._column_hint(column),
+            )
+        self.ctx.check_access(cube, member)
+        if not isinstance(member, Measure):
+            raise NotSupported(
+                f"{function}({member.name}): {cube.name}.{member.name} is not a measure",
+                hint="aggregate measures only; define a measure in the model for this",
+            )
+        return cube, member
+
+    def _count_star(self) -> tuple[Cube, Measure]:
+        if len(self.scope.cubes) != 1:
+            raise NotSupported(
+                "COUNT(*) is ambiguous over several cubes", hint="use MEASURE(cube.count)"
+            )
+        cube = self.scope.cubes[0]
+        candidates = [m for m in cube.measures if m.type == "count" and m.sql is None and m.public]
+        plain = [m for m in candidates if not m.filters]
+        chosen = next((m for m in plain if m.name == "count"), None) or (
+            plain[0] if plain else None
+        )
+        if chosen is None:
+            raise NotSupported(
+                f"cube {cube.name} has no count measure for COUNT(*)",
+                hint="add a measure of type count to the cube",
+            )
+        self.ctx.check_access(cube, chosen)
+        return cube, chosen
+
+    def _measure_expression(self, cube: Cube, measure: Measure) -> exp.Expression:
+        if measure.type == "number":
+            return exp.paren(self.ctx.index.formula(cube.name, measure.name), copy=False)
+        return measure_ref(cube.name, measure.name)
+
+    def _date_trunc(self, node: exp.Expression, mode: str) -> exp.Expression:
+        unit_node = node.args.get("unit")
+        unit = unit_node.name.lower() if isinstance(unit_node, exp.Expression) else ""
+        if unit not in GRANULARITIES:
+            raise NotSupported(
+                f"DATE_TRUNC granularity {unit!r} is not supported",
+                hint="use one of " + ", ".join(GRANULARITIES),
+            )
+        argument = self._time_argument(node.this, mode, "DATE_TRUNC")
+        return exp.TimestampTrunc(this=argument, unit=exp.var(unit))
+
+    def _extract(self, node: exp.Extract, mode: str) -> exp.Expression:
+        unit = node.this.name.lower()
+        unit = _EXTRACT_SYNONYMS.get(unit, unit)
+        if unit not in EXTRACT_UNITS:
+            raise NotSupported(
+                f"EXTRACT({unit.upper()} ...) is not supported",
+                hint="use one of " + ", ".join(u.upper() for u in EXTRACT_UNITS),
+            )
+        argument = self._time_argument(node.expression, mode, "EXTRACT")
+        return exp.Extract(this=exp.var(unit), expression=argument)
+
+    def _time_argument(self, node: exp.Expression, mode: str, function: str) -> exp.Expression:
+        argument = self.resolve(node, mode)
+        if has_measure(argument):
+            raise NotSupported(f"{function} over a measure is not supported")
+        return argument
+
+
+class UnknownTable_(UnknownColumn):
+    """A qualifier that names no table of the FROM clause (PostgreSQL reports 42P01)."""
+
+    def __init__(self, qualifier: str) -> None:
+        super().__init__(f'missing FROM-clause entry for table "{qualifier}"')
+
+
+def _aggregate_hint(measure: Measure) -> str:
+    return {
+        "count": "COUNT(*)",
+        "sum": f"SUM({measure.name})",
+        "avg": f"AVG({measure.name})",
+        "min": f"MIN({measure.name})",
+        "max": f"MAX({measure.name})",
+        "count_distinct": f"COUNT(DISTINCT {measure.name})",
+        "count_distinct_approx": f"COUNT(DISTINCT {measure.name})",
+        "number": f"MEASURE({measure.name})",
+    }[measure.type]
+
+
+def _mismatch(function: str, cube: Cube, measure: Measure) -> NotSupported:
+    return NotSupported(
+        f"{function} does not match measure {cube.name}.{measure.name} of type {measure.type}",
+        hint=f"use MEASURE({measure.name}) or {_aggregate_hint(measure)}",
+    )
+
+
+def _unique(expressions: list[exp.Expression]) -> list[exp.Expression]:
+    unique: list[exp.Expression] = []
+    for expression in expressions:
+        if not any(expression == seen for seen in unique):
+            unique.append(expression)
+    return unique
+
+
+def _check_grouped(
+    expression: exp.Expression, groups: tuple[exp.Expression, ...] | list[exp.Expression],
+    where: str,
+) -> None:
+    """Every dimension outside an aggregate must be (inside) a grouped expression."""
+    if any(expression == group for group in groups):
+        return
+    if isinstance(expression, DimRef):
+        raise NotSupported(
+            f"{where}: {expression.cube}.{expression.member} must appear in GROUP BY"
+            " or be used in an aggregate",
+            hint="select it, add it to GROUP BY, or drop the explicit GROUP BY",
+        )
+    for child in expression.iter_expressions():
+        if not has_measure(child) or child.find(DimRef) is not None:
+            _check_grouped(child, groups, where)
+
+
+def _limit_value(node: exp.Expression | None, clause: str) -> exp.Expression | None:
+    if node is None:
+        return None
+    value = node.args.get("expression") or node.this
+    if isinstance(value, exp.Literal) and not value.is_string and value.this.isdigit():
+        return value.copy()
+    if isinstance(value, exp.Placeholder):
+        return value.copy()
+    if isinstance(value, exp.Null) and clause == "LIMIT":
+        return None
+    raise NotSupported(f"{clause} must be a non-negative integer or a parameter")
