@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import Info as StrawberryInfo
 
+from backend.core.progress import ProgressRegistry
 from backend.core.services.accounts import LoginLimits
 from backend.core.services.authz import Actor
 from backend.core.services.datasources import SourceConfig
@@ -25,6 +26,7 @@ class Services:
     settings: Settings
     limits: LoginLimits
     source_config: SourceConfig
+    progress: ProgressRegistry = field(default_factory=ProgressRegistry)
     extra: dict[str, Any] = field(default_factory=dict)
 
 

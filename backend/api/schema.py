@@ -14,6 +14,8 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from backend.api.errors import MaskInternalErrors
 from backend.api.features.accounts.mutations import AccountMutations
 from backend.api.features.accounts.queries import AccountQueries
+from backend.api.features.credentials.mutations import CredentialMutations
+from backend.api.features.credentials.queries import CredentialQueries
 from backend.api.features.datasources.mutations import DataSourceMutations
 from backend.api.features.datasources.queries import DataSourceQueries
 from backend.api.features.teams.mutations import TeamMutations
@@ -23,12 +25,12 @@ MAX_DEPTH = 10
 
 
 @strawberry.type
-class Query(AccountQueries, TeamQueries, DataSourceQueries):
+class Query(AccountQueries, TeamQueries, DataSourceQueries, CredentialQueries):
     pass
 
 
 @strawberry.type
-class Mutation(AccountMutations, TeamMutations, DataSourceMutations):
+class Mutation(AccountMutations, TeamMutations, DataSourceMutations, CredentialMutations):
     pass
 
 

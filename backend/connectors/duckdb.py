@@ -87,8 +87,7 @@ class DuckDBConnector:
                 return await asyncio.shield(loop.run_in_executor(self._executor, work))
         except TimeoutError:
             raise SourceTimeout(
-                f"DuckDB file {self.path} did not answer within "
-                f"{self.limits.connect_timeout:g} s"
+                f"DuckDB file {self.path} did not answer within {self.limits.connect_timeout:g} s"
             ) from None
 
     # --- the Connector protocol ---------------------------------------------------------------

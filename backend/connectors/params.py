@@ -123,9 +123,7 @@ def _coerce(f: ParamField, raw: Any) -> Any:
     if f.name == "host" and (set(value) & set("/,@ \t\n") or value.startswith("-")):
         # One TCP host only: no socket directories (they would reach servers local to us
         # with their local trust rules), no multi-host lists, no user@host forms.
-        raise InvalidInput(
-            "host must be a single host name or IP address", field="host"
-        )
+        raise InvalidInput("host must be a single host name or IP address", field="host")
     return value
 
 

@@ -135,7 +135,7 @@ class PostgresConnector:
         if isinstance(exc, ConnectionError) and "SSL" in str(exc):
             return DataSourceError(
                 f"PostgreSQL at {self.host}:{self.port} does not accept TLS",
-                hint='set ssl to false, or enable TLS on the server',
+                hint="set ssl to false, or enable TLS on the server",
                 field="ssl",
             )
         return DataSourceError(

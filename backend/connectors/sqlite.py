@@ -110,8 +110,7 @@ class SqliteConnector:
                 return await asyncio.shield(loop.run_in_executor(self._executor, work))
         except TimeoutError:
             raise SourceTimeout(
-                f"SQLite file {self.path} did not answer within "
-                f"{self.limits.connect_timeout:g} s",
+                f"SQLite file {self.path} did not answer within {self.limits.connect_timeout:g} s",
                 hint="another process may hold a lock on it",
             ) from None
 
@@ -264,8 +263,6 @@ def _map_error(exc: Exception, path: Path) -> AppError:
         )
     if isinstance(exc, sqlite3.OperationalError) and "locked" in text:
         return SourceTimeout(f"SQLite file {path} is locked by another process")
-    if isinstance(exc, sqlite3.DatabaseError) and (
-        "not authorized" in text or "readonly" in text
-    ):
+    if isinstance(exc, sqlite3.DatabaseError) and ("not authorized" in text or "readonly" in text):
         return ReadOnly("SQLite data sources are read-only: only queries may run", hint=text)
     return SourceQueryFailed(f"SQLite error: {text}")

@@ -15,6 +15,7 @@ keeps values as written, however wrong, so that ``validate`` can report every re
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -37,10 +38,12 @@ from backend.semantic.model import (
     Segment,
     SourcePosition,
 )
-from backend.semantic.problems import Problem
+from backend.semantic.problems import Problem, did_you_mean
 
 YAML_SUFFIXES = (".yml", ".yaml")
 
+# libyaml's parser when PyYAML was built with it: ~10x faster on large model sets.
+_YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])([A-Z])")
 
@@ -84,6 +87,7 @@ _JOIN_FIELDS = frozenset({"name", "relationship", "sql"})
 _Entries = dict[str, tuple[Node, Node]]
 
 
+@functools.lru_cache(maxsize=4096)  # the same few field names, many thousand times
 def snake_case(key: str) -> str:
     """``sqlTable`` → ``sql_table``: Cube accepts both spellings for every field."""
     return _CAMEL_HUMP.sub(r"_\1", key).lower()
@@ -151,20 +155,22 @@ class _FileReader:
     # --- the file ------------------------------------------------------------------------
 
     def read(self, text: str) -> list[Cube]:
-        if self.file.endswith(".js"):
+        suffix = self.file.lower()
+        if suffix.endswith(".js"):
             self.report(1, "JavaScript model files are not supported; write the model in YAML")
             return []
-        if not self.file.endswith(YAML_SUFFIXES):
+        if not suffix.endswith(YAML_SUFFIXES):
             self.report(1, "model file names must end in .yml or .yaml")
             return []
         try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
+            root = yaml.compose(text, Loader=_YAML_LOADER)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 1
             detail = exc.problem or "invalid YAML"
             if exc.context:
-                detail += f" ({exc.context})"
+                started = f" at line {exc.context_mark.line + 1}" if exc.context_mark else ""
+                detail += f" ({exc.context}{started})"
             self.report(line, f"YAML syntax error: {detail}")
             return []
         except yaml.YAMLError as exc:
@@ -299,8 +305,9 @@ class _FileReader:
     def name(
         self, node: Node, entries: _Entries, kind: str, cube: str | None
     ) -> str | None:
+        reported = len(self.problems)
         name = self.text(entries, "name", cube, None)
-        if name is None:
+        if name is None and len(self.problems) == reported:  # not already "must be text"
             self.report(node, f"{kind} has no name", cube=cube)
         return name
 
@@ -312,7 +319,10 @@ class _FileReader:
             if key in unsupported:
                 self.report(key_node, unsupported[key], cube=cube, member=member)
             elif key not in known and key not in ignored:
-                self.report(key_node, f"unknown field {key}", cube=cube, member=member)
+                written = getattr(key_node, "value", key)  # as spelled, before snake_case
+                hint = did_you_mean(key, known)
+                self.report(key_node, f"unknown field {written}{hint}", cube=cube,
+                            member=member)
 
     def text(
         self, entries: _Entries, key: str, cube: str | None, member: str | None
@@ -390,7 +400,8 @@ class _FileReader:
             return None
 
     def mapping(
-        self, node: Node, expected: str, cube: str | None = None, member: str | None = None
+        self, node: Node, expected: str, cube: str | None = None, member: str | None = None,
+        merging: frozenset[int] = frozenset(),
     ) -> _Entries | None:
         if not isinstance(node, MappingNode):
             self.report(node, expected, cube=cube, member=member)
@@ -412,8 +423,12 @@ class _FileReader:
                 continue
             entries[key] = (key_node, value_node)
         for source in merged:  # YAML merge keys (<<: *anchor): explicit keys win
-            for key, entry in (self.mapping(source, "<< must merge a mapping", cube, member)
-                               or {}).items():
+            if id(source) in merging or source is node:
+                self.report(source, "<< merges a mapping into itself", cube=cube, member=member)
+                continue
+            merged_entries = self.mapping(source, "<< must merge a mapping", cube, member,
+                                          merging | {id(node)})
+            for key, entry in (merged_entries or {}).items():
                 entries.setdefault(key, entry)
         return entries
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -22,3 +24,9 @@ class Problem:
 
     def sort_key(self) -> tuple[str, int, str]:
         return (self.file, self.line, self.message)
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean x?)`` for the closest candidate, or nothing when none is close."""
+    close = difflib.get_close_matches(name, sorted(set(candidates)), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""

@@ -12,10 +12,12 @@ is valid YAML), so the output always loads back to the same values.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import yaml
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
 
 from backend.connectors.base import ColumnInfo, TableInfo
 from backend.semantic.loader import snake_case
@@ -34,6 +36,8 @@ _BOOLEAN_TYPE = re.compile(r"(bool|boolean)\Z")
 _YAML_PRINTABLE = re.compile(
     "[\\x20-\\x7e\\xa0-\\u2027\\u202a-\\ud7ff\\ue000-\\ufffd\\U00010000-\\U0010ffff]"
 )
+_RESOLVER = Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*\Z")
 # Words that must be quoted when used as a column or table name in generated SQL.
 _RESERVED = frozenset({
@@ -53,6 +57,12 @@ _RESERVED = frozenset({
 class _Target:
     cube: str
     key: str | None  # the single primary-key column joins point at
+
+
+@dataclass(frozen=True)
+class _ByName:
+    in_schema: dict[tuple[str, str], _Target]  # (schema, member-style table name)
+    anywhere: dict[str, list[_Target]]
 
 
 def dimension_type(source_type: str) -> DimensionType:
@@ -103,12 +113,18 @@ def generate_models(
     """
     ordered = sorted(tables, key=lambda t: (t.schema, t.name))
     names = _cube_names(ordered)
-    targets = {(t.schema.lower(), t.name.lower()): _Target(names[id(t)], _join_key(t))
-               for t in ordered}
+    # Foreign keys name their target exactly as the catalog spells it.
+    targets = {(t.schema, t.name): _Target(names[id(t)], _join_key(t)) for t in ordered}
+    # ``<x>_id`` columns are matched against table names spelled as members (snake_case).
+    by_member = _ByName({}, {})
+    for t in ordered:
+        target, name = targets[(t.schema, t.name)], member_name(t.name)
+        by_member.in_schema.setdefault((t.schema.lower(), name), target)
+        by_member.anywhere.setdefault(name, []).append(target)
     files: dict[str, str] = {}
     for done, table in enumerate(ordered, start=1):
         cube = names[id(table)]
-        files[f"{cube}.yml"] = _render(_cube(table, cube, targets, dialect))
+        files[f"{cube}.yml"] = _render(_cube(table, cube, targets, by_member, dialect))
         if on_progress is not None:
             on_progress(done, len(ordered), f"{table.schema}.{table.name}")
     return dict(sorted(files.items()))
@@ -117,10 +133,11 @@ def generate_models(
 def _cube_names(tables: Sequence[TableInfo]) -> dict[int, str]:
     """Cube names by table: the table's name, or ``<schema>_<table>`` where names collide."""
     plain = [member_name(t.name) for t in tables]
+    counts = Counter(plain)
     names: dict[int, str] = {}
     used: set[str] = set()
     for table, name in zip(tables, plain, strict=True):
-        if plain.count(name) > 1:
+        if counts[name] > 1:
             name = member_name(f"{table.schema}_{table.name}")
         name = _unique(name, used)
         names[id(table)] = name
@@ -154,7 +171,8 @@ def _id_prefix(column: str) -> str | None:
 
 
 def _cube(
-    table: TableInfo, cube: str, targets: dict[tuple[str, str], _Target], dialect: str
+    table: TableInfo, cube: str, targets: dict[tuple[str, str], _Target],
+    by_member: _ByName, dialect: str,
 ) -> dict[str, object]:
     def q(name: str) -> str:
         return _quote(name, dialect)
@@ -165,7 +183,7 @@ def _cube(
     joins: list[dict[str, object]] = []
     joined: set[str] = set()
     for fk in sorted(table.foreign_keys, key=lambda f: f.columns):
-        target = targets.get((fk.ref_schema.lower(), fk.ref_table.lower()))
+        target = targets.get((fk.ref_schema, fk.ref_table))
         if target is None or target.cube == cube or target.cube in joined:
             continue
         on = " AND ".join(f"{{CUBE}}.{q(c)} = {{{target.cube}}}.{q(r)}"
@@ -176,16 +194,17 @@ def _cube(
         prefix = _id_prefix(column.name)
         if prefix is None or column.name.lower() in fk_columns:
             continue
-        target = _id_target(prefix, table.schema, targets)
+        target = _id_target(prefix, table.schema, by_member)
         if target is None or target.key is None or target.cube == cube or target.cube in joined:
             continue
         joins.append({"name": target.cube, "relationship": "many_to_one",
                       "sql": f"{{CUBE}}.{q(column.name)} = {{{target.cube}}}.{q(target.key)}"})
         joined.add(target.cube)
 
-    used = {"count"}
+    # ``{name}`` means a member before a cube, so no member may shadow a joined cube's name.
+    used = set(joined)
     dimensions: list[dict[str, object]] = []
-    measures: list[dict[str, object]] = [{"name": "count", "type": "count"}]
+    measures: list[dict[str, object]] = [{"name": _unique("count", used), "type": "count"}]
     for column in table.columns:
         name = _unique(member_name(column.name), used)
         kind = dimension_type(column.type)
@@ -212,18 +231,16 @@ def _is_key(column: ColumnInfo, primary: set[str], fk_columns: set[str]) -> bool
             or _id_prefix(column.name) is not None)
 
 
-def _id_target(
-    prefix: str, schema: str, targets: dict[tuple[str, str], _Target]
-) -> _Target | None:
+def _id_target(prefix: str, schema: str, targets: _ByName) -> _Target | None:
     """The selected table an ``<x>_id`` column points at: ``x``, ``xs``, ``xes`` or ``x→ies``."""
     candidates = [prefix, prefix + "s", prefix + "es"]
     if prefix.endswith("y"):
         candidates.append(prefix[:-1] + "ies")
     for name in candidates:  # the same schema first, then one unambiguous match anywhere
-        if (schema.lower(), name) in targets:
-            return targets[(schema.lower(), name)]
+        if (schema.lower(), name) in targets.in_schema:
+            return targets.in_schema[(schema.lower(), name)]
     for name in candidates:
-        found = [t for (_, table), t in targets.items() if table == name]
+        found = targets.anywhere.get(name, [])
         if len(found) == 1:
             return found[0]
     return None
@@ -262,10 +279,15 @@ def _scalar(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     text = str(value)
-    # A plain scalar only when YAML reads it back as the same string (not true, null, 1e3...).
-    if _PLAIN.match(text) and yaml.safe_load(text) == text:
+    # A plain scalar only when YAML resolves it as a string (not true, null, 1e3...).
+    if _PLAIN.match(text) and _plain_is_string(text):
         return text
     return '"' + "".join(_escape(ch) for ch in text) + '"'
+
+
+def _plain_is_string(text: str) -> bool:
+    tag = _RESOLVER.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return bool(tag == _STR_TAG)
 
 
 def _escape(ch: str) -> str:

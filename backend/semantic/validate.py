@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from backend.core.errors import ModelValidationFailed
+from backend.semantic.columns import ColumnUse, columns_in
 from backend.semantic.loader import read_models
 from backend.semantic.model import (
     DIMENSION_TYPES,
@@ -25,21 +26,17 @@ from backend.semantic.model import (
     Segment,
     SourcePosition,
 )
-from backend.semantic.problems import Problem
-from backend.semantic.references import SELF_KEYWORDS, UNSUPPORTED_CONTEXTS, find_references
+from backend.semantic.problems import Problem, did_you_mean
+from backend.semantic.references import (
+    SELF_KEYWORDS,
+    UNSUPPORTED_CONTEXTS,
+    bare_column,
+    column_after,
+    find_references,
+)
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 RELATIONSHIPS = ("many_to_one", "one_to_many", "one_to_one")
-
-# A snippet that is a single (optionally quoted) identifier names a column of the cube's table.
-_BARE_COLUMN = re.compile(r'\s*(?:"([^"]+)"|`([^`]+)`|([A-Za-z_][A-Za-z0-9_$]*))\s*\Z')
-# ``{CUBE}.column`` / ``{other_cube}.column``: the text right after a table reference.
-_COLUMN_AFTER = re.compile(r'\s*\.\s*(?:"([^"]+)"|`([^`]+)`|([A-Za-z_][A-Za-z0-9_$]*))')
-# Identifier-shaped SQL that is not a column.
-_SQL_WORDS = frozenset(
-    {"true", "false", "null", "current_date", "current_time", "current_timestamp",
-     "localtime", "localtimestamp", "current_user", "session_user"}
-)
 
 # What a snippet is, which decides which members it may reference.
 _Context = Literal["dimension", "aggregate", "number", "filter", "segment", "join", "cube"]
@@ -130,7 +127,7 @@ class _Validator:
             self.report(pos, cube.name, None, "cube has both sql_table and sql; keep one")
         if has_sql:
             self.snippet(cube, None, pos, cube.sql or "", "cube")
-        table = self.table_of(cube, report=True)
+        self.table_of(cube, report=True)  # reports an unknown table once
 
         seen: dict[str, SourcePosition | None] = {}
         members: list[Dimension | Measure | Segment] = [
@@ -146,16 +143,17 @@ class _Validator:
                 seen[m.name] = m.position
 
         for d in cube.dimensions:
-            self.dimension(cube, d, table)
+            self.dimension(cube, d)
         for measure in cube.measures:
-            self.measure(cube, measure, table)
+            self.measure(cube, measure)
         for s in cube.segments:
             if not s.sql.strip() and self.missing(cube.name, s.name, "sql"):
                 self.report(s.position, cube.name, s.name, "segment has no sql")
+            self.columns(cube, s.name, s.position, s.sql)
             self.snippet(cube, s.name, s.position, s.sql, "segment")
         self.joins(cube)
 
-    def dimension(self, cube: Cube, d: Dimension, table: _Table | None) -> None:
+    def dimension(self, cube: Cube, d: Dimension) -> None:
         if not d.type:
             if self.missing(cube.name, d.name, "type"):
                 self.report(d.position, cube.name, d.name, "dimension has no type")
@@ -166,10 +164,10 @@ class _Validator:
             if self.missing(cube.name, d.name, "sql"):
                 self.report(d.position, cube.name, d.name, "dimension has no sql")
             return
-        self.bare_column(cube, d.name, d.position, d.sql, table)
+        self.columns(cube, d.name, d.position, d.sql)
         self.snippet(cube, d.name, d.position, d.sql, "dimension")
 
-    def measure(self, cube: Cube, m: Measure, table: _Table | None) -> None:
+    def measure(self, cube: Cube, m: Measure) -> None:
         if not m.type:
             if self.missing(cube.name, m.name, "type"):
                 self.report(m.position, cube.name, m.name, "measure has no type")
@@ -183,9 +181,10 @@ class _Validator:
         if sql:
             context: _Context = "number" if m.type == "number" else "aggregate"
             if context == "aggregate":
-                self.bare_column(cube, m.name, m.position, sql, table)
+                self.columns(cube, m.name, m.position, sql)
             self.snippet(cube, m.name, m.position, sql, context)
         for condition in m.filters:
+            self.columns(cube, m.name, m.position, condition)
             self.snippet(cube, m.name, m.position, condition, "filter")
 
     def joins(self, cube: Cube) -> None:
@@ -207,8 +206,10 @@ class _Validator:
                 self.report(*where, "a cube cannot join itself")
             elif self.models.get(j.name) is None:
                 # Its sql is not checked: it would only repeat that {j.name} is unknown.
-                self.report(*where, f"join to unknown cube {j.name}")
+                hint = did_you_mean(j.name, self.models.cubes)
+                self.report(*where, f"join to unknown cube {j.name}{hint}")
             elif j.sql.strip():
+                self.columns(cube, j.name, j.position, j.sql)
                 self.snippet(cube, j.name, j.position, j.sql, "join")
 
     def identifier(
@@ -237,7 +238,6 @@ class _Validator:
                 continue
             if len(ref.path) == 1:
                 if head in SELF_KEYWORDS:
-                    self.column_after(cube, cube, member, pos, sql, ref.end)
                     continue
                 if cube.member(head) is not None:
                     self.member_ref(cube, member, pos, cube, head, context)
@@ -246,23 +246,24 @@ class _Validator:
                 if other is None:
                     self.report(pos, cube.name, member,
                                 f"unknown reference {text}: no member {head} in cube "
-                                f"{cube.name} and no cube {head}")
-                else:
-                    self.column_after(cube, other, member, pos, sql, ref.end)
+                                f"{cube.name} and no cube {head}"
+                                f"{did_you_mean(head, [*_member_names(cube), *self.models.cubes])}")
                 continue
             target_cube: Cube | None = cube if head in SELF_KEYWORDS else None
             path = ref.path[1:] if target_cube is not None else ref.path
             for part in path[:-1]:
                 target_cube = self.models.get(part)
                 if target_cube is None:
-                    self.report(pos, cube.name, member, f"unknown cube {part} in {text}")
+                    hint = did_you_mean(part, self.models.cubes)
+                    self.report(pos, cube.name, member, f"unknown cube {part} in {text}{hint}")
                     break
             else:
                 assert target_cube is not None
                 name = path[-1]
                 if target_cube.member(name) is None:
                     self.report(pos, cube.name, member,
-                                f"unknown member {name} of cube {target_cube.name} in {text}")
+                                f"unknown member {name} of cube {target_cube.name} in {text}"
+                                f"{did_you_mean(name, _member_names(target_cube))}")
                 else:
                     self.member_ref(cube, member, pos, target_cube, name, context)
 
@@ -300,33 +301,36 @@ class _Validator:
             self.report(cube.position, cube.name, None, f"unknown table {cube.sql_table}")
         return table
 
-    def bare_column(
-        self, cube: Cube, member: str, pos: SourcePosition | None, sql: str,
-        table: _Table | None,
+    def columns(
+        self, cube: Cube, member: str, pos: SourcePosition | None, sql: str
     ) -> None:
-        match = _BARE_COLUMN.match(sql)
-        if table is None or match is None:
+        """With known columns: every column the snippet reads must exist in its table."""
+        if self.tables is None:
             return
-        quoted = match.group(3) is None
-        column = match.group(1) or match.group(2) or match.group(3)
-        if not quoted and column.lower() in _SQL_WORDS:
-            return
-        if not table.has(column, quoted):
-            self.report(pos, cube.name, member, f"unknown column {column} in table {table.name}")
+        bare = bare_column(sql)
+        uses = [ColumnUse(None, bare[1], bare[0])] if bare else columns_in(
+            sql, _member_names(cube), self.models.cubes
+        )
+        if uses is None:  # not parseable: check what is visible without parsing
+            uses = []
+            for ref in find_references(sql):
+                head = ref.path[0]
+                after = column_after(sql, ref.end) if len(ref.path) == 1 else None
+                if after is not None and (head in SELF_KEYWORDS or head in self.models.cubes):
+                    owner = None if head in SELF_KEYWORDS else head
+                    uses.append(ColumnUse(owner, after[1], after[0]))
+        for use in uses:
+            target = cube if use.cube is None else self.models.get(use.cube)
+            table = self.table_of(target) if target is not None else None
+            if table is not None and not table.has(use.name, use.quoted):
+                self.unknown_column(cube, member, pos, use.name, table)
 
-    def column_after(
-        self, cube: Cube, target: Cube, member: str | None, pos: SourcePosition | None,
-        sql: str, end: int,
+    def unknown_column(
+        self, cube: Cube, member: str | None, pos: SourcePosition | None, column: str,
+        table: _Table,
     ) -> None:
-        """``{target}.column``: the column must exist in the target cube's table."""
-        match = _COLUMN_AFTER.match(sql, end)
-        table = self.table_of(target)
-        if table is None or match is None:
-            return
-        quoted = match.group(3) is None
-        column = match.group(1) or match.group(2) or match.group(3)
-        if not table.has(column, quoted):
-            self.report(pos, cube.name, member, f"unknown column {column} in table {table.name}")
+        hint = did_you_mean(column, table.columns)
+        self.report(pos, cube.name, member, f"unknown column {column} in table {table.name}{hint}")
 
     # --- cycles ------------------------------------------------------------------------------
 
@@ -371,31 +375,41 @@ class _Validator:
 
 
 class _TableIndex:
-    """Known source tables, found by qualified name or, when unambiguous, by bare name."""
+    """Known source tables, found by qualified name or, when unambiguous, by bare name.
+
+    An exact spelling wins; otherwise names match case-insensitively, because engines disagree
+    on how they fold unquoted names.
+    """
 
     def __init__(self, columns: Mapping[str, Set[str]]):
-        self.by_name: dict[str, _Table] = {}
+        self.exact: dict[tuple[str, ...], _Table] = {}
+        self.folded: dict[tuple[str, ...], list[_Table]] = {}
         self.by_last: dict[str, list[_Table]] = {}
         for name, cols in columns.items():
             table = _Table(name, frozenset(cols), frozenset(c.lower() for c in cols))
-            key = _table_key(name)
-            self.by_name[key] = table
-            self.by_last.setdefault(key.rsplit(".", 1)[-1], []).append(table)
+            parts = tuple(split_identifier_path(name))
+            self.exact[parts] = table
+            self.folded.setdefault(_fold(parts), []).append(table)
+            self.by_last.setdefault(parts[-1].lower(), []).append(table)
 
     def find(self, sql_table: str) -> _Table | None:
-        key = _table_key(sql_table)
-        if key in self.by_name:
-            return self.by_name[key]
-        candidates = self.by_last.get(key.rsplit(".", 1)[-1], [])
+        parts = tuple(split_identifier_path(sql_table))
+        if parts in self.exact:
+            return self.exact[parts]
+        folded = self.folded.get(_fold(parts), [])
+        if len(folded) == 1:
+            return folded[0]
         # An unqualified name on either side matches when only one table has that name.
-        if len(candidates) == 1 and ("." not in key or "." not in _table_key(candidates[0].name)):
+        candidates = self.by_last.get(parts[-1].lower(), [])
+        if len(candidates) == 1 and (
+            len(parts) == 1 or len(split_identifier_path(candidates[0].name)) == 1
+        ):
             return candidates[0]
         return None
 
 
-def _table_key(name: str) -> str:
-    # Table names are matched case-insensitively: engines disagree on folding unquoted names.
-    return ".".join(part.lower() for part in split_identifier_path(name))
+def _fold(parts: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(p.lower() for p in parts)
 
 
 _CLOSING = {'"': '"', "`": "`", "[": "]"}
@@ -428,6 +442,10 @@ def split_identifier_path(text: str) -> list[str]:
         i += 1
     parts.append("".join(current))
     return parts
+
+
+def _member_names(cube: Cube) -> list[str]:
+    return [m.name for group in (cube.dimensions, cube.measures, cube.segments) for m in group]
 
 
 def _choices(values: tuple[str, ...]) -> str:

@@ -25,6 +25,13 @@ DATABASE_OID = 16385
 PG_CLASS_OID, PG_NAMESPACE_OID, PG_CONSTRAINT_OID, PG_TYPE_OID = 1259, 2615, 2606, 1247
 PG_PROC_OID, PG_DATABASE_OID = 1255, 1262
 
+SYSTEM_RELATION_OIDS = {
+    "pg_type": 1247, "pg_attribute": 1249, "pg_proc": 1255, "pg_class": 1259,
+    "pg_database": 1262, "pg_namespace": 2615, "pg_constraint": 2606, "pg_index": 2610,
+    "pg_description": 2609, "pg_am": 2601, "pg_attrdef": 2604, "pg_trigger": 2620,
+    "pg_rewrite": 2618, "pg_inherits": 2611, "pg_depend": 2608, "pg_collation": 3456,
+    "pg_extension": 3079, "pg_authid": 1260, "pg_tablespace": 1213, "pg_enum": 3501,
+}
 # How PostgreSQL's format_type() spells each type.
 DISPLAY_NAMES = {
     "bool": "boolean", "int2": "smallint", "int4": "integer", "int8": "bigint",
@@ -49,6 +56,12 @@ CREATE MACRO pgc.format_type(t, m) AS (SELECT fmt FROM pgc.type_display WHERE oi
 CREATE MACRO pgc.pg_table_is_visible(x) AS true;
 CREATE MACRO pgc.pg_type_is_visible(x) AS true;
 CREATE MACRO pgc.pg_function_is_visible(x) AS true;
+CREATE MACRO pgc.pg_collation_is_visible(x) AS true;
+CREATE MACRO pgc.pg_conversion_is_visible(x) AS true;
+CREATE MACRO pgc.pg_opclass_is_visible(x) AS true;
+CREATE MACRO pgc.pg_operator_is_visible(x) AS true;
+CREATE MACRO pgc.pg_ts_config_is_visible(x) AS true;
+CREATE MACRO pgc.pg_statistics_obj_is_visible(x) AS true;
 CREATE MACRO pgc.pg_get_expr(e, r) AS NULL::VARCHAR, (e, r, p) AS NULL::VARCHAR;
 CREATE MACRO pgc.obj_description(o) AS (SELECT description FROM pgc.pg_description
     WHERE objoid = o AND objsubid = 0 LIMIT 1),
@@ -71,10 +84,12 @@ CREATE MACRO pgc.pg_encoding_to_char(e) AS 'UTF8';
 CREATE MACRO pgc.pg_char_to_encoding(e) AS 6;
 CREATE MACRO pgc.to_regtype(n) AS (SELECT oid FROM pgc.type_display
     WHERE fmt = lower(n) OR typname = lower(n) LIMIT 1);
-CREATE MACRO pgc.to_regclass(n) AS (SELECT oid FROM pgc.pg_class
-    WHERE relname = split_part(n, '.', -1) LIMIT 1);
-CREATE MACRO pgc.regclass_name(o) AS coalesce((SELECT relname FROM pgc.pg_class
-    WHERE oid = o), CAST(o AS VARCHAR));
+CREATE MACRO pgc.to_regclass(n) AS coalesce(
+    (SELECT oid FROM pgc.pg_class WHERE relname = split_part(n, '.', -1) LIMIT 1),
+    (SELECT oid FROM pgc.system_relations WHERE relname = split_part(n, '.', -1)));
+CREATE MACRO pgc.regclass_name(o) AS coalesce(
+    (SELECT relname FROM pgc.pg_class WHERE oid = o),
+    (SELECT relname FROM pgc.system_relations WHERE oid = o), CAST(o AS VARCHAR));
 CREATE MACRO pgc.regtype_name(o) AS coalesce((SELECT fmt FROM pgc.type_display
     WHERE oid = o), CAST(o AS VARCHAR));
 CREATE MACRO pgc.regnamespace_oid(n) AS (SELECT oid FROM pgc.pg_namespace WHERE nspname = n);
@@ -103,6 +118,8 @@ CREATE MACRO pgc.pg_get_statisticsobjdef_columns(o) AS NULL::VARCHAR;
 CREATE MACRO pgc.pg_tablespace_location(o) AS NULL::VARCHAR;
 CREATE MACRO pgc.pg_relation_is_publishable(o) AS false;
 CREATE MACRO pgc.pg_sleep(s) AS NULL::VARCHAR;
+CREATE MACRO pgc._pg_expandarray(a) AS
+    unnest(list_transform(range(1, len(a) + 1), lambda i: {'x': a[i], 'n': i}));
 """
 
 CATALOG_FUNCTIONS = frozenset(
@@ -114,26 +131,26 @@ CATALOG_FUNCTIONS = frozenset(
 
 @dataclass(frozen=True)
 class CatalogResult:
-    columns: list[tuple[str, int]]  # (name, PostgreSQL type OID)
+    columns: list[tuple[str, str]]  # (name, DuckDB type name)
     rows: list[tuple[Any, ...]]
 
 
-def duckdb_type_oid(type_name: str) -> int:
+def duckdb_type_name(type_name: str) -> str:
+    """A DuckDB result type as the neutral/PostgreSQL type name the wire reports."""
     t = type_name.upper()
     if t.endswith("[]"):
-        elem = duckdb_type_oid(t[:-2])
-        return TYPES[NAME_BY_OID[elem]][2] or OID_BY_NAME["_text"]
+        return duckdb_type_name(t[:-2]) + "[]"
     if t.startswith("DECIMAL"):
-        return OID_BY_NAME["numeric"]
+        return "numeric"
     simple = {
         "BOOLEAN": "bool", "TINYINT": "int2", "SMALLINT": "int2", "INTEGER": "int4",
         "BIGINT": "int8", "HUGEINT": "numeric", "UTINYINT": "int2", "USMALLINT": "int4",
         "UINTEGER": "oid", "UBIGINT": "numeric", "FLOAT": "float4", "DOUBLE": "float8",
         "VARCHAR": "text", "DATE": "date", "TIME": "time", "TIMESTAMP": "timestamp",
         "TIMESTAMP WITH TIME ZONE": "timestamptz", "INTERVAL": "interval", "UUID": "uuid",
-        "BLOB": "bytea", "JSON": "json", "\"NULL\"": "text",
+        "BLOB": "bytea", "JSON": "json",
     }
-    return OID_BY_NAME[simple.get(t, "text")]
+    return simple.get(t, "text")
 
 
 class CatalogDatabase:
@@ -154,7 +171,7 @@ class CatalogDatabase:
             cur = self.con.execute(duck_sql)
             desc = cur.description or []
             rows = cur.fetchall()
-        cols = [(d[0], duckdb_type_oid(str(d[1]))) for d in desc]
+        cols = [(d[0], str(d[1])) for d in desc]
         return CatalogResult(cols, rows)
 
     def close(self) -> None:
@@ -178,6 +195,11 @@ class CatalogDatabase:
         con.execute("CREATE TABLE pgc.type_display (oid UINTEGER, typname VARCHAR, fmt VARCHAR)")
         con.execute("CREATE TABLE pgc.constraint_defs (oid UINTEGER, def VARCHAR)")
         con.execute("CREATE TABLE pgc.index_defs (oid UINTEGER, def VARCHAR)")
+        # System catalogs are not listed in pg_class (nothing but the models is), yet clients
+        # write 'pg_class'::regclass to join pg_description and pg_depend.
+        con.execute("CREATE TABLE pgc.system_relations (oid UINTEGER, relname VARCHAR)")
+        con.execute("INSERT INTO pgc.system_relations VALUES " + ", ".join(
+            f"({oid}, '{name}')" for name, oid in SYSTEM_RELATION_OIDS.items()))
         con.execute(_MACROS)
         self._build_fixed()
         self._build_roles()

@@ -23,6 +23,12 @@ from gateway.catalog.tables import INFORMATION_SCHEMA, PG_CATALOG
 _OPERATOR = re.compile(r"OPERATOR\s*\(\s*pg_catalog\s*\.\s*([~!=<>*+\-/@#%^&|]+)\s*\)", re.I)
 _COLLATE = re.compile(r"\s+COLLATE\s+(pg_catalog\s*\.\s*)?(\"default\"|default|\"C\")", re.I)
 
+# PostgreSQL functions DuckDB has under another name.
+_RENAMED_FUNCTIONS = {"json_build_object": "json_object", "jsonb_build_object": "json_object",
+                      "json_agg": "json_group_array", "jsonb_agg": "json_group_array"}
+_ZERO_BASED_VECTORS = frozenset({"indkey", "indclass", "indcollation", "indoption",
+                                 "proargtypes", "stxkeys", "partattrs", "partclass"})
+_SCHEMA_MAP = {"pg_catalog": "pgc", "information_schema": "pgis"}
 READ_ONLY_ROOTS = (exp.Select, exp.Union, exp.Intersect, exp.Except)
 
 
@@ -42,9 +48,9 @@ def normalise(sql: str) -> str:
     return _COLLATE.sub("", sql)
 
 
-def parse(sql: str) -> exp.Expression:
+def parse(sql: str) -> exp.Expr:
     try:
-        tree = sqlglot.parse_one(normalise(sql), read="postgres")
+        tree: exp.Expr = sqlglot.parse_one(normalise(sql), read="postgres")
     except ParseError as exc:
         raise SqlSyntaxError(f"syntax error: {str(exc).splitlines()[0]}") from exc
     if tree is None:
@@ -52,11 +58,11 @@ def parse(sql: str) -> exp.Expression:
     return tree
 
 
-def _cte_names(tree: exp.Expression) -> set[str]:
+def _cte_names(tree: exp.Expr) -> set[str]:
     return {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
 
 
-def is_catalog_query(tree: exp.Expression) -> bool:
+def is_catalog_query(tree: exp.Expr) -> bool:
     """True when the statement reads only catalog relations (or none at all)."""
     ctes = _cte_names(tree)
     user_tables = 0
@@ -79,7 +85,7 @@ def is_catalog_query(tree: exp.Expression) -> bool:
     return user_tables == 0
 
 
-def _literal(value: object) -> exp.Expression:
+def _literal(value: object) -> exp.Expr:
     if value is None:
         return exp.Null()
     if isinstance(value, bool):
@@ -92,23 +98,27 @@ def _literal(value: object) -> exp.Expression:
 def _cast_target(node: exp.Cast) -> str:
     to = node.args.get("to")
     if isinstance(to, exp.ObjectIdentifier):
-        return to.name.lower()
+        return str(to.name).lower()
     if isinstance(to, exp.DataType):
         if to.this == exp.DataType.Type.USERDEFINED:
             kind = to.args.get("kind")
             if isinstance(kind, exp.Dot):
-                return kind.expression.name.lower()
-            return (kind.name if isinstance(kind, exp.Identifier) else str(kind)).lower()
-        return to.this.value.lower()
+                return str(kind.expression.name).lower()
+            return str(kind.name if isinstance(kind, exp.Identifier) else kind).lower()
+        return str(to.this.value).lower()
     return ""
 
 
-def _pgc_call(name: str, *args: exp.Expression) -> exp.Expression:
-    return exp.Dot(this=exp.to_identifier("pgc"), expression=exp.Anonymous(
-        this=name, expressions=list(args)))
+def _pgc_call(name: str, *args: exp.Expr) -> exp.Expr:
+    call = exp.Anonymous(this=name, expressions=list(args))
+    return exp.Dot(this=exp.to_identifier("pgc"), expression=call)
 
 
-def _rewrite_cast(node: exp.Cast) -> exp.Expression:
+def _duck_cast(inner: exp.Expr, to: str) -> exp.Expr:
+    return exp.Cast(this=inner, to=exp.DataType.build(to, dialect="duckdb"))
+
+
+def _rewrite_cast(node: exp.Cast) -> exp.Expr:
     target = _cast_target(node)
     inner = node.this
     literal = isinstance(inner, exp.Literal) and inner.is_string
@@ -125,17 +135,25 @@ def _rewrite_cast(node: exp.Cast) -> exp.Expression:
             return _pgc_call("regnamespace_oid", inner)
         return _pgc_call("regnamespace_name", inner)
     if target in ("regproc", "regprocedure", "regrole", "regoper", "regconfig"):
-        return exp.cast(inner, "VARCHAR", dialect="duckdb") if not literal else exp.Literal.number(0)
+        if literal:
+            return exp.Literal.number(0)
+        return _duck_cast(inner, "VARCHAR")
     if target in ("oid", "xid", "cid", "tid"):
-        return exp.cast(inner, "UINTEGER", dialect="duckdb")
+        return _duck_cast(inner, "UINTEGER")
     if target in ("name", "char", "bpchar", "text", "varchar", "pg_node_tree", "aclitem"):
-        return exp.cast(inner, "VARCHAR", dialect="duckdb")
+        return _duck_cast(inner, "VARCHAR")
     if target in ("int2vector", "oidvector", "_int2", "_oid"):
-        return inner
+        return node.this  # type: ignore[no-any-return]
     return node
 
 
-def _session_value(name: str, args: list[exp.Expression], facts: SessionFacts) -> object:
+def _uncast(node: exp.Expr) -> exp.Expr:
+    while isinstance(node, exp.Cast):
+        node = node.this
+    return node
+
+
+def _session_value(name: str, args: list[exp.Expr], facts: SessionFacts) -> object:
     if name in ("version",):
         return facts.version
     if name in ("current_schema",):
@@ -147,11 +165,12 @@ def _session_value(name: str, args: list[exp.Expression], facts: SessionFacts) -
     if name == "pg_backend_pid":
         return facts.backend_pid
     if name in ("current_setting", "set_config"):
+        args = [_uncast(a) for a in args]
         if not args or not isinstance(args[0], exp.Literal):
             raise NotSupported(f"{name}() needs a literal setting name")
         if name == "set_config":
             return args[1].name if len(args) > 1 and isinstance(args[1], exp.Literal) else None
-        key = args[0].name.lower()
+        key = str(args[0].name).lower()
         if key not in facts.settings:
             missing_ok = len(args) > 1 and isinstance(args[1], exp.Boolean) and args[1].this
             if missing_ok:
@@ -163,13 +182,16 @@ def _session_value(name: str, args: list[exp.Expression], facts: SessionFacts) -
     raise KeyError(name)
 
 
+_KEYWORD_FUNCTIONS = frozenset(
+    {"user", "current_user", "session_user", "current_role", "current_catalog"}
+)
 SESSION_FUNCTIONS = frozenset({
     "version", "current_schema", "current_database", "current_catalog", "current_user",
     "session_user", "user", "current_role", "pg_backend_pid", "current_setting", "set_config",
     "pg_get_userbyid",
 })
 
-_TYPED_SESSION: dict[type[exp.Expression], str] = {
+_TYPED_SESSION: dict[type[exp.Expr], str] = {
     exp.CurrentSchema: "current_schema",
     exp.CurrentUser: "current_user",
     exp.SessionUser: "session_user",
@@ -178,24 +200,24 @@ _TYPED_SESSION: dict[type[exp.Expression], str] = {
 }
 
 
-def _function_name(node: exp.Expression) -> str | None:
+def _function_name(node: exp.Expr) -> str | None:
     if isinstance(node, exp.Anonymous):
         return str(node.this).lower()
     return None
 
 
-def rewrite(tree: exp.Expression, facts: SessionFacts) -> str:
+def rewrite(tree: exp.Expr, facts: SessionFacts) -> str:
     """The DuckDB SQL that answers catalog statement ``tree`` for this session."""
     if not isinstance(tree, READ_ONLY_ROOTS):
         raise NotSupported("only SELECT statements can read the catalog")
     ctes = _cte_names(tree)
 
-    def visit(node: exp.Expression) -> exp.Expression:
+    def visit(node: exp.Expr) -> exp.Expr:
         # pg_catalog.f(...) -> f(...)
         if isinstance(node, exp.Dot) and isinstance(node.this, exp.Identifier) and (
-            node.this.name.lower() == "pg_catalog"
+            node.this.name.lower() in ("pg_catalog", "information_schema")
         ):
-            return node.expression
+            return node.expression  # type: ignore[no-any-return]
         if isinstance(node, exp.Table) and isinstance(node.this, exp.Func | exp.Dot):
             # A table function such as pg_catalog.unnest(...).
             node.set("db", None)
@@ -219,39 +241,67 @@ def rewrite(tree: exp.Expression, facts: SessionFacts) -> str:
         for typed, fname in _TYPED_SESSION.items():
             if isinstance(node, typed):
                 return _literal(_session_value(fname, [], facts))
-        if isinstance(node, exp.Column) and node.table in ("", "pg_catalog") and node.name.lower() in (
-            "user", "current_user", "session_user", "current_role", "current_catalog"
-        ) and not node.this.quoted:
+        if (
+            isinstance(node, exp.Column)
+            and node.table in ("", "pg_catalog")
+            and node.name.lower() in _KEYWORD_FUNCTIONS
+            and not node.this.quoted
+        ):
             return _literal(_session_value(node.name.lower(), [], facts))
-        fname = _function_name(node)
-        if fname is not None:
+        called = _function_name(node)
+        if called is not None:
+            fname = called
             args = list(node.expressions)
             if fname in SESSION_FUNCTIONS:
                 return _literal(_session_value(fname, args, facts))
             if fname in CATALOG_FUNCTIONS:
                 return _pgc_call(fname, *args)
+            if fname in _RENAMED_FUNCTIONS:
+                return exp.Anonymous(this=_RENAMED_FUNCTIONS[fname], expressions=args)
         if isinstance(node, exp.Cast):
             return _rewrite_cast(node)
-        if isinstance(node, exp.EQ) and isinstance(node.expression, exp.Any):
+        if isinstance(node, exp.EQ | exp.NEQ) and isinstance(node.expression, exp.Any | exp.All):
             target = node.expression.this
-            if isinstance(target, exp.Paren) and not isinstance(target.this, exp.Query):
-                return exp.Anonymous(this="list_contains", expressions=[target.this, node.this])
+            if isinstance(target, exp.Paren):
+                target = target.this
+            if not isinstance(target, exp.Query):
+                found: exp.Expr = exp.Anonymous(
+                    this="list_contains", expressions=[target, node.this])
+                if isinstance(node.expression, exp.All):
+                    # x <> ALL(list): not in the list
+                    return exp.Not(this=found) if isinstance(node, exp.NEQ) else node
+                return found if isinstance(node, exp.EQ) else node
+        if (
+            isinstance(node, exp.Bracket)
+            and isinstance(node.this, exp.Column)
+            and node.this.name.lower() in _ZERO_BASED_VECTORS
+            and len(node.expressions) == 1
+        ):
+            # int2vector/oidvector subscripts start at 0; DuckDB lists at 1.
+            node.set("expressions", [exp.Add(this=exp.Paren(this=node.expressions[0]),
+                                             expression=exp.Literal.number(1))])
+            return node
+        if isinstance(node, exp.Column) and node.args.get("db") is not None:
+            schema = node.text("db").lower()
+            if schema in _SCHEMA_MAP:
+                node.set("db", exp.to_identifier(_SCHEMA_MAP[schema]))
         return node
 
-    out = tree.copy()
+    out: exp.Expr = tree.copy()
     _name_outputs(out)
     # Post-order, so that a node sees its children already rewritten (nested casts).
-    for node in reversed(list(out.walk(bfs=False))):
+    nodes: list[exp.Expr] = list(out.walk(bfs=False))
+    for node in reversed(nodes):
         new = visit(node)
         if new is not node:
             if node is out:
                 out = new
             else:
                 node.replace(new)
-    return out.sql(dialect="duckdb")
+    return str(out.sql(dialect="duckdb"))
 
 
-def _name_outputs(tree: exp.Expression) -> None:
+def _name_outputs(tree: exp.Expr) -> None:
     """Give unaliased select items the column names PostgreSQL would."""
     for select in tree.find_all(exp.Select):
         items = []
@@ -272,7 +322,7 @@ def _name_outputs(tree: exp.Expression) -> None:
         select.set("expressions", items)
 
 
-def _output_name(node: exp.Expression) -> str:
+def _output_name(node: exp.Expr) -> str:
     if isinstance(node, exp.Cast):
         inner = _output_name(node.this)
         return inner if inner != "?column?" else _cast_target(node) or "?column?"
@@ -288,4 +338,4 @@ def _output_name(node: exp.Expression) -> str:
     return ""
 
 
-Rewriter = Callable[[exp.Expression, SessionFacts], str]
+Rewriter = Callable[[exp.Expr, SessionFacts], str]

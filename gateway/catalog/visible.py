@@ -1,19 +1,17 @@
 """What a credential may see of its models, as relational tables and columns.
 
-This is the single place that decides which cubes and members appear in the catalog (the
-access policy is applied here, once) and which PostgreSQL type each member is shown with.
+The engine's ``visible_schema`` decides which cubes and members are visible (the access policy
+applied once, with the same types the engine reports for query results); this adds what the
+catalog also shows: primary keys. ``__cubeJoinField`` is left out of the catalog because BI
+tools select every listed column and the engine refuses to select it; it still works in ON.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backend.semantic.model import AccessPolicy, Cube, Dimension, Measure, ModelSet
-
-# Types as PostgreSQL names them (pg_type.typname).
-DIMENSION_PG_TYPES = {"string": "text", "number": "numeric", "time": "timestamp",
-                      "boolean": "bool"}
-COUNT_MEASURES = frozenset({"count", "count_distinct", "count_distinct_approx"})
+from backend.semantic.model import AccessPolicy, ModelSet
+from gateway.engine import visible_schema
 
 
 @dataclass(frozen=True)
@@ -32,32 +30,14 @@ class VisibleTable:
     columns: tuple[VisibleColumn, ...]
 
 
-def member_pg_type(member: Dimension | Measure) -> str:
-    if isinstance(member, Dimension):
-        return DIMENSION_PG_TYPES.get(member.type, "text")
-    return "int8" if member.type in COUNT_MEASURES else "numeric"
-
-
-def _table(cube: Cube, access: AccessPolicy) -> VisibleTable | None:
-    if not cube.public or not access.allows_cube(cube.name):
-        return None
-    cols: list[VisibleColumn] = []
-    for d in cube.dimensions:
-        if d.public and access.allows_member(cube.name, d.name):
-            cols.append(VisibleColumn(d.name, member_pg_type(d), d.description or d.title,
-                                      d.primary_key))
-    for ms in cube.measures:
-        if ms.public and access.allows_member(cube.name, ms.name):
-            cols.append(VisibleColumn(ms.name, member_pg_type(ms), ms.description or ms.title,
-                                      kind="measure"))
-    for s in cube.segments:
-        if s.public and access.allows_member(cube.name, s.name):
-            cols.append(VisibleColumn(s.name, "bool", s.description or s.title, kind="segment"))
-    if not cols:
-        return None
-    return VisibleTable(cube.name, cube.description or cube.title, tuple(cols))
-
-
 def visible_tables(models: ModelSet, access: AccessPolicy) -> list[VisibleTable]:
-    tables = (_table(c, access) for c in models)
-    return sorted((t for t in tables if t is not None), key=lambda t: t.name)
+    tables = []
+    for vt in visible_schema(models, access, include_join_field=False):
+        cube = models.get(vt.name)
+        cols = []
+        for c in vt.columns:
+            dim = cube.dimension(c.name) if cube is not None and c.kind == "dimension" else None
+            cols.append(VisibleColumn(c.name, c.type, c.description,
+                                      bool(dim and dim.primary_key), c.kind))
+        tables.append(VisibleTable(vt.name, vt.description, tuple(cols)))
+    return sorted(tables, key=lambda t: t.name)

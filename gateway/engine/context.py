@@ -6,9 +6,10 @@ import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from sqlglot import exp
+
 from backend.core.errors import AccessDenied, UnknownTable
 from backend.semantic.model import AccessPolicy, Cube, Dimension, Measure, ModelSet, Segment
-from sqlglot import exp
 
 from .snippets import ModelIndex
 from .types import ClientDialect, TargetDialect

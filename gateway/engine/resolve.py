@@ -13,14 +13,15 @@ from typing import Any
 
 from sqlglot import exp
 
-from backend.core.errors import NotSupported, SqlSyntaxError, UnknownColumn
+from backend.core.errors import NotSupported, SqlSyntaxError, UnknownColumn, UnknownTable
 from backend.semantic.model import Cube, Measure, Segment
 
 from .context import Context, Member, did_you_mean
-from .naming import default_name
+from .infer import infer_type
+from .naming import output_name
 from .query import CubeQuery, OrderItem, OutputItem
 from .refs import DimRef, dim_ref, has_measure, measure_ref
-from .typing import infer_type
+from .snippets import atom
 from .whitelist import (
     AGGREGATE_NODES,
     CAST_TYPES,
@@ -166,10 +167,8 @@ class _Resolver:
             ):
                 outputs.extend(self._star(node))
                 continue
-            if isinstance(node, exp.Alias):
-                name, inner = node.alias, node.this
-            else:
-                name, inner = default_name(node, self.ctx.client), node
+            name = output_name(node, self.ctx.client)
+            inner = node.this if isinstance(node, exp.Alias) else node
             resolved = self.resolve(inner, "select")
             outputs.append(OutputItem(name, resolved, infer_type(resolved, self.ctx)))
             if isinstance(node, exp.Alias):
@@ -322,10 +321,13 @@ class _Resolver:
             )
         self.ctx.check_access(cube, member)
         if isinstance(member, Measure):
-            raise NotSupported(
-                f"measure {cube.name}.{member.name} must be aggregated",
-                hint=f"use MEASURE({member.name}) or its aggregate ({_aggregate_hint(member)})",
-            )
+            if mode in ("where", "group"):
+                raise NotSupported(
+                    f"measure {cube.name}.{member.name} cannot be used in {mode.upper()}",
+                    hint="filter measures with HAVING" if mode == "where" else None,
+                )
+            # A bare measure column means the measure itself, as in SELECT *.
+            return self._measure_expression(cube, member)
         return dim_ref(cube.name, member.name, segment=isinstance(member, Segment))
 
     def _lookup(self, column: exp.Column) -> tuple[Cube | None, Member | None]:
@@ -348,7 +350,7 @@ class _Resolver:
     def _cube_for_qualifier(self, qualifier: str) -> Cube:
         cube = self.scope.aliases.get(qualifier.lower())
         if cube is None:
-            raise UnknownTable_(qualifier)
+            raise UnknownTable(f'missing FROM-clause entry for table "{qualifier}"')
         return cube
 
     def _column_hint(self, column: exp.Column) -> str | None:
@@ -441,7 +443,7 @@ class _Resolver:
 
     def _measure_expression(self, cube: Cube, measure: Measure) -> exp.Expression:
         if measure.type == "number":
-            return exp.paren(self.ctx.index.formula(cube.name, measure.name), copy=False)
+            return atom(self.ctx.index.formula(cube.name, measure.name))
         return measure_ref(cube.name, measure.name)
 
     def _date_trunc(self, node: exp.Expression, mode: str) -> exp.Expression:
@@ -471,13 +473,6 @@ class _Resolver:
         if has_measure(argument):
             raise NotSupported(f"{function} over a measure is not supported")
         return argument
-
-
-class UnknownTable_(UnknownColumn):
-    """A qualifier that names no table of the FROM clause (PostgreSQL reports 42P01)."""
-
-    def __init__(self, qualifier: str) -> None:
-        super().__init__(f'missing FROM-clause entry for table "{qualifier}"')
 
 
 def _aggregate_hint(measure: Measure) -> str:
@@ -529,7 +524,13 @@ def _check_grouped(
 def _limit_value(node: exp.Expression | None, clause: str) -> exp.Expression | None:
     if node is None:
         return None
-    value = node.args.get("expression") or node.this
+    if isinstance(node, exp.Fetch):
+        options = node.args.get("limit_options")
+        if options is not None and (options.args.get("percent") or options.args.get("with_ties")):
+            raise NotSupported("FETCH ... PERCENT / WITH TIES is not supported")
+        value = node.args.get("count") or exp.Literal.number(1)
+    else:
+        value = node.args.get("expression") or node.this
     if isinstance(value, exp.Literal) and not value.is_string and value.this.isdigit():
         return value.copy()
     if isinstance(value, exp.Placeholder):

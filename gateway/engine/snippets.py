@@ -21,11 +21,22 @@ from sqlglot.errors import ParseError
 from backend.core.errors import NotSupported
 from backend.semantic.model import Cube, Dimension, Measure, ModelSet, Segment
 
-from .refs import MeasureRef, measure_ref
+from .refs import DimRef, MeasureRef, measure_ref
 from .types import TargetDialect
 
 _REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?\}")
 _MAX_DEPTH = 16
+
+
+def atom(node: exp.Expression) -> exp.Expression:
+    """``node`` wrapped in parentheses unless it is already a single term."""
+    if isinstance(
+        node,
+        exp.Column | exp.Literal | exp.Func | exp.Paren | exp.Placeholder | exp.Boolean
+        | DimRef | MeasureRef,
+    ) and not isinstance(node, exp.Binary):
+        return node
+    return exp.paren(node, copy=False)
 
 
 def cube_alias(cube: str) -> exp.Identifier:
@@ -157,7 +168,7 @@ class ModelIndex:
                     f"number measure {cube_name}.{name} refers to {target_cube}.{target}, "
                     "which is not a measure"
                 )
-            return exp.paren(self._formula(target_cube, target, depth + 1), copy=False)
+            return atom(self._formula(target_cube, target, depth + 1))
 
         return self._substitute(cube, measure.sql, f"{cube_name}.{name}", leaf, allow_tables=False)
 
@@ -166,7 +177,7 @@ class ModelIndex:
             raise ModelSqlError(f"{where}: member references are circular")
 
         def leaf(target_cube: str, target: str) -> exp.Expression:
-            return exp.paren(self._member(target_cube, target, depth + 1).copy(), copy=False)
+            return atom(self._member(target_cube, target, depth + 1).copy())
 
         return self._substitute(cube, sql, where, leaf, allow_tables=True)
 

@@ -69,7 +69,7 @@ class _Reader:
             raise ProtocolViolation("unexpected trailing bytes in message")
 
 
-# --- frontend ---------------------------------------------------------------------------------------
+# --- frontend ------------------------------------------------------------------------------------
 
 
 def decode_startup(body: bytes) -> m.StartupPacket:
@@ -93,10 +93,10 @@ def decode_startup(body: bytes) -> m.StartupPacket:
         )
     params: dict[str, str] = {}
     while True:
-        key = r.cstring()
-        if not key:
+        name = r.cstring()
+        if not name:
             break
-        params[key] = r.cstring()
+        params[name] = r.cstring()
     r.done()
     return m.StartupMessage(code, params)
 
@@ -163,7 +163,7 @@ def decode_password(body: bytes) -> str:
     return pw
 
 
-# --- backend ----------------------------------------------------------------------------------------
+# --- backend -------------------------------------------------------------------------------------
 
 
 def _msg(t: bytes, body: bytes) -> bytes:

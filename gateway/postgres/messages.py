@@ -39,7 +39,7 @@ class StartupMessage:
     params: dict[str, str]
 
 
-# --- frontend messages after startup --------------------------------------------------------------
+# --- frontend messages after startup -------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ FrontendMessage = (
 StartupPacket = SSLRequest | GSSENCRequest | CancelRequest | StartupMessage
 
 
-# --- backend message parts -------------------------------------------------------------------------
+# --- backend message parts -----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

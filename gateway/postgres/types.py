@@ -91,7 +91,7 @@ def type_size(oid: int) -> int:
     return TYPES[name][1] if name in TYPES else -1
 
 
-# --- text format -------------------------------------------------------------------------------
+# --- text format ---------------------------------------------------------------------------------
 
 
 def _text_bool(v: Any) -> bytes:
@@ -121,7 +121,7 @@ def _text_timestamptz(v: Any) -> bytes:
     if isinstance(v, dt.datetime):
         if v.tzinfo is None:
             v = v.replace(tzinfo=dt.UTC)
-        s = v.astimezone(dt.UTC).isoformat(sep=" ")
+        s: str = v.astimezone(dt.UTC).isoformat(sep=" ")
         return (s[:-6] + "+00").encode()
     return str(v).encode()
 
@@ -193,7 +193,7 @@ def text_encoder(oid: int) -> Encoder:
     return fn
 
 
-# --- binary format ------------------------------------------------------------------------------
+# --- binary format -------------------------------------------------------------------------------
 
 _I2, _I4, _I8 = struct.Struct("!h"), struct.Struct("!i"), struct.Struct("!q")
 _U4 = struct.Struct("!I")
@@ -308,7 +308,7 @@ def binary_encoder(oid: int) -> Encoder:
     return BINARY_ENCODERS.get(NAME_BY_OID.get(oid, "text"), _bin_text)
 
 
-# --- parameter decoding ---------------------------------------------------------------------------
+# --- parameter decoding --------------------------------------------------------------------------
 
 
 def _parse_bool(s: str) -> bool:

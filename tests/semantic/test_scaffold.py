@@ -17,11 +17,11 @@ from backend.semantic.scaffold import dimension_type, generate_models, member_na
 from backend.semantic.validate import check_models, load_models
 
 
-def C(name: str, type_: str) -> ColumnInfo:  # noqa: N802 - reads like a column list
+def C(name: str, type_: str) -> ColumnInfo:
     return ColumnInfo(name, type_)
 
 
-def FK(column: str, table: str, ref: str = "id") -> ForeignKey:  # noqa: N802
+def FK(column: str, table: str, ref: str = "id") -> ForeignKey:
     return ForeignKey((column,), "public", table, (ref,))
 
 
@@ -306,7 +306,7 @@ def test_dimension_type_mapping(source: str, expected: str) -> None:
 
 _SOURCE_TYPES = ["integer", "bigint", "numeric(10,2)", "text", "varchar", "boolean",
                  "timestamp", "date", "uuid", "double precision"]
-_names = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
+_names = st.text(st.characters(codec="utf-8"), min_size=1, max_size=12)
 
 
 @st.composite
@@ -317,10 +317,11 @@ def _schemas(draw: st.DrawFn) -> list[TableInfo]:
         columns = draw(st.lists(st.tuples(_names, st.sampled_from(_SOURCE_TYPES)),
                                 max_size=6, unique_by=lambda c: c[0].lower()))
         column_infos = tuple(ColumnInfo(n, t) for n, t in columns)
-        pk = (column_infos[0].name,) if column_infos and draw(st.booleans()) else ()
+        with_key: bool = draw(st.booleans())
+        pk = (column_infos[0].name,) if column_infos and with_key else ()
         other = draw(st.sampled_from(table_names))
-        if draw(st.booleans()) and all(c.name.lower() != f"{other}_id".lower()
-                                       for c in column_infos):
+        add_reference: bool = draw(st.booleans())
+        if add_reference and all(c.name.lower() != f"{other}_id".lower() for c in column_infos):
             column_infos += (ColumnInfo(f"{other}_id", "integer"),)  # may become a join
         tables.append(TableInfo(draw(st.sampled_from(["public", "Other"])), name,
                                 column_infos, pk))
@@ -337,3 +338,37 @@ def test_any_schema_scaffolds_to_models_that_validate(
     assert problems == []
     assert len(models) == len(tables)
     assert all(member_name(c.name) for t in tables for c in t.columns)
+
+
+def test_tables_differing_only_in_case_stay_apart() -> None:
+    tables = [
+        TableInfo("public", "Orders", (C("id", "int"), C("legacy_total", "int")), ("id",)),
+        TableInfo("public", "orders", (C("id", "int"), C("total", "int")), ("id",),
+                  foreign_keys=(ForeignKey(("id",), "public", "Orders", ("id",)),)),
+    ]
+    files = generate_models(tables)
+    cubes = cubes_of(files)
+    assert cubes["public_orders.yml"]["sql_table"] == 'public."Orders"'
+    assert cubes["public_orders_2.yml"]["sql_table"] == "public.orders"
+    assert cubes["public_orders_2.yml"]["joins"] == [{
+        "name": "public_orders", "relationship": "many_to_one",
+        "sql": "{CUBE}.id = {public_orders}.id",
+    }]
+    # each cube's columns are checked against its own table
+    assert check_models(files, columns=table_columns(tables))[1] == []
+
+
+def test_members_never_shadow_a_joined_cube() -> None:
+    # ``{count}`` in a join would mean the measure ``count``: the measure steps aside instead.
+    tables = [
+        TableInfo("public", "count", (C("id", "int"),), ("id",)),
+        TableInfo("public", "visits", (C("id", "int"), C("count_id", "int"), C("count", "int")),
+                  ("id",)),
+    ]
+    files = generate_models(tables)
+    visits = cubes_of(files)["visits.yml"]
+    assert visits["joins"] == [{"name": "count", "relationship": "many_to_one",
+                                "sql": "{CUBE}.count_id = {count}.id"}]
+    assert visits["measures"] == [{"name": "count_2", "type": "count"},
+                                  {"name": "count_3", "sql": "count", "type": "sum"}]
+    load_models(files, columns=table_columns(tables))

@@ -308,6 +308,8 @@ class FeedSubscriber:
         afresh and the listeners hear of each change made meanwhile. Without ``grants`` every
         grant is loaded now; without ``resume_from`` the cursor starts at the newest event.
         """
+        if grants is not None and resume_from is None:
+            raise ValueError("a saved map needs the position it was saved at (resume_from)")
         if self._is_pg:
             await self._connect_listener()
         async with self._lock, self._maker() as db:
@@ -345,6 +347,7 @@ class FeedSubscriber:
     async def catch_up(self) -> int:
         """Apply every event committed so far; returns how many were applied."""
         applied = 0
+        changed: list[tuple[str, CredentialGrant | None]] = []
         async with self._lock:
             while True:
                 async with self._maker() as db:
@@ -357,7 +360,7 @@ class FeedSubscriber:
                     revision = max(ev.id for ev in batch)
                     fresh = await self._loader.load(db, scope, revision)
                 self._advance(batch)
-                await self._apply(scope, fresh)
+                changed.extend(self._apply(scope, fresh))
                 applied += len(batch)
                 if len(batch) < BATCH:
                     break
@@ -365,6 +368,9 @@ class FeedSubscriber:
         self.last_catch_up = utcnow()
         async with self._caught_up:
             self._caught_up.notify_all()
+        # Outside the lock, so a listener may look things up or even call catch_up itself.
+        for username, grant in changed:
+            await self._notify(username, grant)
         return applied
 
     async def wait_until(self, event_id: int) -> None:
@@ -405,7 +411,9 @@ class FeedSubscriber:
         deadline = time.monotonic() + self._gap_timeout
         self._gaps = {i: deadline for i in range(floor + 1, newest) if i not in present}
 
-    async def _apply(self, scope: _Scope, fresh: dict[str, CredentialGrant]) -> None:
+    def _apply(self, scope: _Scope, fresh: dict[str, CredentialGrant]
+               ) -> list[tuple[str, CredentialGrant | None]]:
+        """Update the map; return what changed, in username order."""
         touched = {u for u, g in self._grants.items() if scope.touches(g)} | set(fresh)
         changed: list[tuple[str, CredentialGrant | None]] = []
         for username in sorted(touched):
@@ -418,8 +426,7 @@ class FeedSubscriber:
             elif old is None or not _same(old, new):
                 self._grants[username] = new
                 changed.append((username, new))
-        for username, grant in changed:
-            await self._notify(username, grant)
+        return changed
 
     async def _notify(self, username: str, grant: CredentialGrant | None) -> None:
         for listener in list(self._listeners):

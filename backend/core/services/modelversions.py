@@ -25,6 +25,8 @@ from backend.core.services.datasources import (
 )
 from backend.semantic.validate import load_models
 
+SOURCE_DIALECTS = {"POSTGRES": "postgres", "MYSQL": "mysql", "SQLITE": "sqlite",
+                   "DUCKDB": "duckdb"}
 MAX_FILES = 500
 MAX_FILE_BYTES = 1_000_000
 BRANCH = "main"
@@ -169,7 +171,7 @@ async def generate_models(
         raise InvalidInput(f"No such table(s) in the data source: {', '.join(missing)}.",
                            field="tables")
     chosen = [by_key[key] for key in tables] if tables else available
-    generated = scaffold(chosen, on_progress=on_progress)
+    generated = scaffold(chosen, dialect=SOURCE_DIALECTS[ds.type], on_progress=on_progress)
     files = dict(generated)
     if not overwrite:
         current = await latest_version(db, data_source_id)

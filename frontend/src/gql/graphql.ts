@@ -174,7 +174,7 @@ export type CreateDemoDataSourceMutationVariables = Exact<{
 
 
 export type CreateDemoDataSourceMutation = { createDemoDataSource:
-    | { __typename: 'DataSource', id: string, name: string, type: DataSourceType, params: Record<string, unknown> }
+    | { __typename: 'DataSource', id: string, name: string, type: DataSourceType, params: Record<string, unknown>, models: { id: string, number: number } | null }
     | { __typename: 'UserError', code: string, message: string, field: string | null }
    };
 
@@ -245,7 +245,7 @@ export type CreateSqlCredentialMutationVariables = Exact<{
 
 
 export type CreateSqlCredentialMutation = { createSqlCredential:
-    | { __typename: 'SqlCredentialSecret', password: string, downloadToken: string, credential: { id: string, username: string, createdAt: string, lastUsedAt: string | null, openSessions: number, member: { id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }, dataSource: { id: string, name: string, type: DataSourceType }, connection: { postgres: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string }, mysql: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string } } } }
+    | { __typename: 'SqlCredentialSecret', password: string, downloadToken: string, credential: { id: string, username: string, createdAt: string, lastUsedAt: string | null, openSessions: number, downloadPath: string, member: { id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }, dataSource: { id: string, name: string, type: DataSourceType }, connection: { postgres: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string }, mysql: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string } } } }
     | { __typename: 'UserError', code: string, message: string, field: string | null }
    };
 
@@ -259,7 +259,7 @@ export type DeleteSqlCredentialMutation = { deleteSqlCredential:
     | { __typename: 'UserError', code: string, message: string, field: string | null }
    };
 
-export type SqlCredentialFieldsFragment = { id: string, username: string, createdAt: string, lastUsedAt: string | null, openSessions: number, member: { id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }, dataSource: { id: string, name: string, type: DataSourceType }, connection: { postgres: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string }, mysql: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string } } };
+export type SqlCredentialFieldsFragment = { id: string, username: string, createdAt: string, lastUsedAt: string | null, openSessions: number, downloadPath: string, member: { id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }, dataSource: { id: string, name: string, type: DataSourceType }, connection: { postgres: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string }, mysql: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string } } };
 
 export type ConnectionInfoFieldsFragment = { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string };
 
@@ -269,7 +269,7 @@ export type RotateSqlCredentialPasswordMutationVariables = Exact<{
 
 
 export type RotateSqlCredentialPasswordMutation = { rotateSqlCredentialPassword:
-    | { __typename: 'SqlCredentialSecret', password: string, downloadToken: string, credential: { id: string, username: string, createdAt: string, lastUsedAt: string | null, openSessions: number, member: { id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }, dataSource: { id: string, name: string, type: DataSourceType }, connection: { postgres: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string }, mysql: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string } } } }
+    | { __typename: 'SqlCredentialSecret', password: string, downloadToken: string, credential: { id: string, username: string, createdAt: string, lastUsedAt: string | null, openSessions: number, downloadPath: string, member: { id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }, dataSource: { id: string, name: string, type: DataSourceType }, connection: { postgres: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string }, mysql: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string } } } }
     | { __typename: 'UserError', code: string, message: string, field: string | null }
    };
 
@@ -278,7 +278,7 @@ export type SqlCredentialsQueryVariables = Exact<{
 }>;
 
 
-export type SqlCredentialsQuery = { team: { id: string, sqlCredentials: Array<{ id: string, username: string, createdAt: string, lastUsedAt: string | null, openSessions: number, member: { id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }, dataSource: { id: string, name: string, type: DataSourceType }, connection: { postgres: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string }, mysql: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string } } }>, members: Array<{ id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }>, dataSources: Array<{ id: string, name: string, type: DataSourceType }> } };
+export type SqlCredentialsQuery = { sqlCredentials: Array<{ id: string, username: string, createdAt: string, lastUsedAt: string | null, openSessions: number, downloadPath: string, member: { id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }, dataSource: { id: string, name: string, type: DataSourceType }, connection: { postgres: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string }, mysql: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string } } }>, team: { id: string, members: Array<{ id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }>, dataSources: Array<{ id: string, name: string, type: DataSourceType }> } };
 
 export type UpdateSqlCredentialMutationVariables = Exact<{
   input: UpdateSqlCredentialInput;
@@ -286,7 +286,7 @@ export type UpdateSqlCredentialMutationVariables = Exact<{
 
 
 export type UpdateSqlCredentialMutation = { updateSqlCredential:
-    | { __typename: 'SqlCredential', id: string, username: string, createdAt: string, lastUsedAt: string | null, openSessions: number, member: { id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }, dataSource: { id: string, name: string, type: DataSourceType }, connection: { postgres: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string }, mysql: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string } } }
+    | { __typename: 'SqlCredential', id: string, username: string, createdAt: string, lastUsedAt: string | null, openSessions: number, downloadPath: string, member: { id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }, dataSource: { id: string, name: string, type: DataSourceType }, connection: { postgres: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string }, mysql: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string } } }
     | { __typename: 'UserError', code: string, message: string, field: string | null }
    };
 
@@ -375,6 +375,7 @@ export const SqlCredentialFieldsFragmentDoc = new TypedDocumentString(`
   createdAt
   lastUsedAt
   openSessions
+  downloadPath
   member {
     id
     role
@@ -512,6 +513,10 @@ export const CreateDemoDataSourceDocument = new TypedDocumentString(`
       name
       type
       params
+      models {
+        id
+        number
+      }
     }
     ... on UserError {
       code
@@ -669,6 +674,7 @@ export const CreateSqlCredentialDocument = new TypedDocumentString(`
   createdAt
   lastUsedAt
   openSessions
+  downloadPath
   member {
     id
     role
@@ -741,6 +747,7 @@ export const RotateSqlCredentialPasswordDocument = new TypedDocumentString(`
   createdAt
   lastUsedAt
   openSessions
+  downloadPath
   member {
     id
     role
@@ -776,11 +783,11 @@ fragment ConnectionInfoFields on ConnectionInfo {
 }`) as unknown as TypedDocumentString<RotateSqlCredentialPasswordMutation, RotateSqlCredentialPasswordMutationVariables>;
 export const SqlCredentialsDocument = new TypedDocumentString(`
     query SqlCredentials($teamId: ID!) {
+  sqlCredentials(teamId: $teamId) {
+    ...SqlCredentialFields
+  }
   team(id: $teamId) {
     id
-    sqlCredentials {
-      ...SqlCredentialFields
-    }
     members {
       id
       role
@@ -803,6 +810,7 @@ export const SqlCredentialsDocument = new TypedDocumentString(`
   createdAt
   lastUsedAt
   openSessions
+  downloadPath
   member {
     id
     role
@@ -856,6 +864,7 @@ export const UpdateSqlCredentialDocument = new TypedDocumentString(`
   createdAt
   lastUsedAt
   openSessions
+  downloadPath
   member {
     id
     role

@@ -40,6 +40,7 @@ export function credential(overrides: { id?: string; username?: string; memberIn
     createdAt: '2026-11-20T09:30:00Z',
     lastUsedAt: null as string | null,
     openSessions: 0,
+    downloadPath: `/api/credentials/${overrides.id ?? 'c1'}/download`,
     member: members[overrides.memberIndex ?? 0]!,
     dataSource: dataSources[overrides.dataSourceIndex ?? 0]!,
     connection: { postgres: connectionInfo('postgres', username), mysql: connectionInfo('mysql', username) },

@@ -123,15 +123,29 @@ class DataSourceMutations:
                               ) -> ModelVersionResult:
         ctx = info.context
 
+        user_id, job_id = ctx.actor.user_id, input.job_id
+
+        def report(done: int, total: int, current: str) -> None:
+            if user_id and job_id:
+                ctx.services.progress.update(user_id, job_id, done, total, current)
+
         async def work() -> ModelVersion:
             v = await modelversions.generate_models(
                 ctx.db, ctx.actor, ctx.services.source_config,
                 data_source_id=str(input.data_source_id),
                 tables=[(t.schema, t.name) for t in input.tables], overwrite=input.overwrite,
+                on_progress=report,
             )
             return ModelVersion.from_data(v)
 
-        return await in_transaction(info, work)
+        try:
+            return await in_transaction(info, work)
+        finally:
+            if user_id and job_id:
+                last = ctx.services.progress.get(user_id, job_id)
+                ctx.services.progress.update(
+                    user_id, job_id, last.done if last else 0, last.total if last else 0,
+                    "", finished=True)
 
     @strawberry.mutation(description="Validate and save model files as the new live version.")
     async def create_model_version(self, info: Info, input: CreateModelVersionInput

@@ -6,6 +6,7 @@ from backend.api.context import Info
 from backend.api.errors import ModelProblem, model_problem, raise_for_query
 from backend.api.features.datasources.types import (
     DataSource,
+    GenerationProgress,
     ModelFileInput,
     ModelVersion,
     TableInfo,
@@ -54,6 +55,15 @@ class DataSourceQueries:
         except AppError as exc:
             raise raise_for_query(exc) from None
         return [ModelVersion.from_data(v) for v in full]
+
+    @strawberry.field(description="Progress of a generateModels call started with this jobId.")
+    def model_generation_progress(self, info: Info, job_id: str) -> GenerationProgress | None:
+        user_id = info.context.actor.user_id
+        p = info.context.services.progress.get(user_id, job_id) if user_id else None
+        if p is None:
+            return None
+        return GenerationProgress(done=p.done, total=p.total, current=p.current,
+                                  finished=p.finished)
 
     @strawberry.field(description="Every problem in a set of model files, without saving.")
     async def validate_models(self, info: Info, files: list[ModelFileInput]

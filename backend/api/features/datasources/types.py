@@ -144,6 +144,18 @@ class GenerateModelsInput:
         default_factory=list, description="Tables to model; empty means every table."
     )
     overwrite: bool = False
+    job_id: str | None = strawberry.field(
+        default=None,
+        description="Any id of your choosing; poll modelGenerationProgress(jobId) meanwhile.",
+    )
+
+
+@strawberry.type(description="How far a model generation has got.")
+class GenerationProgress:
+    done: int
+    total: int
+    current: str
+    finished: bool
 
 
 @strawberry.input

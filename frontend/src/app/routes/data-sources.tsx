@@ -1,4 +1,4 @@
-import { Button, Group, Modal, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, Stack, Text, Title } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
@@ -6,6 +6,7 @@ import { useDataSources } from '@/features/data-sources/api/data-sources';
 import { DataSourceForm } from '@/features/data-sources/components/DataSourceForm';
 import { DataSourceList } from '@/features/data-sources/components/DataSourceList';
 import { useCurrentTeam } from '../providers/current-team';
+import { Dialog } from '@/components/ui/Dialog';
 
 export function DataSourcesRoute() {
   const { team } = useCurrentTeam();
@@ -36,7 +37,7 @@ export function DataSourcesRoute() {
         onEdit={setEditing}
         onOpenModels={(id) => navigate(`/models/${id}`)}
       />
-      <Modal
+      <Dialog
         opened={editing != null}
         onClose={() => setEditing(null)}
         title={existing ? `Edit ${existing.name}` : 'Add data source'}
@@ -46,7 +47,7 @@ export function DataSourcesRoute() {
         {editing != null && (
           <DataSourceForm teamId={team.id} existing={existing} onSaved={() => setEditing(null)} />
         )}
-      </Modal>
+      </Dialog>
     </Stack>
   );
 }

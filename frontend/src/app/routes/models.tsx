@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { EmptyState, ErrorAlert, LoadingState } from '@/components/ui/States';
 import { useDataSources } from '@/features/data-sources/api/data-sources';
+import { useModelVersion } from '@/features/models/api/model-version';
 import { ModelEditor } from '@/features/models/components/ModelEditor';
 import { TablePicker } from '@/features/models/components/TablePicker';
 import { useCurrentTeam } from '../providers/current-team';
@@ -49,7 +50,7 @@ export function ModelsRoute() {
                 <ModelEditor key={selected} dataSourceId={selected} canEdit={canEdit} />
               </Tabs.Panel>
               <Tabs.Panel value="generate" pt="md">
-                <TablePicker key={selected} dataSourceId={selected} overwrite onGenerated={() => setTab('editor')} />
+                <Generate key={selected} dataSourceId={selected} onGenerated={() => setTab('editor')} />
               </Tabs.Panel>
             </Tabs>
           )}
@@ -57,4 +58,10 @@ export function ModelsRoute() {
       )}
     </Stack>
   );
+}
+
+function Generate({ dataSourceId, onGenerated }: { dataSourceId: string; onGenerated: () => void }) {
+  const live = useModelVersion(dataSourceId);
+  if (live.isPending) return <LoadingState />;
+  return <TablePicker dataSourceId={dataSourceId} hasModels={live.data != null} onGenerated={onGenerated} />;
 }

@@ -78,7 +78,10 @@ function Wizard({ signedIn }: { signedIn: boolean }) {
             <Text size="sm" c="dimmed">
               Pick the tables of <b>{dataSource.name}</b> to describe as cubes. You can edit the models later.
             </Text>
-            <TablePicker dataSourceId={dataSource.id} onGenerated={() => setStep(Step.SqlApi)} onSkip={() => setStep(Step.SqlApi)} />
+            <TablePicker
+              dataSourceId={dataSource.id}
+              hasModels={dataSource.models != null}
+              onGenerated={() => setStep(Step.SqlApi)} onSkip={() => setStep(Step.SqlApi)} />
           </Stack>
         )}
       </Stepper.Step>

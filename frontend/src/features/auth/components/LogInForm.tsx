@@ -13,7 +13,7 @@ export function LogInForm({ onSuccess }: { onSuccess: () => void }) {
     },
   });
   return (
-    <form aria-label="Log in" onSubmit={form.onSubmit((values) => logIn.mutate(values, { onSuccess }))}>
+    <form noValidate aria-label="Log in" onSubmit={form.onSubmit((values) => logIn.mutate(values, { onSuccess }))}>
       <Stack>
         <TextInput label="Email" type="email" autoComplete="email" required {...form.getInputProps('email')} />
         <PasswordInput label="Password" autoComplete="current-password" required {...form.getInputProps('password')} />

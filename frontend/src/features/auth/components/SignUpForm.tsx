@@ -20,6 +20,7 @@ export function SignUpForm({ onSuccess }: { onSuccess: () => void }) {
 
   return (
     <form
+      noValidate
       aria-label="Sign up"
       onSubmit={form.onSubmit((values) =>
         signUp.mutate(values, {

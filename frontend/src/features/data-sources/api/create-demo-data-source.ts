@@ -11,6 +11,10 @@ export const CreateDemoDataSourceMutation = graphql(`
         name
         type
         params
+        models {
+          id
+          number
+        }
       }
       ... on UserError {
         code

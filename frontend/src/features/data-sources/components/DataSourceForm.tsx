@@ -18,7 +18,7 @@ export const DATA_SOURCE_TYPES: { value: DataSourceType; label: string }[] = [
 
 const DEFAULT_PORTS: Partial<Record<DataSourceType, number>> = { POSTGRES: 5432, MYSQL: 3306 };
 
-export type SavedDataSource = { id: string; name: string; type: DataSourceType };
+export type SavedDataSource = { id: string; name: string; type: DataSourceType; models?: { id: string } | null };
 
 type ExistingDataSource = SavedDataSource & { params: Record<string, unknown> };
 
@@ -122,6 +122,7 @@ export function DataSourceForm({ teamId, existing, submitLabel = 'Save', onSaved
   const checkResult = check.data;
   return (
     <form
+      noValidate
       aria-label={existing ? 'Edit data source' : 'New data source'}
       onSubmit={form.onSubmit(async (values) => {
         const saved = await save(values);

@@ -84,7 +84,16 @@ export function ModelEditor({ dataSourceId, canEdit }: { dataSourceId: string; c
             onClick={() =>
               save.mutate(
                 { dataSourceId, files },
-                { onSuccess: (outcome) => setProblems(outcome.ok ? [] : outcome.problems) },
+                {
+                  onSuccess: (outcome) =>
+                    setProblems(
+                      outcome.ok
+                        ? []
+                        : [...outcome.problems].sort(
+                            (x, y) => (x.file ?? '').localeCompare(y.file ?? '') || (x.line ?? 0) - (y.line ?? 0),
+                          ),
+                    ),
+                },
               )
             }
           >

@@ -1,4 +1,5 @@
-import { Accordion, Badge, Button, Checkbox, Group, Stack, Table, Text } from '@mantine/core';
+import { Accordion, Alert, Badge, Button, Checkbox, Group, Stack, Table, Text } from '@mantine/core';
+import { IconInfoCircle } from '@tabler/icons-react';
 import { useState } from 'react';
 import { EmptyState, ErrorAlert, LoadingState } from '@/components/ui/States';
 import { useDataSourceTables } from '../api/data-source-tables';
@@ -10,17 +11,36 @@ type TablePickerProps = {
   dataSourceId: string;
   onGenerated: (versionId: string) => void;
   onSkip?: () => void;
-  overwrite?: boolean;
+  /** The source already has models (the demo data comes with them): generating replaces them. */
+  hasModels?: boolean;
 };
 
 /** Lists the source's tables with their columns; the selected ones become generated cubes. */
-export function TablePicker({ dataSourceId, onGenerated, onSkip, overwrite = false }: TablePickerProps) {
+export function TablePicker({ dataSourceId, onGenerated, onSkip, hasModels = false }: TablePickerProps) {
   const tables = useDataSourceTables(dataSourceId);
   const generate = useGenerateModels();
   const [selected, setSelected] = useState<Set<string> | null>(null);
 
+  // Skipping stays possible whatever happens here: models are optional.
+  const skip = onSkip && (
+    <Button variant="default" onClick={onSkip}>
+      Skip
+    </Button>
+  );
   if (tables.isPending) return <LoadingState label="Reading tables…" />;
-  if (tables.isError) return <ErrorAlert error={tables.error} title="Could not list the tables" />;
+  if (tables.isError) {
+    return (
+      <Stack>
+        <ErrorAlert error={tables.error} title="Could not list the tables" />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={() => void tables.refetch()} loading={tables.isFetching}>
+            Try again
+          </Button>
+          {skip}
+        </Group>
+      </Stack>
+    );
+  }
 
   const all = tables.data;
   // Everything is selected until the user changes it: the common case is "model it all".
@@ -34,6 +54,11 @@ export function TablePicker({ dataSourceId, onGenerated, onSkip, overwrite = fal
 
   return (
     <Stack>
+      {hasModels && (
+        <Alert color="blue" icon={<IconInfoCircle size={16} />}>
+          This data source already has models. Skip to keep them, or generate to replace them.
+        </Alert>
+      )}
       {all.length === 0 ? (
         <EmptyState title="This data source has no tables" />
       ) : (
@@ -93,11 +118,7 @@ export function TablePicker({ dataSourceId, onGenerated, onSkip, overwrite = fal
       )}
       <ErrorAlert error={generate.error} title="Could not generate models" />
       <Group justify="flex-end">
-        {onSkip && (
-          <Button variant="default" onClick={onSkip}>
-            Skip
-          </Button>
-        )}
+        {skip}
         <Button
           disabled={chosen.size === 0}
           loading={generate.isPending}
@@ -105,7 +126,7 @@ export function TablePicker({ dataSourceId, onGenerated, onSkip, overwrite = fal
             generate.mutate(
               {
                 dataSourceId,
-                overwrite,
+                overwrite: hasModels,
                 tables: all.filter((t) => chosen.has(keyOf(t))).map((t) => ({ schema: t.schema, name: t.name })),
               },
               { onSuccess: (version) => onGenerated(version.id) },

@@ -8,6 +8,7 @@ export const SqlCredentialFields = graphql(`
     createdAt
     lastUsedAt
     openSessions
+    downloadPath
     member {
       id
       role

@@ -7,7 +7,7 @@ import { credentialsDownloadUrl } from '@/lib/download';
 import { buildSnippets, type Protocol } from '../utils/snippets';
 
 type ConnectionDetailsProps = {
-  credential: Pick<SqlCredentialFieldsFragment, 'id' | 'connection'>;
+  credential: Pick<SqlCredentialFieldsFragment, 'id' | 'connection' | 'downloadPath'>;
   /** Known only right after create or rotate; never fetched again. */
   password?: string | null;
   downloadToken?: string | null;
@@ -58,10 +58,10 @@ export function ConnectionDetails({ credential, password = null, downloadToken =
           </Button>
         </Menu.Target>
         <Menu.Dropdown>
-          <Menu.Item component="a" href={credentialsDownloadUrl(credential.id, 'json', downloadToken)} download="credentials.json">
+          <Menu.Item component="a" href={credentialsDownloadUrl(credential.downloadPath, 'json', protocol, downloadToken)} download="credentials.json">
             credentials.json
           </Menu.Item>
-          <Menu.Item component="a" href={credentialsDownloadUrl(credential.id, 'env', downloadToken)} download=".env">
+          <Menu.Item component="a" href={credentialsDownloadUrl(credential.downloadPath, 'env', protocol, downloadToken)} download=".env">
             .env
           </Menu.Item>
         </Menu.Dropdown>

@@ -1,16 +1,17 @@
-import { Button, Group, Modal, Stack } from '@mantine/core';
+import { Button, Group, Stack } from '@mantine/core';
 import { useState } from 'react';
 import { ErrorAlert } from '@/components/ui/States';
-import type { SqlCredentialsQuery } from '@/gql/graphql';
 import { UserErrorException } from '@/lib/graphql';
+import type { TeamCredentials } from '../api/sql-credentials';
 import { useCreateSqlCredential } from '../api/create-sql-credential';
 import { ConnectionDetails } from './ConnectionDetails';
 import { MemberAndSourceFields } from './MemberAndSourceFields';
+import { Dialog } from '@/components/ui/Dialog';
 
 type Props = {
   opened: boolean;
   onClose: () => void;
-  team: NonNullable<SqlCredentialsQuery['team']>;
+  team: TeamCredentials;
   defaultMemberId: string | null;
 };
 
@@ -27,7 +28,7 @@ export function CreateCredentialDialog({ opened, onClose, team, defaultMemberId 
   const secret = create.data;
 
   return (
-    <Modal opened={opened} onClose={close} title={secret ? 'SQL API access' : 'Create SQL API credentials'} size="lg" centered>
+    <Dialog opened={opened} onClose={close} title={secret ? 'SQL API access' : 'Create SQL API credentials'} size="lg" centered>
       {secret ? (
         <Stack>
           <ConnectionDetails credential={secret.credential} password={secret.password} downloadToken={secret.downloadToken} />
@@ -37,6 +38,7 @@ export function CreateCredentialDialog({ opened, onClose, team, defaultMemberId 
         </Stack>
       ) : (
         <form
+          noValidate
           aria-label="Create SQL API credentials"
           onSubmit={(e) => {
             e.preventDefault();
@@ -64,6 +66,6 @@ export function CreateCredentialDialog({ opened, onClose, team, defaultMemberId 
           </Stack>
         </form>
       )}
-    </Modal>
+    </Dialog>
   );
 }

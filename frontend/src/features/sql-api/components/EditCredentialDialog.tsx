@@ -1,15 +1,17 @@
-import { Button, Divider, Group, Modal, Stack } from '@mantine/core';
+import { Button, Divider, Group, Stack } from '@mantine/core';
 import { useState } from 'react';
 import { ErrorAlert } from '@/components/ui/States';
-import type { SqlCredentialFieldsFragment, SqlCredentialsQuery } from '@/gql/graphql';
+import type { SqlCredentialFieldsFragment } from '@/gql/graphql';
 import { UserErrorException } from '@/lib/graphql';
+import type { TeamCredentials } from '../api/sql-credentials';
 import { useUpdateSqlCredential } from '../api/update-sql-credential';
 import { ConnectionDetails } from './ConnectionDetails';
 import { MemberAndSourceFields } from './MemberAndSourceFields';
+import { Dialog } from '@/components/ui/Dialog';
 
 type Props = {
   credential: SqlCredentialFieldsFragment;
-  team: NonNullable<SqlCredentialsQuery['team']>;
+  team: TeamCredentials;
   onClose: () => void;
 };
 
@@ -22,8 +24,9 @@ export function EditCredentialDialog({ credential, team, onClose }: Props) {
   const fieldError = update.error instanceof UserErrorException ? update.error : null;
 
   return (
-    <Modal opened onClose={onClose} title={`Edit ${credential.username}`} size="lg" centered>
+    <Dialog opened onClose={onClose} title={`Edit ${credential.username}`} size="lg" centered>
       <form
+        noValidate
         aria-label="Edit SQL API credentials"
         onSubmit={(e) => {
           e.preventDefault();
@@ -53,6 +56,6 @@ export function EditCredentialDialog({ credential, team, onClose }: Props) {
           </Group>
         </Stack>
       </form>
-    </Modal>
+    </Dialog>
   );
 }

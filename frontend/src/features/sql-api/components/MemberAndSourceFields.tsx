@@ -1,7 +1,7 @@
 import { Select, SimpleGrid } from '@mantine/core';
-import type { SqlCredentialsQuery } from '@/gql/graphql';
+import type { TeamCredentials } from '../api/sql-credentials';
 
-type TeamChoices = Pick<NonNullable<SqlCredentialsQuery['team']>, 'members' | 'dataSources'>;
+type TeamChoices = Pick<TeamCredentials, 'members' | 'dataSources'>;
 
 type Props = {
   team: TeamChoices;

@@ -1,15 +1,16 @@
-import { Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { Button, Group, Stack, Text } from '@mantine/core';
 import { ErrorAlert } from '@/components/ui/States';
 import type { SqlCredentialFieldsFragment } from '@/gql/graphql';
 import { useRotateSqlCredentialPassword } from '../api/rotate-sql-credential-password';
 import { ConnectionDetails } from './ConnectionDetails';
+import { Dialog } from '@/components/ui/Dialog';
 
 /** Confirms, rotates, then shows the new password once; the old one stops working at once. */
 export function RotatePasswordDialog({ credential, onClose }: { credential: SqlCredentialFieldsFragment; onClose: () => void }) {
   const rotate = useRotateSqlCredentialPassword();
   const secret = rotate.data;
   return (
-    <Modal opened onClose={onClose} title={secret ? 'New password' : 'Rotate password'} size="lg" centered>
+    <Dialog opened onClose={onClose} title={secret ? 'New password' : 'Rotate password'} size="lg" centered>
       {secret ? (
         <Stack>
           <ConnectionDetails credential={secret.credential} password={secret.password} downloadToken={secret.downloadToken} />
@@ -34,6 +35,6 @@ export function RotatePasswordDialog({ credential, onClose }: { credential: SqlC
           </Group>
         </Stack>
       )}
-    </Modal>
+    </Dialog>
   );
 }

@@ -5,7 +5,7 @@ import { mockGraphQL, userError } from '@/testing/graphql-mock';
 import { renderApp } from '@/testing/render';
 
 function team(sqlCredentials: unknown[]) {
-  return { team: { id: 't1', sqlCredentials, members, dataSources } };
+  return { sqlCredentials, team: { id: 't1', members, dataSources } };
 }
 
 describe('Settings > SQL API', () => {
@@ -43,9 +43,9 @@ describe('Settings > SQL API', () => {
     const { user } = renderApp('/settings/sql-api');
     await user.click(await screen.findByRole('button', { name: 'Create Now' }));
     const dialog = await screen.findByRole('dialog', { name: 'Create SQL API credentials' });
-    await user.click(within(dialog).getByRole('textbox', { name: 'Team member' }));
+    await user.click(within(dialog).getByRole('combobox', { name: /Team member/ }));
     await user.click(await screen.findByRole('option', { name: 'Bob (bob@example.com)' }));
-    await user.click(within(dialog).getByRole('textbox', { name: 'Data source' }));
+    await user.click(within(dialog).getByRole('combobox', { name: /Data source/ }));
     await user.click(await screen.findByRole('option', { name: 'Warehouse' }));
     await user.click(within(dialog).getByRole('button', { name: 'Create' }));
 
@@ -72,7 +72,7 @@ describe('Settings > SQL API', () => {
     await user.click(within(dialog).getByRole('radio', { name: 'MYSQL' }));
     expect(within(dialog).getByLabelText('Port')).toHaveValue('13306');
 
-    await user.click(within(dialog).getByRole('textbox', { name: 'Team member' }));
+    await user.click(within(dialog).getByRole('combobox', { name: /Team member/ }));
     await user.click(await screen.findByRole('option', { name: 'Bob (bob@example.com)' }));
     await user.click(within(dialog).getByRole('button', { name: 'Finish' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
@@ -89,7 +89,7 @@ describe('Settings > SQL API', () => {
     await user.click(await screen.findByRole('button', { name: 'Settings for 4x4qg8ei76' }));
     await user.click(await screen.findByRole('menuitem', { name: 'Edit' }));
     const dialog = await screen.findByRole('dialog', { name: 'Edit 4x4qg8ei76' });
-    await user.click(within(dialog).getByRole('textbox', { name: 'Data source' }));
+    await user.click(within(dialog).getByRole('combobox', { name: /Data source/ }));
     await user.click(await screen.findByRole('option', { name: 'Warehouse' }));
     await user.click(within(dialog).getByRole('button', { name: 'Finish' }));
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('Only owners and admins can do that');
@@ -113,9 +113,9 @@ describe('Settings > SQL API', () => {
     await user.click(json);
     expect(await screen.findByRole('menuitem', { name: 'credentials.json' })).toHaveAttribute(
       'href',
-      '/api/credentials/c1/download?format=json&token=tok123',
+      '/api/credentials/c1/download?format=json&protocol=postgres&token=tok123',
     );
-    expect(screen.getByRole('menuitem', { name: '.env' })).toHaveAttribute('href', '/api/credentials/c1/download?format=env&token=tok123');
+    expect(screen.getByRole('menuitem', { name: '.env' })).toHaveAttribute('href', '/api/credentials/c1/download?format=env&protocol=postgres&token=tok123');
     expect(api.callsOf('RotateSqlCredentialPassword')).toEqual([{ input: { id: 'c1' } }]);
   });
 

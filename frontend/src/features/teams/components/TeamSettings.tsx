@@ -46,7 +46,7 @@ export function TeamSettings({ teamId, viewerId, viewerRole }: TeamSettingsProps
       {canManage && <InviteForm teamId={teamId} />}
       <ErrorAlert error={updateRole.error} title="Could not change the role" />
       <Card withBorder padding={0}>
-        <Table.ScrollContainer minWidth={480}>
+        <Table.ScrollContainer minWidth={360}>
           <Table verticalSpacing="sm" aria-label="Team members">
             <Table.Thead>
               <Table.Tr>
@@ -154,6 +154,7 @@ function InviteForm({ teamId }: { teamId: string }) {
   return (
     <Card withBorder>
       <form
+        noValidate
         aria-label="Invite a member"
         onSubmit={form.onSubmit((values) => {
           setNotice(null);

@@ -1,0 +1,46 @@
+"""What a credential can see: cubes as tables, members as columns (for the gateways' catalog)."""
+
+from __future__ import annotations
+
+from backend.semantic.model import AccessPolicy, ModelSet
+
+from .infer import _DIMENSION_TYPES, _MEASURE_TYPES
+from .types import VirtualColumn, VirtualTable
+
+JOIN_FIELD_COLUMN = "__cubeJoinField"
+
+
+def visible_schema(
+    models: ModelSet, access: AccessPolicy, *, include_join_field: bool = True
+) -> list[VirtualTable]:
+    """Every public cube the access policy allows, with the members it allows, in model order:
+    dimensions, then measures, then segments (``bool``), then ``__cubeJoinField`` (a ``text``
+    column that only exists to be named in ``JOIN ... ON``; selecting it is refused)."""
+    tables: list[VirtualTable] = []
+    for cube in models:
+        if not cube.public or not access.allows_cube(cube.name):
+            continue
+        columns: list[VirtualColumn] = []
+        for dimension in cube.dimensions:
+            if dimension.public and access.allows_member(cube.name, dimension.name):
+                columns.append(
+                    VirtualColumn(dimension.name, _DIMENSION_TYPES[dimension.type], "dimension",
+                                  dimension.description)
+                )
+        for measure in cube.measures:
+            if measure.public and access.allows_member(cube.name, measure.name):
+                columns.append(
+                    VirtualColumn(measure.name, _MEASURE_TYPES[measure.type], "measure",
+                                  measure.description)
+                )
+        for segment in cube.segments:
+            if segment.public and access.allows_member(cube.name, segment.name):
+                columns.append(
+                    VirtualColumn(segment.name, "bool", "segment", segment.description)
+                )
+        if not columns:
+            continue
+        if include_join_field:
+            columns.append(VirtualColumn(JOIN_FIELD_COLUMN, "text", "join_field"))
+        tables.append(VirtualTable(cube.name, tuple(columns), cube.description))
+    return tables

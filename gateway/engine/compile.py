@@ -1,0 +1,421 @@
+"""The engine's entry point: client SQL over cubes -> data-source SQL for one target.
+
+Stages: :mod:`parse` (text -> one query), :mod:`resolve` (cubes and members, access checks),
+:mod:`plan` (join tree, fan-out), :mod:`render` (data-source tree) and :mod:`dialects`
+(engine differences, text). Queries over subqueries and CTEs of cube queries are rebuilt around
+the compiled inner queries, so the whole statement runs on the data source; every construct
+outside the engine's whitelist is refused. No client text reaches the output unparsed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+
+from backend.core.errors import NotSupported, SqlSyntaxError, UnknownColumn, UnknownTable
+from backend.semantic.model import AccessPolicy, ModelSet
+
+from .context import Context
+from .dialects import adapt, render
+from .infer import infer_type, parameter_types
+from .naming import output_name
+from .parse import parse_statement
+from .plan import plan_query
+from .render import render_plan
+from .resolve import check_select_clauses, resolve_cube_select
+from .snippets import model_index
+from .types import ClientDialect, CompiledQuery, OutputColumn, TargetDialect
+from .whitelist import AGGREGATE_NODES, CAST_TYPES, GRANULARITIES, SCALAR_NODES, describe
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A compiled query: its data-source tree and its output columns."""
+
+    tree: exp.Query
+    columns: tuple[OutputColumn, ...]
+    param_types: dict[int, str]
+
+
+Ctes = dict[str, Relation]
+
+
+def compile_query(
+    sql: str,
+    *,
+    client_dialect: ClientDialect,
+    models: ModelSet,
+    access: AccessPolicy,
+    target_dialect: TargetDialect,
+) -> CompiledQuery:
+    """Compile one client statement; raises ``backend.core.errors.SqlError`` subclasses."""
+    parsed = parse_statement(sql, client_dialect)
+    ctx = Context(models, access, model_index(models, target_dialect), client_dialect,
+                  target_dialect)
+    relation = compile_relation(parsed.statement, ctx, {})
+    try:
+        text, order = render(adapt(relation.tree, target_dialect), target_dialect)
+    except SqlglotError as e:
+        raise NotSupported(f"cannot express the query on {target_dialect}: {e}") from e
+    types = tuple(relation.param_types.get(i, "text") for i in range(parsed.param_count))
+    return CompiledQuery(
+        sql=text,
+        columns=relation.columns,
+        target_dialect=target_dialect,
+        param_order=order,
+        param_count=parsed.param_count,
+        param_types=types,
+    )
+
+
+def compile_relation(query: exp.Expression, ctx: Context, ctes: Ctes) -> Relation:
+    with_ = query.args.get("with_")
+    if with_ is not None:
+        if with_.args.get("recursive"):
+            raise NotSupported("WITH RECURSIVE is not supported")
+        ctes = dict(ctes)
+        for cte in with_.expressions:
+            ctes[cte.alias_or_name.lower()] = compile_relation(cte.this, ctx, ctes)
+        query = query.copy()
+        query.set("with_", None)
+    if isinstance(query, exp.Subquery):
+        return compile_relation(query.this, ctx, ctes)
+    if isinstance(query, exp.SetOperation):
+        return _compile_set_operation(query, ctx, ctes)
+    if isinstance(query, exp.Select):
+        from_ = query.args.get("from_")
+        if from_ is None:
+            return _compile_constant_select(query, ctx)
+        items = [from_.this, *(j.this for j in query.args.get("joins") or [])]
+        derived = [_is_derived(item, ctes) for item in items]
+        if all(derived):
+            return _compile_outer_select(query, ctx, ctes)
+        if any(derived):
+            raise NotSupported(
+                "a query may not join cubes with subqueries",
+                hint="join the cubes inside the subquery",
+            )
+        cube_query = resolve_cube_select(query, ctx)
+        tree = render_plan(plan_query(cube_query, ctx), ctx)
+        columns = tuple(OutputColumn(o.name, o.type) for o in cube_query.outputs)
+        expressions = [o.expression for o in cube_query.outputs]
+        expressions += [e for e in (cube_query.where, cube_query.having) if e is not None]
+        types = parameter_types(expressions, ctx)
+        for value in (cube_query.limit, cube_query.offset):
+            if isinstance(value, exp.Placeholder):
+                types[int(value.name)] = "int8"
+        return Relation(tree, columns, types)
+    raise NotSupported(f"{describe(query)} is not supported here")
+
+
+def _is_derived(item: exp.Expression, ctes: Ctes) -> bool:
+    if isinstance(item, exp.Subquery):
+        return True
+    if isinstance(item, exp.Table):
+        return not item.db and item.name.lower() in ctes
+    raise NotSupported(f"{describe(item)} in FROM is not supported")
+
+
+# --- set operations -------------------------------------------------------------------------------
+
+
+def _compile_set_operation(query: exp.SetOperation, ctx: Context, ctes: Ctes) -> Relation:
+    if query.args.get("order") is not None:
+        raise NotSupported(
+            f"ORDER BY on {query.key.upper()} is not supported", hint="wrap it in a subquery"
+        )
+    for key, value in query.args.items():
+        if value and key not in ("this", "expression", "distinct", "by_name", "limit",
+                                 "offset", "side", "kind"):
+            raise NotSupported(f"{key.upper()} on {query.key.upper()} is not supported")
+    if query.args.get("by_name") or query.args.get("side") or query.args.get("kind"):
+        raise NotSupported(f"this form of {query.key.upper()} is not supported")
+    left = compile_relation(query.this, ctx, ctes)
+    right = compile_relation(query.expression, ctx, ctes)
+    if len(left.columns) != len(right.columns):
+        raise SqlSyntaxError(f"each {query.key.upper()} query must have the same number of columns")
+    tree = query.__class__(
+        this=left.tree, expression=right.tree, distinct=query.args.get("distinct")
+    )
+    types = {**left.param_types, **right.param_types}
+    for key in ("limit", "offset"):
+        node = query.args.get(key)
+        if node is not None:
+            value = node.args.get("expression") or node.this
+            if not (isinstance(value, exp.Literal) and not value.is_string) and not isinstance(
+                value, exp.Placeholder
+            ):
+                raise NotSupported(f"{key.upper()} must be a non-negative integer or a parameter")
+            if isinstance(value, exp.Placeholder):
+                types[int(value.name)] = "int8"
+            tree.set(key, node.copy())
+    return Relation(tree, left.columns, types)
+
+
+# --- SELECT without FROM -------------------------------------------------------------------------
+
+
+def _compile_constant_select(query: exp.Select, ctx: Context) -> Relation:
+    check_select_clauses(query)
+    for key in ("where", "group", "having", "order"):
+        if query.args.get(key):
+            raise NotSupported(f"{key.upper()} needs a FROM clause over a cube")
+    scope = _OuterScope({}, ctx)
+    columns: list[OutputColumn] = []
+    expressions: list[exp.Expression] = []
+    for node in query.expressions:
+        rewritten = scope.rewrite(node, aggregates=False)
+        expressions.append(rewritten)
+        name = output_name(node, ctx.client)
+        columns.append(OutputColumn(name, infer_type(rewritten, ctx)))
+    tree = exp.Select(expressions=expressions)
+    for key in ("limit", "offset"):
+        if query.args.get(key) is not None:
+            tree.set(key, query.args[key].copy())
+    return Relation(tree, tuple(columns), parameter_types(expressions, ctx))
+
+
+# --- SELECT over subqueries and CTEs -----------------------------------------------------------
+
+
+class _OuterScope:
+    """Columns of the derived tables of an outer query, by alias."""
+
+    def __init__(self, relations: dict[str, Relation], ctx: Context) -> None:
+        self.relations = relations
+        self.ctx = ctx
+        self.aliases: set[str] = set()
+
+    def column_type(self, column: exp.Column) -> str:
+        relation = self.relations.get(column.table)
+        if relation is None:
+            return "text"
+        return next((c.type for c in relation.columns if c.name == column.name), "text")
+
+    def resolve_column(self, column: exp.Column, *, allow_alias: bool) -> exp.Expression:
+        name = column.name
+        if column.table:
+            alias = self._alias(column.table)
+            candidates = [(alias, self._find(alias, name))]
+        else:
+            candidates = [(a, self._find(a, name)) for a in self.relations]
+        found = [(a, c) for a, c in candidates if c is not None]
+        if len(found) > 1:
+            raise UnknownColumn(f'column reference "{name}" is ambiguous',
+                                hint="qualify it with the subquery's alias")
+        if not found:
+            if allow_alias and not column.table and name.lower() in self.aliases:
+                return exp.column(name, quoted=True)
+            raise UnknownColumn(f'column "{column.sql(dialect=self.ctx.client)}" does not exist')
+        alias, actual = found[0]
+        assert actual is not None
+        return exp.column(actual, table=alias, quoted=True)
+
+    def _alias(self, qualifier: str) -> str:
+        if qualifier in self.relations:
+            return qualifier
+        lowered = [a for a in self.relations if a.lower() == qualifier.lower()]
+        if not lowered:
+            raise UnknownTable(f'missing FROM-clause entry for table "{qualifier}"')
+        return lowered[0]
+
+    def _find(self, alias: str, name: str) -> str | None:
+        names = [c.name for c in self.relations[alias].columns]
+        if name in names:
+            return name
+        return next((n for n in names if n.lower() == name.lower()), None)
+
+    def rewrite(
+        self, node: exp.Expression, *, aggregates: bool, allow_alias: bool = False
+    ) -> exp.Expression:
+        """A whitelisted copy of ``node`` with columns pointing at the derived tables."""
+        if isinstance(node, exp.Column):
+            if isinstance(node.this, exp.Star):
+                raise NotSupported("* is only allowed as a select item or in COUNT(*)")
+            return self.resolve_column(node, allow_alias=allow_alias)
+        if isinstance(node, exp.Star):
+            return node.copy()
+        if type(node) in AGGREGATE_NODES:
+            if not aggregates:
+                raise NotSupported(f"aggregates are not allowed here ({node.sql()})")
+            argument = node.this
+            if isinstance(argument, exp.Distinct) and not isinstance(node, exp.Count):
+                raise NotSupported(f"{node.sql_name()}(DISTINCT ...) is not supported")
+            inner = self.rewrite(argument, aggregates=False)
+            return node.__class__(this=inner)
+        if isinstance(node, exp.DateTrunc | exp.TimestampTrunc):
+            unit_node = node.args.get("unit")
+            unit = unit_node.name.lower() if isinstance(unit_node, exp.Expression) else ""
+            if unit not in GRANULARITIES:
+                raise NotSupported(f"DATE_TRUNC granularity {unit!r} is not supported")
+            inner = self.rewrite(node.this, aggregates=aggregates, allow_alias=allow_alias)
+            return exp.TimestampTrunc(this=inner, unit=exp.var(unit))
+        if isinstance(node, exp.Cast | exp.TryCast):
+            to = node.args.get("to")
+            if not isinstance(to, exp.DataType) or to.this not in CAST_TYPES:
+                raise NotSupported(f"CAST to {to.sql() if to else '?'} is not supported")
+        if isinstance(node, exp.Extract):
+            unit = node.this.name.lower()
+            inner = self.rewrite(node.expression, aggregates=aggregates, allow_alias=allow_alias)
+            return exp.Extract(this=exp.var(unit), expression=inner)
+        if type(node) not in SCALAR_NODES:
+            raise NotSupported(f"{describe(node)} is not supported")
+        args: dict[str, Any] = {}
+        for key, value in node.args.items():
+            if isinstance(value, exp.Expression):
+                args[key] = self._child(value, aggregates, allow_alias)
+            elif isinstance(value, list):
+                args[key] = [
+                    self._child(v, aggregates, allow_alias) if isinstance(v, exp.Expression)
+                    else v
+                    for v in value
+                ]
+            else:
+                args[key] = value
+        return node.__class__(**args)
+
+    def _child(self, node: exp.Expression, aggregates: bool, allow_alias: bool) -> exp.Expression:
+        if isinstance(node, exp.Identifier | exp.Var | exp.DataType | exp.Literal):
+            return node.copy()
+        return self.rewrite(node, aggregates=aggregates, allow_alias=allow_alias)
+
+
+def _compile_outer_select(query: exp.Select, ctx: Context, ctes: Ctes) -> Relation:
+    check_select_clauses(query)
+    from_ = query.args["from_"]
+    relations: dict[str, Relation] = {}
+    sources: list[tuple[exp.Expression, exp.Join | None]] = [(from_.this, None)]
+    sources += [(j.this, j) for j in query.args.get("joins") or []]
+    trees: list[exp.Expression] = []
+    for item, _ in sources:
+        if isinstance(item, exp.Subquery):
+            if not item.alias:
+                raise SqlSyntaxError("subquery in FROM must have an alias")
+            relation = compile_relation(item.this, ctx, ctes)
+            alias = item.alias
+        else:
+            assert isinstance(item, exp.Table)
+            relation = ctes[item.name.lower()]
+            alias = item.alias_or_name
+        if alias in relations:
+            raise SqlSyntaxError(f'table name "{alias}" specified more than once')
+        relations[alias] = relation
+        trees.append(
+            exp.Subquery(
+                this=relation.tree.copy(),
+                alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True)),
+            )
+        )
+    scope = _OuterScope(relations, ctx)
+    select = exp.Select()
+    columns: list[OutputColumn] = []
+    expressions: list[exp.Expression] = []
+    for node in query.expressions:
+        if isinstance(node, exp.Star) or (
+            isinstance(node, exp.Column) and isinstance(node.this, exp.Star)
+        ):
+            aliases = [scope._alias(node.table)] if isinstance(node, exp.Column) else list(
+                relations
+            )
+            for alias in aliases:
+                for column in relations[alias].columns:
+                    expressions.append(
+                        exp.alias_(exp.column(column.name, table=alias, quoted=True),
+                                   column.name, quoted=True)
+                    )
+                    columns.append(column)
+            continue
+        name = output_name(node, ctx.client)
+        inner = node.this if isinstance(node, exp.Alias) else node
+        rewritten = scope.rewrite(inner, aggregates=True)
+        expressions.append(exp.alias_(rewritten, name, quoted=True))
+        columns.append(OutputColumn(name, infer_type(rewritten, ctx, scope.column_type)))
+        if isinstance(node, exp.Alias):
+            scope.aliases.add(name.lower())
+    select.set("expressions", expressions)
+    select.set("from_", exp.From(this=trees[0]))
+    joins: list[exp.Join] = []
+    for (_, join), tree in zip(sources[1:], trees[1:], strict=True):
+        assert join is not None
+        if join.args.get("using"):
+            raise NotSupported("JOIN ... USING is not supported", hint="use JOIN ... ON")
+        on = join.args.get("on")
+        joins.append(
+            exp.Join(
+                this=tree,
+                on=scope.rewrite(on, aggregates=False) if on is not None else None,
+                side=join.args.get("side"),
+                kind=join.args.get("kind"),
+            )
+        )
+    if joins:
+        select.set("joins", joins)
+    extra: list[exp.Expression] = list(expressions)
+    where = query.args.get("where")
+    if where is not None:
+        condition = scope.rewrite(where.this, aggregates=False)
+        extra.append(condition)
+        select.set("where", exp.Where(this=condition))
+    group = query.args.get("group")
+    if group is not None:
+        items = [
+            _ordinal_or(node, lambda n: scope.rewrite(n, aggregates=False, allow_alias=True))
+            for node in group.expressions
+        ]
+        select.set("group", exp.Group(expressions=items))
+    having = query.args.get("having")
+    if having is not None:
+        condition = scope.rewrite(having.this, aggregates=True, allow_alias=True)
+        extra.append(condition)
+        select.set("having", exp.Having(this=condition))
+    order = query.args.get("order")
+    if order is not None:
+        select.set(
+            "order",
+            exp.Order(
+                expressions=[
+                    exp.Ordered(
+                        this=_ordinal_or(
+                            o.this,
+                            lambda n: scope.rewrite(n, aggregates=True, allow_alias=True),
+                        ),
+                        desc=bool(o.args.get("desc")),
+                        nulls_first=_nulls_first(o, ctx),
+                    )
+                    for o in order.expressions
+                ]
+            ),
+        )
+    if query.args.get("distinct") is not None:
+        select.set("distinct", exp.Distinct())
+    types = parameter_types(extra, ctx, scope.column_type)
+    for rel in relations.values():
+        types.update(rel.param_types)
+    for key in ("limit", "offset"):
+        node = query.args.get(key)
+        if node is not None:
+            value = node.args.get("expression") or node.this
+            if isinstance(value, exp.Placeholder):
+                types[int(value.name)] = "int8"
+            elif not (isinstance(value, exp.Literal) and not value.is_string):
+                raise NotSupported(f"{key.upper()} must be a non-negative integer or a parameter")
+            select.set(key, node.copy())
+    return Relation(select, tuple(columns), types)
+
+
+def _ordinal_or(node: exp.Expression, rewrite: Any) -> exp.Expression:
+    if isinstance(node, exp.Literal) and not node.is_string:
+        return node.copy()
+    result: exp.Expression = rewrite(node)
+    return result
+
+
+def _nulls_first(ordered: exp.Ordered, ctx: Context) -> bool:
+    value = ordered.args.get("nulls_first")
+    desc = bool(ordered.args.get("desc"))
+    if value is None:
+        return desc if ctx.client == "postgres" else not desc
+    return bool(value)

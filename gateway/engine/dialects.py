@@ -1,0 +1,165 @@
+"""Stage 4 helpers: engine differences, kept here rather than in the planner.
+
+The planner builds one neutral sqlglot tree; these functions replace the few constructs whose
+SQL differs by engine (time truncation, EXTRACT, approximate distinct counts, parameters) and
+render the tree as text for the target.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel
+
+from backend.core.errors import NotSupported
+
+from .snippets import atom
+from .types import TargetDialect
+
+_ARG = "__x__"
+
+# MySQL and SQLite have no DATE_TRUNC; truncate by formatting (Monday-start weeks, as
+# PostgreSQL and DuckDB do). Results are DATETIME in MySQL, 'YYYY-MM-DD HH:MM:SS' text in SQLite.
+_TRUNC_TEMPLATES: dict[str, dict[str, str]] = {
+    "mysql": {
+        "second": "CAST(DATE_FORMAT(__x__, '%Y-%m-%d %H:%i:%s') AS DATETIME)",
+        "minute": "CAST(DATE_FORMAT(__x__, '%Y-%m-%d %H:%i:00') AS DATETIME)",
+        "hour": "CAST(DATE_FORMAT(__x__, '%Y-%m-%d %H:00:00') AS DATETIME)",
+        "day": "CAST(DATE_FORMAT(__x__, '%Y-%m-%d') AS DATETIME)",
+        "week": "CAST(DATE_FORMAT(DATE_SUB(__x__, INTERVAL (WEEKDAY(__x__)) DAY), '%Y-%m-%d')"
+        " AS DATETIME)",
+        "month": "CAST(DATE_FORMAT(__x__, '%Y-%m-01') AS DATETIME)",
+        "quarter": "CAST(DATE_FORMAT(MAKEDATE(YEAR(__x__), 1) + INTERVAL (QUARTER(__x__) - 1)"
+        " QUARTER, '%Y-%m-%d') AS DATETIME)",
+        "year": "CAST(DATE_FORMAT(__x__, '%Y-01-01') AS DATETIME)",
+    },
+    "sqlite": {
+        "second": "STRFTIME('%Y-%m-%d %H:%M:%S', __x__)",
+        "minute": "STRFTIME('%Y-%m-%d %H:%M:00', __x__)",
+        "hour": "STRFTIME('%Y-%m-%d %H:00:00', __x__)",
+        "day": "DATETIME(__x__, 'start of day')",
+        "week": "DATETIME(__x__, 'start of day', '-' || ((CAST(STRFTIME('%w', __x__) AS INTEGER)"
+        " + 6) % 7) || ' days')",
+        "month": "DATETIME(__x__, 'start of month')",
+        "quarter": "DATETIME(__x__, 'start of month', '-' || ((CAST(STRFTIME('%m', __x__) AS"
+        " INTEGER) - 1) % 3) || ' months')",
+        "year": "DATETIME(__x__, 'start of year')",
+    },
+}
+
+# EXTRACT units that differ from PostgreSQL's meaning (dow: 0 = Sunday; week: ISO week).
+_EXTRACT_TEMPLATES: dict[str, dict[str, str]] = {
+    "mysql": {
+        "dow": "DAYOFWEEK(__x__) - 1",
+        "doy": "DAYOFYEAR(__x__)",
+        "week": "WEEK(__x__, 3)",
+    },
+    "sqlite": {
+        "year": "CAST(STRFTIME('%Y', __x__) AS INTEGER)",
+        "quarter": "(CAST(STRFTIME('%m', __x__) AS INTEGER) + 2) / 3",
+        "month": "CAST(STRFTIME('%m', __x__) AS INTEGER)",
+        "day": "CAST(STRFTIME('%d', __x__) AS INTEGER)",
+        "hour": "CAST(STRFTIME('%H', __x__) AS INTEGER)",
+        "minute": "CAST(STRFTIME('%M', __x__) AS INTEGER)",
+        "second": "CAST(STRFTIME('%S', __x__) AS INTEGER)",
+        "dow": "CAST(STRFTIME('%w', __x__) AS INTEGER)",
+        "doy": "CAST(STRFTIME('%j', __x__) AS INTEGER)",
+    },
+    "duckdb": {"dow": "DAYOFWEEK(__x__)", "doy": "DAYOFYEAR(__x__)"},
+}
+
+
+@cache
+def _template(sql: str, dialect: str) -> exp.Expression:
+    return sqlglot.parse_one(sql, read=dialect)
+
+
+def _apply(sql: str, dialect: str, argument: exp.Expression) -> exp.Expression:
+    tree = _template(sql, dialect).copy()
+
+    def swap(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column) and node.name == _ARG and not node.table:
+            return atom(argument.copy())
+        return node
+
+    return atom(tree.transform(swap, copy=False))
+
+
+def time_trunc(argument: exp.Expression, unit: str, target: TargetDialect) -> exp.Expression:
+    templates = _TRUNC_TEMPLATES.get(target)
+    if templates is None:
+        return exp.TimestampTrunc(this=argument, unit=exp.var(unit.upper()))
+    return _apply(templates[unit], target, argument)
+
+
+def extract(argument: exp.Expression, unit: str, target: TargetDialect) -> exp.Expression:
+    template = _EXTRACT_TEMPLATES.get(target, {}).get(unit)
+    if template is not None:
+        return _apply(template, target, argument)
+    if target == "sqlite":
+        raise NotSupported(f"EXTRACT({unit.upper()} ...) is not available on SQLite sources")
+    return exp.Extract(this=exp.var(unit.upper()), expression=argument)
+
+
+def approx_count_distinct(argument: exp.Expression, target: TargetDialect) -> exp.Expression:
+    """DuckDB estimates (HyperLogLog); PostgreSQL, MySQL and SQLite have no built-in estimate,
+    so the count there is exact."""
+    if target == "duckdb":
+        return exp.Anonymous(this="APPROX_COUNT_DISTINCT", expressions=[argument])
+    return exp.Count(this=exp.Distinct(expressions=[argument]))
+
+
+_NO_BARE_OFFSET = {"mysql": "18446744073709551615", "sqlite": "-1"}
+
+
+def adapt(tree: exp.Expression, target: TargetDialect) -> exp.Expression:
+    """Replace the neutral time constructs by the target's own SQL."""
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        if (
+            isinstance(node, exp.Query)
+            and node.args.get("offset") is not None
+            and node.args.get("limit") is None
+            and target in _NO_BARE_OFFSET
+        ):
+            # MySQL and SQLite only accept OFFSET after a LIMIT.
+            node.set("limit", exp.Limit(expression=exp.Literal.number(_NO_BARE_OFFSET[target])))
+        if isinstance(node, exp.TimestampTrunc):
+            unit = node.args["unit"].name.lower()
+            return time_trunc(node.this, unit, target)
+        if isinstance(node, exp.Extract):
+            return extract(node.expression, node.this.name.lower(), target)
+        return node
+
+    return tree.transform(rewrite, copy=False)
+
+
+_MARKER = re.compile("\x00(\\d+)\x00")
+
+
+def render(tree: exp.Expression, target: TargetDialect) -> tuple[str, tuple[int, ...]]:
+    """SQL text for ``target`` and, per placeholder in text order, the client parameter."""
+
+    def mark(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Placeholder):
+            return exp.var(f"\x00{node.name}\x00")
+        return node
+
+    text = tree.transform(mark, copy=False).sql(dialect=target, unsupported_level=ErrorLevel.RAISE)
+    order = tuple(int(m.group(1)) for m in _MARKER.finditer(text))
+    if not order:
+        return text, ()
+    if target == "mysql":
+        text = text.replace("%", "%%")  # aiomysql/PyMySQL %-format the query when given args
+    counter = iter(range(1, len(order) + 1))
+
+    def style(_: re.Match[str]) -> str:
+        if target == "postgres":
+            return f"${next(counter)}"
+        return "%s" if target == "mysql" else "?"
+
+    return _MARKER.sub(style, text), order
+

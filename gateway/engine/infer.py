@@ -1,0 +1,159 @@
+"""Neutral result types of resolved expressions (what RowDescription needs).
+
+The model only knows string/number/time/boolean, so number dimensions and sum/avg measures
+are ``numeric`` and counts ``int8``; the gateways convert values to the declared type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlglot import exp
+
+from .refs import DimRef, MeasureRef
+from .types import NeutralType
+
+_DIMENSION_TYPES = {"string": "text", "number": "numeric", "time": "timestamp", "boolean": "bool"}
+_MEASURE_TYPES = {
+    "count": "int8", "count_distinct": "int8", "count_distinct_approx": "int8",
+    "sum": "numeric", "avg": "numeric", "min": "numeric", "max": "numeric", "number": "numeric",
+}
+_CAST_TYPES = {
+    exp.DataType.Type.BOOLEAN: "bool", exp.DataType.Type.SMALLINT: "int2",
+    exp.DataType.Type.INT: "int4", exp.DataType.Type.BIGINT: "int8",
+    exp.DataType.Type.FLOAT: "float4", exp.DataType.Type.DOUBLE: "float8",
+    exp.DataType.Type.DECIMAL: "numeric", exp.DataType.Type.TEXT: "text",
+    exp.DataType.Type.VARCHAR: "text", exp.DataType.Type.CHAR: "text",
+    exp.DataType.Type.DATE: "date", exp.DataType.Type.TIMESTAMP: "timestamp",
+    exp.DataType.Type.DATETIME: "timestamp", exp.DataType.Type.TIMESTAMPTZ: "timestamptz",
+}
+_BOOLEAN_NODES = (
+    exp.Predicate, exp.Not, exp.And, exp.Or, exp.Boolean, exp.In, exp.Between, exp.Like,
+    exp.ILike, exp.Is,
+)
+_TEXT_NODES = (exp.Lower, exp.Upper, exp.Concat, exp.Substring, exp.Trim, exp.DPipe)
+_INTEGER_NODES = (exp.Length, exp.Count)
+_SAME_AS_INPUT = (exp.Abs, exp.Neg, exp.Min, exp.Max, exp.Paren, exp.Floor, exp.Ceil, exp.Round)
+_INTEGERS = ("int2", "int4", "int8")
+
+ModelTypes = Callable[[DimRef | MeasureRef], NeutralType]
+ColumnTypes = Callable[[exp.Column], NeutralType]
+
+
+def infer_type(
+    node: exp.Expression, ctx: object | None = None, columns: ColumnTypes | None = None
+) -> NeutralType:
+    if isinstance(node, DimRef | MeasureRef):
+        return _member_type(node, ctx)
+    if isinstance(node, exp.Column):
+        return columns(node) if columns is not None else "text"
+    if isinstance(node, exp.Alias):
+        return infer_type(node.this, ctx, columns)
+    if isinstance(node, exp.Cast | exp.TryCast):
+        to = node.args.get("to")
+        return _CAST_TYPES.get(to.this, "text") if isinstance(to, exp.DataType) else "text"
+    if isinstance(node, _BOOLEAN_NODES):
+        return "bool"
+    if isinstance(node, exp.Literal):
+        if node.is_string:
+            return "text"
+        return "int8" if node.this.lstrip("-").isdigit() else "numeric"
+    if isinstance(node, exp.TimestampTrunc):
+        return "timestamp"
+    if isinstance(node, exp.Extract):
+        return "numeric"
+    if isinstance(node, exp.CurrentDate):
+        return "date"
+    if isinstance(node, exp.CurrentTimestamp):
+        return "timestamptz"
+    if isinstance(node, _TEXT_NODES):
+        return "text"
+    if isinstance(node, _INTEGER_NODES):
+        return "int8"
+    if isinstance(node, exp.Sum | exp.Avg):
+        return "numeric"
+    if isinstance(node, _SAME_AS_INPUT):
+        inner = infer_type(node.this, ctx, columns)
+        if isinstance(node, exp.Round) and inner in _INTEGERS:
+            return "numeric"
+        return inner
+    if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Mod):
+        left = infer_type(node.this, ctx, columns)
+        right = infer_type(node.expression, ctx, columns)
+        return "int8" if left in _INTEGERS and right in _INTEGERS else "numeric"
+    if isinstance(node, exp.Div):
+        return "numeric"
+    if isinstance(node, exp.Case | exp.If | exp.Coalesce | exp.Nullif | exp.Greatest | exp.Least):
+        for branch in _branches(node):
+            branch_type = infer_type(branch, ctx, columns)
+            if not isinstance(branch, exp.Null | exp.Placeholder):
+                return branch_type
+        return "text"
+    return "text"
+
+
+def _branches(node: exp.Expression) -> list[exp.Expression]:
+    if isinstance(node, exp.Case):
+        return [i.args["true"] for i in node.args.get("ifs") or []] + (
+            [node.args["default"]] if node.args.get("default") is not None else []
+        )
+    if isinstance(node, exp.If):
+        return [v for v in (node.args.get("true"), node.args.get("false")) if v is not None]
+    if isinstance(node, exp.Nullif):
+        return [node.this]
+    return [node.this, *node.expressions]
+
+
+def _member_type(node: DimRef | MeasureRef, ctx: object | None) -> NeutralType:
+    models = getattr(ctx, "models", None)
+    cube = models.get(node.cube) if models is not None else None
+    if cube is None:
+        return "text"
+    if isinstance(node, DimRef):
+        if node.is_segment:
+            return "bool"
+        dimension = cube.dimension(node.member)
+        return _DIMENSION_TYPES.get(dimension.type, "text") if dimension else "text"
+    measure = cube.measure(node.member)
+    return _MEASURE_TYPES.get(measure.type, "numeric") if measure else "numeric"
+
+
+_COMPARISONS = (
+    exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.NullSafeNEQ,
+)
+
+
+def parameter_types(
+    expressions: list[exp.Expression], ctx: object | None = None,
+    columns: ColumnTypes | None = None,
+) -> dict[int, NeutralType]:
+    """Client parameter index -> the type its context implies (``$1`` compared with a time
+    dimension is a timestamp); parameters without such context are left out."""
+    types: dict[int, NeutralType] = {}
+    for expression in expressions:
+        placeholders = [expression] if isinstance(expression, exp.Placeholder) else list(
+            expression.find_all(exp.Placeholder)
+        )
+        for placeholder in placeholders:
+            implied = _implied_type(placeholder, ctx, columns)
+            if implied is not None:
+                types.setdefault(int(placeholder.name), implied)
+    return types
+
+
+def _implied_type(
+    placeholder: exp.Placeholder, ctx: object | None, columns: ColumnTypes | None
+) -> NeutralType | None:
+    parent = placeholder.parent
+    while isinstance(parent, exp.Paren):
+        parent = parent.parent
+    if isinstance(parent, exp.Cast | exp.TryCast):
+        return infer_type(parent, ctx, columns)
+    if isinstance(parent, _COMPARISONS):
+        other = parent.expression if parent.this is placeholder else parent.this
+        return None if isinstance(other, exp.Placeholder) else infer_type(other, ctx, columns)
+    if isinstance(parent, exp.In | exp.Between) and parent.this is not placeholder:
+        return infer_type(parent.this, ctx, columns)
+    if isinstance(parent, exp.Like | exp.ILike):
+        return "text"
+    return None

@@ -1,0 +1,99 @@
+"""Stage 3: decide how a :class:`CubeQuery` is computed without double counting.
+
+Cubes are joined along the model's join tree. A measure whose cube's rows can be repeated by
+the join (a to-many edge seen from that cube) is *multiplied*. Idempotent aggregates (min, max,
+distinct counts) are unaffected; a plain count becomes a distinct count of the primary key;
+anything else (sum, avg, filtered or expression counts) is computed in its own part over the
+rows made distinct by (grouping keys, primary key), then joined to the others on the grouping
+keys — every part sees the same joined, filtered rows, so all parts have the same groups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from backend.core.errors import AccessDenied, NotSupported
+from backend.semantic.model import Measure
+
+from .context import Context
+from .joins import JoinTree, join_tree
+from .query import CubeQuery
+from .refs import MeasureRef, measure_refs
+
+MeasureKey = tuple[str, str]
+_IDEMPOTENT = frozenset({"min", "max", "count_distinct", "count_distinct_approx"})
+
+
+@dataclass(frozen=True)
+class Part:
+    """A grouped subquery; ``cube`` is None for the part over the plain joined rows."""
+
+    cube: str | None
+    measures: tuple[MeasureKey, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    query: CubeQuery
+    tree: JoinTree
+    parts: tuple[Part, ...]
+    distinct_pk_counts: frozenset[MeasureKey]  # counts rendered as COUNT(DISTINCT pk)
+
+    @property
+    def inline(self) -> bool:
+        """One part over the joined rows: a single SELECT ... GROUP BY suffices."""
+        return len(self.parts) == 1 and self.parts[0].cube is None
+
+
+def plan_query(query: CubeQuery, ctx: Context) -> Plan:
+    tree = join_tree(ctx.models, query.cubes)
+    for cube in tree.cubes:
+        if cube not in query.cubes and not ctx.access.allows_cube(cube):
+            raise AccessDenied(
+                f"permission denied for cube {cube}, which joins "
+                + " and ".join(query.cubes)
+            )
+    main: list[MeasureKey] = []
+    separate: dict[str, list[MeasureKey]] = {}
+    distinct_counts: set[MeasureKey] = set()
+    for key in _measures(query):
+        cube_name, name = key
+        cube = ctx.index.cube(cube_name)
+        measure = cube.measure(name)
+        assert measure is not None
+        if not tree.multiplied(cube_name) or measure.type in _IDEMPOTENT:
+            main.append(key)
+        elif measure.type == "count" and measure.sql is None and len(cube.primary_keys) == 1:
+            distinct_counts.add(key)
+            main.append(key)
+        else:
+            if not cube.primary_keys:
+                raise NotSupported(
+                    f"{cube_name}.{name} would be double counted by the join and cube"
+                    f" {cube_name} has no primary key",
+                    hint=f"mark the primary key dimension of cube {cube_name}",
+                )
+            separate.setdefault(cube_name, []).append(key)
+    parts: list[Part] = []
+    if main or not separate:
+        parts.append(Part(None, tuple(main)))
+    parts.extend(Part(cube, tuple(keys)) for cube, keys in separate.items())
+    return Plan(query, tree, tuple(parts), frozenset(distinct_counts))
+
+
+def _measures(query: CubeQuery) -> list[MeasureKey]:
+    seen: dict[MeasureKey, None] = {}
+    expressions = [o.expression for o in query.outputs] + [o.expression for o in query.order]
+    if query.having is not None:
+        expressions.append(query.having)
+    for expression in expressions:
+        for ref in measure_refs(expression):
+            seen.setdefault((ref.cube, ref.member), None)
+    return list(seen)
+
+
+def measure_of(ctx: Context, ref: MeasureRef | MeasureKey) -> Measure:
+    cube_name, name = (ref.cube, ref.member) if isinstance(ref, MeasureRef) else ref
+    measure = ctx.index.cube(cube_name).measure(name)
+    assert measure is not None
+    return measure

@@ -1,0 +1,307 @@
+"""Stage 4: a :class:`Plan` -> a data-source SELECT (a sqlglot tree, still dialect-neutral
+except for model snippets, which are already in the target's dialect)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlglot import exp
+
+from .context import Context
+from .dialects import approx_count_distinct
+from .plan import MeasureKey, Part, Plan, measure_of
+from .refs import DimRef, MeasureRef
+from .snippets import atom, cube_alias
+
+Replace = Callable[[exp.Expression], exp.Expression | None]
+
+
+def render_plan(plan: Plan, ctx: Context) -> exp.Select:
+    if plan.inline:
+        return _render_inline(plan, ctx)
+    return _render_parts(plan, ctx)
+
+
+# --- shared pieces ------------------------------------------------------------------------------
+
+
+def _substitute(expression: exp.Expression, replace: Replace) -> exp.Expression:
+    """Copy ``expression`` replacing nodes for which ``replace`` returns a value (top-down)."""
+
+    def visit(node: exp.Expression) -> exp.Expression:
+        replaced = replace(node)
+        return node if replaced is None else replaced
+
+    return expression.copy().transform(visit, copy=False)
+
+
+def _dimension(ctx: Context) -> Replace:
+    def replace(node: exp.Expression) -> exp.Expression | None:
+        if isinstance(node, DimRef):
+            return atom(ctx.index.dimension_sql(node.cube, node.member))
+        return None
+
+    return replace
+
+
+def _from(plan: Plan, ctx: Context) -> tuple[exp.From, list[exp.Join]]:
+    tree = plan.tree
+    joins = [
+        exp.Join(
+            this=ctx.index.table(edge.child),
+            on=ctx.index.join_condition(edge.owner, edge.index),
+            side="LEFT",
+        )
+        for edge in tree.edges
+    ]
+    return exp.From(this=ctx.index.table(tree.root)), joins
+
+
+def _base_select(plan: Plan, ctx: Context) -> exp.Select:
+    select = exp.Select()
+    from_, joins = _from(plan, ctx)
+    select.set("from_", from_)
+    if joins:
+        select.set("joins", joins)
+    if plan.query.where is not None:
+        select.set("where", exp.Where(this=_substitute(plan.query.where, _dimension(ctx))))
+    return select
+
+
+def _filtered(value: exp.Expression, condition: exp.Expression | None) -> exp.Expression:
+    if condition is None:
+        return value
+    return exp.Case(ifs=[exp.If(this=condition, true=value)])
+
+
+def _aggregate(ctx: Context, key: MeasureKey, *, distinct_pk: bool) -> exp.Expression:
+    """The aggregate of one measure over the joined rows."""
+    cube_name, name = key
+    measure = measure_of(ctx, key)
+    value = ctx.index.measure_input(cube_name, measure)
+    condition = ctx.index.measure_filters(cube_name, measure)
+    if distinct_pk:
+        pk = ctx.index.cube(cube_name).primary_keys[0]
+        pk_sql = ctx.index.dimension_sql(cube_name, pk.name)
+        return exp.Count(this=exp.Distinct(expressions=[_filtered(pk_sql, condition)]))
+    if measure.type == "count":
+        if value is None:
+            if condition is None:
+                return exp.Count(this=exp.Star())
+            value = exp.Literal.number(1)
+        return exp.Count(this=_filtered(value, condition))
+    assert value is not None
+    value = _filtered(value, condition)
+    if measure.type == "count_distinct":
+        return exp.Count(this=exp.Distinct(expressions=[value]))
+    if measure.type == "count_distinct_approx":
+        return approx_count_distinct(value, ctx.target)
+    function = {"sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max}[measure.type]
+    return function(this=value)
+
+
+def _with_order_and_limit(select: exp.Select, plan: Plan, replace: Replace) -> exp.Select:
+    query = plan.query
+    if query.order:
+        select.set(
+            "order",
+            exp.Order(
+                expressions=[
+                    exp.Ordered(
+                        this=_substitute(o.expression, replace),
+                        desc=o.desc,
+                        nulls_first=o.nulls_first,
+                    )
+                    for o in query.order
+                ]
+            ),
+        )
+    if query.limit is not None:
+        select.set("limit", exp.Limit(expression=query.limit.copy()))
+    if query.offset is not None:
+        select.set("offset", exp.Offset(expression=query.offset.copy()))
+    return select
+
+
+def _projection(plan: Plan, replace: Replace) -> list[exp.Expression]:
+    projection: list[exp.Expression] = []
+    for output in plan.query.outputs:
+        expression = output.expression
+        while isinstance(expression, exp.Paren):  # parentheses only matter inside expressions
+            expression = expression.this
+        projection.append(exp.alias_(_substitute(expression, replace), output.name, quoted=True))
+    return projection
+
+
+# --- one part: a plain grouped SELECT ------------------------------------------------------------
+
+
+def _render_inline(plan: Plan, ctx: Context) -> exp.Select:
+    dimension = _dimension(ctx)
+
+    def replace(node: exp.Expression) -> exp.Expression | None:
+        if isinstance(node, MeasureRef):
+            key = (node.cube, node.member)
+            return _aggregate(ctx, key, distinct_pk=key in plan.distinct_pk_counts)
+        return dimension(node)
+
+    select = _base_select(plan, ctx)
+    select.set("expressions", _projection(plan, replace))
+    if plan.query.groups:
+        select.set(
+            "group",
+            exp.Group(expressions=[_substitute(g, dimension) for g in plan.query.groups]),
+        )
+    if plan.query.having is not None:
+        select.set("having", exp.Having(this=_substitute(plan.query.having, replace)))
+    return _with_order_and_limit(select, plan, replace)
+
+
+# --- several parts joined on the grouping keys ----------------------------------------------------
+
+
+def _key_name(i: int) -> str:
+    return f"d{i}"
+
+
+def _measure_name(key: MeasureKey, keys: list[MeasureKey]) -> str:
+    return f"m{keys.index(key)}"
+
+
+def _render_parts(plan: Plan, ctx: Context) -> exp.Select:
+    groups = plan.query.groups
+    keys: list[MeasureKey] = [k for part in plan.parts for k in part.measures]
+    part_of: dict[MeasureKey, str] = {}
+    subqueries: list[exp.Expression] = []
+    for number, part in enumerate(plan.parts):
+        alias = f"q{number}"
+        for key in part.measures:
+            part_of[key] = alias
+        body = (
+            _render_main_part(plan, part, ctx, keys)
+            if part.cube is None
+            else _render_distinct_part(plan, part, ctx, keys)
+        )
+        subqueries.append(exp.Subquery(this=body, alias=exp.TableAlias(this=_ident(alias))))
+
+    def replace(node: exp.Expression) -> exp.Expression | None:
+        for i, group in enumerate(groups):
+            if node == group:
+                return exp.column(_key_name(i), table="q0", quoted=True)
+        if isinstance(node, MeasureRef):
+            key = (node.cube, node.member)
+            return exp.column(_measure_name(key, keys), table=part_of[key], quoted=True)
+        return None
+
+    select = exp.Select()
+    select.set("expressions", _projection(plan, replace))
+    select.set("from_", exp.From(this=subqueries[0]))
+    joins: list[exp.Join] = []
+    for number, subquery in enumerate(subqueries[1:], start=1):
+        if groups:
+            on = exp.and_(
+                *[
+                    exp.NullSafeEQ(
+                        this=exp.column(_key_name(i), table="q0", quoted=True),
+                        expression=exp.column(_key_name(i), table=f"q{number}", quoted=True),
+                    )
+                    for i in range(len(groups))
+                ]
+            )
+            joins.append(exp.Join(this=subquery, on=on))
+        else:
+            joins.append(exp.Join(this=subquery, kind="CROSS"))
+    if joins:
+        select.set("joins", joins)
+    if plan.query.having is not None:
+        select.set("where", exp.Where(this=_substitute(plan.query.having, replace)))
+    return _with_order_and_limit(select, plan, replace)
+
+
+def _group_columns(plan: Plan, ctx: Context) -> list[exp.Expression]:
+    dimension = _dimension(ctx)
+    return [
+        exp.alias_(_substitute(g, dimension), _key_name(i), quoted=True)
+        for i, g in enumerate(plan.query.groups)
+    ]
+
+
+def _render_main_part(
+    plan: Plan, part: Part, ctx: Context, keys: list[MeasureKey]
+) -> exp.Select:
+    select = _base_select(plan, ctx)
+    measures = [
+        exp.alias_(
+            _aggregate(ctx, key, distinct_pk=key in plan.distinct_pk_counts),
+            _measure_name(key, keys),
+            quoted=True,
+        )
+        for key in part.measures
+    ]
+    select.set("expressions", _group_columns(plan, ctx) + measures)
+    if plan.query.groups:
+        dimension = _dimension(ctx)
+        select.set(
+            "group",
+            exp.Group(expressions=[_substitute(g, dimension) for g in plan.query.groups]),
+        )
+    return select
+
+
+def _render_distinct_part(
+    plan: Plan, part: Part, ctx: Context, keys: list[MeasureKey]
+) -> exp.Select:
+    """Aggregate the measures of one multiplied cube over rows made distinct per primary key."""
+    assert part.cube is not None
+    cube = ctx.index.cube(part.cube)
+    pk_names = [f"k{i}" for i in range(len(cube.primary_keys))]
+    pk_columns = [
+        exp.alias_(ctx.index.dimension_sql(cube.name, pk.name), name, quoted=True)
+        for pk, name in zip(cube.primary_keys, pk_names, strict=True)
+    ]
+    first_pk = ctx.index.dimension_sql(cube.name, cube.primary_keys[0].name)
+    values: list[exp.Expression] = []
+    outer_measures: list[exp.Expression] = []
+    for j, key in enumerate(part.measures):
+        measure = measure_of(ctx, key)
+        value = ctx.index.measure_input(cube.name, measure)
+        condition = ctx.index.measure_filters(cube.name, measure)
+        if value is None:  # COUNT(*): count the cube's rows, not the NULLs of a LEFT JOIN
+            present = exp.Not(this=exp.Is(this=first_pk, expression=exp.Null()))
+            condition = present if condition is None else exp.and_(present, condition)
+            value = exp.Literal.number(1)
+        values.append(exp.alias_(_filtered(value, condition), f"v{j}", quoted=True))
+        column = exp.column(f"v{j}", quoted=True)
+        function = {
+            "count": exp.Count, "sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max,
+        }.get(measure.type)
+        aggregate: exp.Expression
+        if function is not None:
+            aggregate = function(this=column)
+        elif measure.type == "count_distinct_approx":
+            aggregate = approx_count_distinct(column, ctx.target)
+        else:
+            aggregate = exp.Count(this=exp.Distinct(expressions=[column]))
+        outer_measures.append(exp.alias_(aggregate, _measure_name(key, keys), quoted=True))
+
+    inner = _base_select(plan, ctx)
+    inner.set("distinct", exp.Distinct())
+    inner.set("expressions", _group_columns(plan, ctx) + pk_columns + values)
+
+    outer = exp.Select()
+    group_names = [exp.column(_key_name(i), quoted=True) for i in range(len(plan.query.groups))]
+    outer.set("expressions", [g.copy() for g in group_names] + outer_measures)
+    outer.set(
+        "from_",
+        exp.From(this=exp.Subquery(this=inner, alias=exp.TableAlias(this=_ident("rows")))),
+    )
+    if group_names:
+        outer.set("group", exp.Group(expressions=group_names))
+    return outer
+
+
+def _ident(name: str) -> exp.Identifier:
+    return exp.to_identifier(name, quoted=True)
+
+
+__all__ = ["cube_alias", "render_plan"]

@@ -1,0 +1,507 @@
+"""One client connection: the connection phase (handshake, TLS, auth), then the command phase.
+
+The connection owns its packet stream, its session variables and its prepared statements.
+Every wait on the data source goes through :meth:`MysqlConnection._from_source`, so KILL QUERY
+from another connection can interrupt it between packets, never in the middle of one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import ssl
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from backend.connectors.base import QueryResult, ResultColumn
+from backend.core.errors import (
+    AppError,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    NotSupported,
+    ProtocolViolation,
+    QueryCanceled,
+    SessionTerminated,
+)
+from backend.core.grants import CredentialGrant
+
+from . import metadata
+from .auth import authenticate
+from .constants import (
+    CACHING_SHA2,
+    CLEAR_PASSWORD,
+    DATABASE,
+    PERFORM_FULL_AUTHENTICATION,
+    SERVER_CAPABILITIES,
+    SERVER_VERSION,
+    Capability,
+    ColumnType,
+    Command,
+    ServerStatus,
+)
+from .errors import err_packet
+from .interface import SqlSession
+from .packets import (
+    ColumnDefinition,
+    PacketError,
+    Reader,
+    is_null,
+    make_auth_more_data,
+    make_auth_switch_request,
+    make_binary_row,
+    make_column_count,
+    make_column_definition,
+    make_eof,
+    make_handshake_v10,
+    make_ok,
+    make_stmt_prepare_ok,
+    make_text_row,
+    parse_handshake_response,
+    parse_stmt_execute,
+)
+from .stream import ConnectionClosed, PacketStream
+from .values import binary_value, column_definition, read_binary_param, text_value
+
+if TYPE_CHECKING:
+    from .server import MysqlServer
+
+log = logging.getLogger("gateway.mysql")
+T = TypeVar("T")
+BATCH_ROWS = 1000
+TLS_REQUIRED = "TLS is required to log in to the SQL API: connect with SSL (e.g. --ssl)"
+
+
+def make_scramble() -> bytes:
+    # Clients treat the second part of the scramble as NUL-terminated: no zero bytes.
+    return bytes(1 + secrets.randbelow(127) for _ in range(20))
+
+
+@dataclass
+class PreparedStatement:
+    sql: str
+    param_count: int
+    columns: tuple[ResultColumn, ...]
+    param_types: list[tuple[int, bool]] | None = None
+    long_data: dict[int, bytearray] = field(default_factory=dict)
+
+
+class MysqlConnection:
+    def __init__(self, server: MysqlServer, stream: PacketStream, connection_id: int,
+                 address: str):
+        self.server = server
+        self.stream = stream
+        self.id = connection_id
+        self.address = address
+        self.capabilities = 0
+        self.grant: CredentialGrant | None = None
+        self.session: SqlSession | None = None
+        self.state: metadata.SessionState | None = None
+        self.statements: dict[int, PreparedStatement] = {}
+        self._next_statement = 1
+        self._inflight: asyncio.Future[Any] | None = None
+        self._kill_requested = False
+        self._closing = False
+
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        try:
+            if await self.connection_phase():
+                await self.command_phase()
+        except ConnectionClosed:
+            pass
+        except (PacketError, ssl.SSLError, UnicodeDecodeError) as exc:
+            log.info("mysql connection %d: protocol error: %s", self.id, exc)
+            await self._send_error(ProtocolViolation(f"protocol error: {exc}"))
+        finally:
+            if self.session is not None:
+                await self.session.close()
+            await self.stream.close()
+
+    @property
+    def deprecate_eof(self) -> bool:
+        return bool(self.capabilities & Capability.DEPRECATE_EOF)
+
+    def _status(self) -> int:
+        autocommit = self.state is None or str(self.state.variables.get("autocommit")) in (
+            "1", "ON", "on", "True")
+        return int(ServerStatus.AUTOCOMMIT) if autocommit else 0
+
+    async def _send_error(self, error: AppError) -> None:
+        with contextlib.suppress(ConnectionClosed, ConnectionError, RuntimeError):
+            await self.stream.send(err_packet(error))
+
+    # --- connection phase ----------------------------------------------------------------------
+
+    async def connection_phase(self) -> bool:
+        """Handshake, optional TLS upgrade and authentication; True when the client is in."""
+        tls_context = self.server.ssl_context
+        offered = SERVER_CAPABILITIES | (Capability.SSL if tls_context else 0)
+        scramble = make_scramble()
+        await self.stream.send(make_handshake_v10(
+            server_version=SERVER_VERSION, connection_id=self.id, scramble=scramble,
+            capabilities=int(offered), status=int(ServerStatus.AUTOCOMMIT),
+            auth_plugin=CACHING_SHA2))
+        response = parse_handshake_response(await self.stream.read())
+        if response.ssl_request:
+            if tls_context is None:
+                raise PacketError("SSL requested but not offered")
+            await self.stream.start_tls(tls_context)
+            response = parse_handshake_response(await self.stream.read())
+            if response.ssl_request:
+                raise PacketError("second SSLRequest")
+        self.capabilities = response.capabilities & offered
+        username = response.username
+        password = await self._obtain_password(response.auth_plugin or "", response.auth_response,
+                                               scramble)
+        if password is None:
+            return False
+        try:
+            grant = authenticate(self.server.grants, self.server.limiter, username, password,
+                                 self.address)
+        except AppError as exc:
+            # The connection ends here: nothing sent after a failed login is ever read.
+            await self._send_error(exc)
+            return False
+        try:
+            database = (metadata.check_database(response.database)
+                        if response.database else None)
+            self.session = await self.server.session_factory(grant)
+        except AppError as exc:
+            await self._send_error(exc)
+            return False
+        self.grant = grant
+        self.state = metadata.SessionState(username=username, connection_id=self.id,
+                                           tables=list(self.session.tables()),
+                                           database=database)
+        await self.stream.send(make_ok(status=self._status()))
+        return True
+
+    async def _obtain_password(self, plugin: str, initial: bytes, scramble: bytes) -> str | None:
+        """The cleartext password the client proves itself with, or None after refusing."""
+        if not self.stream.tls:
+            # Full authentication needs a cleartext password, which only travels over TLS; we
+            # refuse rather than offer RSA key exchange.
+            await self._send_error(NotAuthenticated(TLS_REQUIRED))
+            return None
+        if plugin == CLEAR_PASSWORD:
+            return initial.rstrip(b"\0").decode("utf-8", "replace")
+        if plugin != CACHING_SHA2:
+            await self.stream.send(make_auth_switch_request(CACHING_SHA2, scramble + b"\0"))
+            await self.stream.read()  # the client's scramble: useless without a SHA-256 cache
+        # No fast-auth cache: every login is a full authentication against the verifier.
+        await self.stream.send(make_auth_more_data(bytes((PERFORM_FULL_AUTHENTICATION,))))
+        packet = await self.stream.read()
+        return packet.rstrip(b"\0").decode("utf-8", "replace")
+
+    # --- command phase -------------------------------------------------------------------------
+
+    async def command_phase(self) -> None:
+        handlers: dict[int, Callable[[bytes], Awaitable[bool]]] = {
+            Command.QUIT: self.handle_quit,
+            Command.INIT_DB: self.handle_init_db,
+            Command.QUERY: self.handle_query,
+            Command.FIELD_LIST: self.handle_field_list,
+            Command.STATISTICS: self.handle_statistics,
+            Command.PROCESS_KILL: self.handle_process_kill,
+            Command.PING: self.handle_ping,
+            Command.STMT_PREPARE: self.handle_stmt_prepare,
+            Command.STMT_EXECUTE: self.handle_stmt_execute,
+            Command.STMT_SEND_LONG_DATA: self.handle_stmt_send_long_data,
+            Command.STMT_CLOSE: self.handle_stmt_close,
+            Command.STMT_RESET: self.handle_stmt_reset,
+            Command.SET_OPTION: self.handle_set_option,
+            Command.RESET_CONNECTION: self.handle_reset_connection,
+        }
+        while not self._closing:
+            self.stream.reset()
+            payload = await self.stream.read()
+            if not payload:
+                raise PacketError("empty command packet")
+            self._kill_requested = False
+            handler = handlers.get(payload[0])
+            try:
+                self._check_grant_current()
+                if handler is None:
+                    raise NotSupported(f"command {payload[0]:#04x} is not supported")
+                if not await handler(payload):
+                    return
+            except SessionTerminated as exc:
+                await self._send_error(exc)
+                return
+            except AppError as exc:
+                await self._send_error(exc)
+            except (ConnectionClosed, PacketError):
+                raise
+            except Exception:
+                log.exception("mysql connection %d: internal error", self.id)
+                await self._send_error(AppError("internal error"))
+            await self.stream.flush()
+
+    def _check_grant_current(self) -> None:
+        """A credential deleted or rotated since login ends the session."""
+        assert self.grant is not None
+        current = self.server.grants.lookup(self.grant.username)
+        if (current is None or current.credential_id != self.grant.credential_id
+                or current.verifier != self.grant.verifier):
+            raise SessionTerminated("the credential of this session was revoked or changed")
+
+    async def handle_quit(self, payload: bytes) -> bool:
+        return False
+
+    async def handle_ping(self, payload: bytes) -> bool:
+        await self.stream.send(make_ok(status=self._status()))
+        return True
+
+    async def handle_init_db(self, payload: bytes) -> bool:
+        assert self.state is not None
+        self.state.database = metadata.check_database(payload[1:].decode())
+        await self.stream.send(make_ok(status=self._status()))
+        return True
+
+    async def handle_statistics(self, payload: bytes) -> bool:
+        await self.stream.send(f"Uptime: 0  Threads: {len(self.server.connections)}".encode())
+        return True
+
+    async def handle_set_option(self, payload: bytes) -> bool:
+        await self.stream.send(make_eof(status=self._status()))
+        return True
+
+    async def handle_reset_connection(self, payload: bytes) -> bool:
+        assert self.state is not None
+        self.state.variables = metadata.default_variables()
+        self.state.user_variables.clear()
+        self.statements.clear()
+        await self.stream.send(make_ok(status=self._status()))
+        return True
+
+    async def handle_process_kill(self, payload: bytes) -> bool:
+        target = Reader(payload[1:]).uint(4)
+        await self._kill(metadata.Kill(target, query_only=False))
+        return not self._closing
+
+    async def handle_field_list(self, payload: bytes) -> bool:
+        assert self.state is not None
+        name = Reader(payload[1:]).nul_bytes().decode()
+        table = metadata.answer(f"SHOW COLUMNS FROM `{name.replace('`', '``')}`", self.state)
+        assert isinstance(table, metadata.LocalResult)
+        vt = next(t for t in self.state.tables if t.name.lower() == name.lower())
+        for col in vt.columns:
+            self.stream.write(make_column_definition(
+                column_definition(col.name, col.type, table=vt.name, schema=DATABASE)))
+        self.stream.write(self._end_of_rows())
+        await self.stream.flush()
+        return True
+
+    async def handle_query(self, payload: bytes) -> bool:
+        assert self.state is not None and self.session is not None
+        sql = payload[1:].decode("utf-8").strip().rstrip(";").strip()
+        local = metadata.answer(sql, self.state)
+        if isinstance(local, metadata.LocalOk):
+            await self.stream.send(make_ok(status=self._status()))
+        elif isinstance(local, metadata.Kill):
+            await self._kill(local)
+            if not self._closing:
+                await self.stream.send(make_ok(status=self._status()))
+        elif isinstance(local, metadata.LocalResult):
+            await self._send_resultset(local.columns, _single_batch(local.rows), binary=False)
+        else:
+            result = await self._from_source(self.session.execute(sql))
+            await self._stream_result(result, binary=False)
+        return not self._closing
+
+    # --- prepared statements -------------------------------------------------------------------
+
+    async def handle_stmt_prepare(self, payload: bytes) -> bool:
+        assert self.state is not None and self.session is not None
+        sql = payload[1:].decode("utf-8").strip().rstrip(";").strip()
+        local = metadata.answer(sql, self.state) if "?" not in sql else None
+        if isinstance(local, metadata.LocalResult):
+            stmt = PreparedStatement(sql, 0, local.columns)
+        elif local is not None:
+            stmt = PreparedStatement(sql, 0, ())
+        else:
+            shape = await self._from_source(self.session.describe(sql))
+            stmt = PreparedStatement(sql, shape.param_count, shape.columns)
+        statement_id = self._next_statement
+        self._next_statement += 1
+        self.statements[statement_id] = stmt
+        self.stream.write(make_stmt_prepare_ok(statement_id, len(stmt.columns), stmt.param_count))
+        if stmt.param_count:
+            for _ in range(stmt.param_count):
+                self.stream.write(make_column_definition(column_definition("?", "text")))
+            if not self.deprecate_eof:
+                self.stream.write(make_eof(status=self._status()))
+        if stmt.columns:
+            for col in stmt.columns:
+                self.stream.write(make_column_definition(column_definition(col.name, col.type)))
+            if not self.deprecate_eof:
+                self.stream.write(make_eof(status=self._status()))
+        await self.stream.flush()
+        return True
+
+    def _statement(self, statement_id: int) -> PreparedStatement:
+        if statement_id == 0xFFFFFFFF and self.statements:  # "the last one prepared"
+            statement_id = max(self.statements)
+        stmt = self.statements.get(statement_id)
+        if stmt is None:
+            raise NotFound(f"Unknown prepared statement handler ({statement_id}) given")
+        return stmt
+
+    async def handle_stmt_execute(self, payload: bytes) -> bool:
+        assert self.state is not None and self.session is not None
+        stmt = self._statement(Reader(payload[1:5]).uint(4))
+        request = parse_stmt_execute(payload, stmt.param_count)
+        if request.types is not None:
+            stmt.param_types = request.types
+        params: list[object] = []
+        if stmt.param_count:
+            if stmt.param_types is None:
+                raise InvalidInput("parameter types were never sent for this statement")
+            for i, (ptype, unsigned) in enumerate(stmt.param_types):
+                if i in stmt.long_data:
+                    params.append(_long_data_value(stmt.long_data[i]))
+                elif is_null(request.null_bitmap, i):
+                    params.append(None)
+                else:
+                    params.append(read_binary_param(request.values, ptype, unsigned))
+        stmt.long_data.clear()
+        local = metadata.answer(stmt.sql, self.state) if not stmt.param_count else None
+        if isinstance(local, metadata.LocalResult):
+            await self._send_resultset(local.columns, _single_batch(local.rows), binary=True)
+        elif local is not None:
+            await self.stream.send(make_ok(status=self._status()))
+        else:
+            # Values go to the engine as bound parameters, never into the SQL text.
+            result = await self._from_source(self.session.execute(stmt.sql, params))
+            await self._stream_result(result, binary=True)
+        return True
+
+    async def handle_stmt_send_long_data(self, payload: bytes) -> bool:
+        r = Reader(payload[1:])
+        stmt = self.statements.get(r.uint(4))
+        param = r.uint(2)
+        if stmt is not None and param < stmt.param_count:  # no response, by the protocol
+            stmt.long_data.setdefault(param, bytearray()).extend(r.rest())
+        return True
+
+    async def handle_stmt_close(self, payload: bytes) -> bool:
+        self.statements.pop(Reader(payload[1:5]).uint(4), None)  # no response, by the protocol
+        return True
+
+    async def handle_stmt_reset(self, payload: bytes) -> bool:
+        self._statement(Reader(payload[1:5]).uint(4)).long_data.clear()
+        await self.stream.send(make_ok(status=self._status()))
+        return True
+
+    # --- resultsets ----------------------------------------------------------------------------
+
+    def _end_of_rows(self) -> bytes:
+        if self.deprecate_eof:
+            return make_ok(status=self._status(), eof_header=True)
+        return make_eof(status=self._status())
+
+    async def _stream_result(self, result: QueryResult, *, binary: bool) -> None:
+        try:
+            rows = result.rows(BATCH_ROWS)
+            await self._send_resultset(result.columns, self._batches(rows), binary=binary)
+        finally:
+            await result.close()
+
+    async def _batches(self, rows: AsyncIterator[Sequence[tuple[Any, ...]]]
+                       ) -> AsyncIterator[Sequence[tuple[Any, ...]]]:
+        while True:
+            try:
+                batch = await self._from_source(anext(rows))
+            except StopAsyncIteration:
+                return
+            yield batch
+
+    async def _send_resultset(self, columns: Sequence[ResultColumn],
+                              batches: AsyncIterator[Sequence[tuple[Any, ...]]], *,
+                              binary: bool) -> None:
+        defs = [column_definition(c.name, c.type) for c in columns]
+        self.stream.write(make_column_count(len(defs)))
+        for d in defs:
+            self.stream.write(make_column_definition(d))
+        if not self.deprecate_eof:
+            self.stream.write(make_eof(status=self._status()))
+        try:
+            async for batch in batches:
+                for row in batch:
+                    self.stream.write(_binary_row(defs, row) if binary
+                                      else make_text_row([text_value(v) for v in row]))
+                await self.stream.flush()  # backpressure: a slow client slows the source
+        except AppError as exc:
+            # An error after rows started is still a valid end of the resultset.
+            self.stream.write(err_packet(exc))
+            await self.stream.flush()
+            return
+        self.stream.write(self._end_of_rows())
+        await self.stream.flush()
+
+    # --- cancellation --------------------------------------------------------------------------
+
+    async def _from_source(self, awaitable: Awaitable[T]) -> T:
+        """Await the data source in a task that KILL QUERY can cancel."""
+        if self._kill_requested:
+            raise QueryCanceled("Query execution was interrupted")
+        task: asyncio.Future[T] = asyncio.ensure_future(awaitable)
+        self._inflight = task
+        try:
+            await asyncio.wait([task])
+        except asyncio.CancelledError:
+            task.cancel()
+            raise
+        finally:
+            self._inflight = None
+        if task.cancelled():
+            raise QueryCanceled("Query execution was interrupted")
+        return task.result()
+
+    def cancel_query(self) -> None:
+        self._kill_requested = True
+        if self._inflight is not None:
+            self._inflight.cancel()
+
+    def terminate(self) -> None:
+        self._closing = True
+        self.cancel_query()
+        self.stream.writer.close()
+
+    async def _kill(self, kill: metadata.Kill) -> None:
+        assert self.grant is not None
+        target = self.server.connections.get(kill.connection_id)
+        # A credential may only kill its own connections; others look like they do not exist.
+        if target is None or target.grant is None or \
+                target.grant.credential_id != self.grant.credential_id:
+            raise NotFound(f"Unknown thread id: {kill.connection_id}")
+        if kill.query_only:
+            target.cancel_query()
+        elif target is self:
+            self._closing = True
+        else:
+            target.terminate()
+
+
+async def _single_batch(rows: list[tuple[Any, ...]]) -> AsyncIterator[Sequence[tuple[Any, ...]]]:
+    yield rows
+
+
+def _long_data_value(data: bytearray) -> object:
+    try:
+        return bytes(data).decode("utf-8")
+    except UnicodeDecodeError:
+        return bytes(data)
+
+
+def _binary_row(defs: Sequence[ColumnDefinition], row: Sequence[Any]) -> bytes:
+    return make_binary_row([
+        None if v is None else binary_value(ColumnType(d.type), v)
+        for d, v in zip(defs, row, strict=True)
+    ])
+

@@ -1,0 +1,226 @@
+"""Neutral result types and Python values ↔ MySQL column types, text and binary values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import struct
+import uuid
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from .constants import BINARY_COLLATION, UTF8MB4_GENERAL_CI, ColumnFlag, ColumnType
+from .packets import ColumnDefinition, PacketError, Reader, lenenc_bytes
+
+# neutral type (backend.connectors.base.ResultColumn.type) → (MySQL type, length, decimals)
+_TYPES: dict[str, tuple[ColumnType, int, int]] = {
+    "bool": (ColumnType.TINY, 1, 0),
+    "int2": (ColumnType.SHORT, 6, 0),
+    "int4": (ColumnType.LONG, 11, 0),
+    "int8": (ColumnType.LONGLONG, 20, 0),
+    "float4": (ColumnType.FLOAT, 12, 31),
+    "float8": (ColumnType.DOUBLE, 22, 31),
+    "numeric": (ColumnType.NEWDECIMAL, 65, 30),
+    "date": (ColumnType.DATE, 10, 0),
+    "time": (ColumnType.TIME, 17, 6),
+    "timestamp": (ColumnType.DATETIME, 26, 6),
+    "timestamptz": (ColumnType.DATETIME, 26, 6),
+    "bytea": (ColumnType.BLOB, 65535, 0),
+}
+_TEXT_LENGTH = 4 * 65535  # utf8mb4 bytes of a TEXT column
+
+
+def column_definition(name: str, neutral: str, *, table: str = "", schema: str = "",
+                      not_null: bool = False) -> ColumnDefinition:
+    ctype, length, decimals = _TYPES.get(neutral, (ColumnType.VAR_STRING, _TEXT_LENGTH, 0))
+    textual = ctype == ColumnType.VAR_STRING
+    flags = ColumnFlag.NOT_NULL if not_null else 0
+    if not textual:
+        flags |= ColumnFlag.BINARY
+        if ctype not in (ColumnType.DATE, ColumnType.TIME, ColumnType.DATETIME, ColumnType.BLOB):
+            flags |= ColumnFlag.NUM
+    if ctype == ColumnType.BLOB:
+        flags |= ColumnFlag.BLOB
+    charset = UTF8MB4_GENERAL_CI if textual else BINARY_COLLATION
+    return ColumnDefinition(name, ctype, charset, length, int(flags), decimals, table, schema)
+
+
+def mysql_type_name(neutral: str) -> str:
+    """The type as SHOW COLUMNS / information_schema / SHOW CREATE TABLE spell it."""
+    return {
+        "bool": "tinyint(1)", "int2": "smallint", "int4": "int", "int8": "bigint",
+        "float4": "float", "float8": "double", "numeric": "decimal(65,30)", "date": "date",
+        "time": "time(6)", "timestamp": "datetime(6)", "timestamptz": "datetime(6)",
+        "bytea": "blob",
+    }.get(neutral, "text")
+
+
+def neutral_from_pg(pg_type: str) -> str:
+    """The catalog's PostgreSQL type names (gateway.catalog.visible) as neutral names."""
+    return {"text": "text", "numeric": "numeric", "timestamp": "timestamp", "bool": "bool",
+            "int8": "int8", "int4": "int4", "float8": "float8", "date": "date"}.get(pg_type,
+                                                                                  "text")
+
+
+# --- text protocol -----------------------------------------------------------------------------
+
+
+def _datetime_text(v: dt.datetime) -> str:
+    text = v.strftime("%Y-%m-%d %H:%M:%S")
+    return f"{text}.{v.microsecond:06d}" if v.microsecond else text
+
+
+def _timedelta_text(v: dt.timedelta) -> str:
+    total = int(v.total_seconds())
+    sign = "-" if total < 0 else ""
+    total = abs(total)
+    micro = abs(v.microseconds) if total == 0 else v.microseconds
+    text = f"{sign}{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+    return f"{text}.{micro:06d}" if micro else text
+
+
+def text_value(v: Any) -> bytes | None:
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return b"1" if v else b"0"
+    if isinstance(v, bytes | bytearray | memoryview):
+        return bytes(v)
+    if isinstance(v, dt.datetime):
+        return _datetime_text(v.replace(tzinfo=None)).encode()
+    if isinstance(v, dt.date):
+        return v.isoformat().encode()
+    if isinstance(v, dt.time):
+        return v.isoformat().encode()
+    if isinstance(v, dt.timedelta):
+        return _timedelta_text(v).encode()
+    if isinstance(v, float):
+        return repr(v).encode()
+    if isinstance(v, Decimal):
+        return format(v, "f").encode()
+    if isinstance(v, dict | list):
+        return json.dumps(v, default=str).encode()
+    if isinstance(v, uuid.UUID):
+        return str(v).encode()
+    return str(v).encode()
+
+
+# --- binary protocol: results ------------------------------------------------------------------
+
+
+def _binary_datetime(v: dt.date) -> bytes:
+    if isinstance(v, dt.datetime):
+        if v.microsecond:
+            return struct.pack("<BHBBBBBI", 11, v.year, v.month, v.day, v.hour, v.minute,
+                               v.second, v.microsecond)
+        return struct.pack("<BHBBBBB", 7, v.year, v.month, v.day, v.hour, v.minute, v.second)
+    return struct.pack("<BHBB", 4, v.year, v.month, v.day)
+
+
+def _binary_time(v: dt.time | dt.timedelta) -> bytes:
+    if isinstance(v, dt.time):
+        v = dt.timedelta(hours=v.hour, minutes=v.minute, seconds=v.second,
+                         microseconds=v.microsecond)
+    negative = v < dt.timedelta(0)
+    v = abs(v)
+    hours, rem = divmod(v.seconds, 3600)
+    minutes, seconds = divmod(rem, 60)
+    return struct.pack("<BBIBBBI", 12, int(negative), v.days, hours, minutes, seconds,
+                       v.microseconds)
+
+
+def binary_value(ctype: ColumnType, v: Any) -> bytes:
+    """Encode a non-NULL value for a binary resultset column of type ``ctype``."""
+    if ctype == ColumnType.TINY:
+        return struct.pack("<b", int(v))
+    if ctype == ColumnType.SHORT:
+        return struct.pack("<h", int(v))
+    if ctype == ColumnType.LONG:
+        return struct.pack("<i", int(v))
+    if ctype == ColumnType.LONGLONG:
+        n = int(v)
+        return struct.pack("<q" if n < 1 << 63 else "<Q", n)
+    if ctype == ColumnType.FLOAT:
+        return struct.pack("<f", float(v))
+    if ctype == ColumnType.DOUBLE:
+        return struct.pack("<d", float(v))
+    if ctype in (ColumnType.DATE, ColumnType.DATETIME) and isinstance(v, dt.date):
+        return _binary_datetime(v)
+    if ctype == ColumnType.TIME and isinstance(v, dt.time | dt.timedelta):
+        return _binary_time(v)
+    encoded = text_value(v)
+    return lenenc_bytes(encoded or b"")
+
+
+# --- binary protocol: parameters ---------------------------------------------------------------
+
+
+def _read_datetime(r: Reader) -> dt.date | dt.datetime | None:
+    n = r.uint(1)
+    if n == 0:
+        return None  # the zero date: MySQL's '0000-00-00', which Python cannot hold
+    year, month, day = struct.unpack("<HBB", r.take(4))
+    if n == 4:
+        return dt.date(year, month, day)
+    hour, minute, second = r.take(3)
+    micro = r.uint(4) if n >= 11 else 0
+    return dt.datetime(year, month, day, hour, minute, second, micro)
+
+
+def _read_time(r: Reader) -> dt.timedelta:
+    n = r.uint(1)
+    if n == 0:
+        return dt.timedelta(0)
+    negative, days, hours, minutes, seconds = struct.unpack("<BIBBB", r.take(8))
+    micro = r.uint(4) if n >= 12 else 0
+    delta = dt.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds,
+                         microseconds=micro)
+    return -delta if negative else delta
+
+
+def _int_reader(size: int) -> Callable[[Reader, bool], int]:
+    fmt = {1: "b", 2: "h", 4: "i", 8: "q"}[size]
+
+    def read(r: Reader, unsigned: bool) -> int:
+        return int(struct.unpack("<" + (fmt.upper() if unsigned else fmt), r.take(size))[0])
+
+    return read
+
+
+_INT_READERS = {
+    ColumnType.TINY: _int_reader(1),
+    ColumnType.SHORT: _int_reader(2),
+    ColumnType.YEAR: _int_reader(2),
+    ColumnType.LONG: _int_reader(4),
+    ColumnType.INT24: _int_reader(4),
+    ColumnType.LONGLONG: _int_reader(8),
+}
+
+
+def read_binary_param(r: Reader, ptype: int, unsigned: bool) -> object:
+    """One parameter value of COM_STMT_EXECUTE as a Python value (never SQL text)."""
+    if ptype in _INT_READERS:
+        return _INT_READERS[ColumnType(ptype)](r, unsigned)
+    if ptype == ColumnType.FLOAT:
+        return float(struct.unpack("<f", r.take(4))[0])
+    if ptype == ColumnType.DOUBLE:
+        return float(struct.unpack("<d", r.take(8))[0])
+    if ptype in (ColumnType.DECIMAL, ColumnType.NEWDECIMAL):
+        return Decimal(r.lenenc_bytes().decode("ascii"))
+    if ptype in (ColumnType.DATE, ColumnType.DATETIME, ColumnType.TIMESTAMP):
+        return _read_datetime(r)
+    if ptype == ColumnType.TIME:
+        return _read_time(r)
+    if ptype == ColumnType.NULL:
+        return None
+    if ptype in (ColumnType.TINY_BLOB, ColumnType.MEDIUM_BLOB, ColumnType.LONG_BLOB,
+                 ColumnType.BLOB, ColumnType.VAR_STRING, ColumnType.STRING, ColumnType.VARCHAR,
+                 ColumnType.JSON, ColumnType.ENUM, ColumnType.SET, ColumnType.BIT,
+                 ColumnType.GEOMETRY):
+        raw = r.lenenc_bytes()
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw
+    raise PacketError(f"unsupported parameter type {ptype:#x}")

@@ -1,0 +1,171 @@
+"""Starting and stopping the PostgreSQL wire gateway, and the hooks the change feed calls.
+
+``PgServer`` accepts connections, enforces the connection limit, routes CancelRequests to the
+session they name, and ends sessions whose credential changed. The change-feed subscriber calls
+``on_grant_changed(username, grant_or_None)`` (or ``revoke(username)``) after updating the
+credential cache it serves through ``GrantDirectory``; new logins read that cache, so they fail
+at once, and open sessions end with FATAL 57P01.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from backend.core.errors import AppError, SessionTerminated, TooManyConnections
+from backend.core.grants import CredentialGrant, GrantDirectory
+from backend.core.ratelimit import FailureLimiter
+from gateway.postgres.config import PgGatewayConfig
+from gateway.postgres.connection import PgConnection
+from gateway.session import SessionServices
+
+log = logging.getLogger("gateway.postgres")
+audit_log = logging.getLogger("gateway.audit")
+
+AuditSink = Callable[[str, dict[str, Any]], None]
+
+
+def _log_audit(action: str, detail: dict[str, Any]) -> None:
+    audit_log.info("%s %s", action, detail)
+
+
+class PgServer:
+    def __init__(
+        self,
+        config: PgGatewayConfig,
+        grants: GrantDirectory,
+        services: SessionServices | None = None,
+        *,
+        audit: AuditSink = _log_audit,
+    ):
+        self.config = config
+        self.grants = grants
+        self._owns_services = services is None
+        self.services = services or SessionServices()
+        self.limiter = FailureLimiter(
+            max_failures=config.login_max_failures, window_seconds=config.login_window_seconds
+        )
+        self.address_limiter = FailureLimiter(
+            max_failures=config.login_max_failures_per_address,
+            window_seconds=config.login_window_seconds,
+        )
+        self._audit = audit
+        self._server: asyncio.Server | None = None
+        self._sessions: dict[int, PgConnection] = {}  # by process id, logged in
+        self._by_user: dict[str, set[PgConnection]] = {}
+        self._pending: set[PgConnection] = set()  # not yet logged in
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.port = config.port
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(
+            self._accept, self.config.host, self.config.port, limit=2**16
+        )
+        sock = self._server.sockets[0]
+        self.port = int(sock.getsockname()[1])
+        log.info("PostgreSQL wire gateway listening on %s:%s", self.config.host, self.port)
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        shutdown = SessionTerminated("terminating connection due to administrator command")
+        for conn in list(self._sessions.values()) + list(self._pending):
+            conn.terminate(shutdown)
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=5.0)
+        if self._server is not None:
+            await self._server.wait_closed()
+            self._server = None
+        if self._owns_services:
+            await self.services.close()
+
+    async def __aenter__(self) -> PgServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # --- connections -----------------------------------------------------------------------
+
+    def _new_pid(self) -> int:
+        while True:
+            pid = secrets.randbelow(2**31 - 2) + 1
+            if pid not in self._sessions:
+                return pid
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        active = len(self._sessions) + len(self._pending)
+        if active >= self.config.max_connections * 2:
+            # Far beyond the limit: don't spend a TLS handshake on it.
+            writer.close()
+            return
+        reject: AppError | None = None
+        if active >= self.config.max_connections:
+            reject = TooManyConnections("sorry, too many clients already")
+        conn = PgConnection(self, reader, writer, process_id=self._new_pid(),
+                            secret_key=secrets.randbits(32), reject=reject)
+        self._pending.add(conn)
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        try:
+            await conn.run()
+        finally:
+            self._tasks.discard(task)
+
+    def register(self, conn: PgConnection) -> None:
+        self._pending.discard(conn)
+        if len(self._sessions) >= self.config.max_connections:
+            raise TooManyConnections("sorry, too many clients already")
+        # The grant may have been revoked while the exchange ran: look again.
+        grant = self.grants.lookup(conn.username)
+        if grant is None or conn.session is None or grant.verifier != conn.session.grant.verifier:
+            raise SessionTerminated("the SQL credential changed during login")
+        self._sessions[conn.process_id] = conn
+        self._by_user.setdefault(conn.username, set()).add(conn)
+
+    def unregister(self, conn: PgConnection) -> None:
+        self._pending.discard(conn)
+        if self._sessions.get(conn.process_id) is conn:
+            del self._sessions[conn.process_id]
+        users = self._by_user.get(conn.username)
+        if users is not None:
+            users.discard(conn)
+            if not users:
+                del self._by_user[conn.username]
+
+    async def cancel_request(self, pid: int, key: int) -> None:
+        conn = self._sessions.get(pid)
+        # Constant-time compare; a wrong key is silently ignored, as PostgreSQL does.
+        if conn is not None and hmac.compare_digest(
+            conn.secret_key.to_bytes(4, "big"), (key & 0xFFFFFFFF).to_bytes(4, "big")
+        ):
+            await conn.cancel_query()
+
+    def audit(self, action: str, **detail: Any) -> None:
+        try:
+            self._audit(action, detail)
+        except Exception:
+            log.exception("audit sink failed")
+
+    # --- change-feed hooks -------------------------------------------------------------------
+
+    def on_grant_changed(self, username: str, grant: CredentialGrant | None) -> None:
+        """Call after the credential cache changed for ``username`` (None: gone)."""
+        for conn in list(self._by_user.get(username, ())):
+            conn.grant_changed(grant)
+
+    async def revoke(self, username: str) -> None:
+        self.on_grant_changed(username, None)
+
+    def session_count(self, username: str | None = None) -> int:
+        if username is None:
+            return len(self._sessions)
+        return len(self._by_user.get(username, ()))

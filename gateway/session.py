@@ -1,0 +1,826 @@
+"""A protocol-neutral SQL API session: who is connected, their settings, and running statements.
+
+The wire protocols (``gateway.postgres``, ``gateway.mysql``) own framing, authentication
+exchanges and encodings; this module owns what a statement *means*: transaction control and
+settings (answered here), catalog queries (answered by ``gateway.catalog`` from the visible
+models), and everything else compiled by the semantic engine and streamed from the data source.
+No client SQL ever reaches a data source except what the engine produced.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlglot import exp
+
+from backend.connectors.base import Connector, QueryResult, ResultColumn
+from backend.core.errors import (
+    AppError,
+    InvalidInput,
+    NotSupported,
+    QueryCanceled,
+    ReadOnly,
+    SqlError,
+)
+from backend.core.grants import CredentialGrant
+from backend.semantic.model import AccessPolicy, ModelSet
+from gateway.catalog import rewrite as catalog_sql
+from gateway.catalog.cache import CatalogCache
+from gateway.catalog.database import CatalogDatabase, duckdb_type_name
+from gateway.catalog.tables import PG_CATALOG
+from gateway.catalog.visible import visible_tables
+from gateway.engine import CompiledQuery
+
+log = logging.getLogger("gateway.session")
+SERVER_VERSION = "15.4"
+VERSION_STRING = (
+    f"PostgreSQL {SERVER_VERSION} (metricsql SQL API) on x86_64-pc-linux-gnu, "
+    "compiled by gcc, 64-bit"
+)
+DATABASE_NAME = "db"
+Row = tuple[Any, ...]
+
+
+class TransactionAborted(SqlError):
+    code = "TRANSACTION_ABORTED"
+    sqlstate = "25P02"
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+# name (lower case) -> (display name, default). Names reported to clients as they change are in
+# REPORTED; PostgreSQL 15 sends exactly these in ParameterStatus.
+DEFAULT_SETTINGS: dict[str, tuple[str, str]] = {
+    "application_name": ("application_name", ""),
+    "client_encoding": ("client_encoding", "UTF8"),
+    "datestyle": ("DateStyle", "ISO, MDY"),
+    "default_transaction_read_only": ("default_transaction_read_only", "off"),
+    "in_hot_standby": ("in_hot_standby", "off"),
+    "integer_datetimes": ("integer_datetimes", "on"),
+    "intervalstyle": ("IntervalStyle", "postgres"),
+    "is_superuser": ("is_superuser", "off"),
+    "server_encoding": ("server_encoding", "UTF8"),
+    "server_version": ("server_version", SERVER_VERSION),
+    "session_authorization": ("session_authorization", ""),
+    "standard_conforming_strings": ("standard_conforming_strings", "on"),
+    "timezone": ("TimeZone", "UTC"),
+    "server_version_num": ("server_version_num", "150004"),
+    "search_path": ("search_path", '"$user", public'),
+    "extra_float_digits": ("extra_float_digits", "1"),
+    "transaction_isolation": ("transaction_isolation", "read committed"),
+    "default_transaction_isolation": ("default_transaction_isolation", "read committed"),
+    "transaction_read_only": ("transaction_read_only", "off"),
+    "statement_timeout": ("statement_timeout", "0"),
+    "lock_timeout": ("lock_timeout", "0"),
+    "idle_in_transaction_session_timeout": ("idle_in_transaction_session_timeout", "0"),
+    "client_min_messages": ("client_min_messages", "notice"),
+    "bytea_output": ("bytea_output", "hex"),
+    "max_identifier_length": ("max_identifier_length", "63"),
+    "max_index_keys": ("max_index_keys", "32"),
+    "lc_collate": ("lc_collate", "C.UTF-8"),
+    "lc_ctype": ("lc_ctype", "C.UTF-8"),
+    "lc_messages": ("lc_messages", "C.UTF-8"),
+    "lc_monetary": ("lc_monetary", "C.UTF-8"),
+    "lc_numeric": ("lc_numeric", "C.UTF-8"),
+    "lc_time": ("lc_time", "C.UTF-8"),
+    "row_security": ("row_security", "on"),
+    "jit": ("jit", "off"),
+    "work_mem": ("work_mem", "4MB"),
+    "max_connections": ("max_connections", "500"),
+    "block_size": ("block_size", "8192"),
+    "geqo": ("geqo", "on"),
+    "synchronous_commit": ("synchronous_commit", "on"),
+    "escape_string_warning": ("escape_string_warning", "on"),
+    "array_nulls": ("array_nulls", "on"),
+    "backslash_quote": ("backslash_quote", "safe_encoding"),
+    "default_table_access_method": ("default_table_access_method", "heap"),
+    "default_tablespace": ("default_tablespace", ""),
+    "password_encryption": ("password_encryption", "scram-sha-256"),
+    "ssl": ("ssl", "on"),
+    "wal_level": ("wal_level", "replica"),
+    "enable_seqscan": ("enable_seqscan", "on"),
+    "cursor_tuple_fraction": ("cursor_tuple_fraction", "0.1"),
+}
+REPORTED = frozenset({
+    "application_name", "client_encoding", "datestyle", "default_transaction_read_only",
+    "in_hot_standby", "integer_datetimes", "intervalstyle", "is_superuser", "server_encoding",
+    "server_version", "session_authorization", "standard_conforming_strings", "timezone",
+})
+READ_ONLY_SETTINGS = frozenset({
+    "server_version", "server_version_num", "server_encoding", "integer_datetimes",
+    "is_superuser", "in_hot_standby", "max_identifier_length", "max_index_keys", "block_size",
+    "lc_collate", "lc_ctype", "session_authorization", "max_connections",
+})
+SETTING_ALIASES = {"time zone": "timezone", "transaction isolation level": "transaction_isolation",
+                   "session authorization": "session_authorization", "names": "client_encoding"}
+UTF8_NAMES = frozenset({"utf8", "utf-8", "unicode"})
+
+
+class Settings:
+    def __init__(self, user: str, startup: Mapping[str, str]):
+        self.values = {k: v for k, (_, v) in DEFAULT_SETTINGS.items()}
+        self.values["session_authorization"] = user
+        self.defaults = dict(self.values)
+        self.changed: list[str] = []  # reported names changed since the last drain
+        for key, value in startup.items():
+            k = key.lower()
+            if k in ("user", "database", "options", "replication"):
+                continue
+            if k in self.values and k not in READ_ONLY_SETTINGS:
+                self.set(k, value)
+        self.defaults.update(self.values)  # startup values are what RESET returns to
+        self.changed.clear()
+
+    @staticmethod
+    def display(name: str) -> str:
+        return DEFAULT_SETTINGS.get(name, (name, ""))[0]
+
+    def get(self, name: str) -> str:
+        key = SETTING_ALIASES.get(name.lower(), name.lower())
+        if key not in self.values:
+            err = NotSupported(f'unrecognized configuration parameter "{name}"')
+            err.sqlstate = "42704"
+            raise err
+        return self.values[key]
+
+    def set(self, name: str, value: str | None) -> None:
+        key = SETTING_ALIASES.get(name.lower(), name.lower())
+        if key in READ_ONLY_SETTINGS:
+            err = NotSupported(f'parameter "{key}" cannot be changed')
+            err.sqlstate = "55P02"
+            raise err
+        if value is None:
+            value = self.defaults.get(key, "")
+        if key == "client_encoding":
+            if value.strip("'\" ").lower() not in UTF8_NAMES:
+                raise NotSupported("only the UTF8 client encoding is supported",
+                                   hint="set client_encoding to UTF8")
+            value = "UTF8"
+        if key == "timezone" and value.lower() not in ("utc", "gmt", "etc/utc", "z", "0"):
+            # Results carry timestamptz in UTC; another zone would be a silent lie.
+            pass
+        if self.values.get(key) != value:
+            self.values[key] = value
+            if key in REPORTED:
+                self.changed.append(key)
+
+    def reset_all(self) -> None:
+        for key, value in self.defaults.items():
+            if self.values.get(key) != value:
+                self.values[key] = value
+                if key in REPORTED:
+                    self.changed.append(key)
+        for key in [k for k in self.values if k not in self.defaults]:
+            del self.values[key]
+
+    def drain_changed(self) -> list[tuple[str, str]]:
+        out = [(self.display(k), self.values[k]) for k in dict.fromkeys(self.changed)]
+        self.changed.clear()
+        return out
+
+
+# --- statements ----------------------------------------------------------------------------------
+
+_LEADING_NOISE = re.compile(r"^(\s+|--[^\n]*(\n|$)|/\*.*?\*/)*", re.S)
+
+
+def split_statements(sql: str) -> list[str]:
+    """Split a simple-query string on top-level semicolons (quotes, comments, $$ respected)."""
+    out: list[str] = []
+    start = i = 0
+    n = len(sql)
+    while i < n:
+        c = sql[i]
+        if c == "'" or c == '"':
+            backslash = c == "'" and i > 0 and sql[i - 1] in "eE" and (
+                i == 1 or not (sql[i - 2].isalnum() or sql[i - 2] == "_"))
+            i += 1
+            while i < n:
+                if backslash and sql[i] == "\\":
+                    i += 2
+                    continue
+                if sql[i] == c:
+                    if i + 1 < n and sql[i + 1] == c:
+                        i += 2
+                        continue
+                    break
+                i += 1
+        elif c == "-" and sql.startswith("--", i):
+            j = sql.find("\n", i)
+            i = n if j < 0 else j
+        elif c == "/" and sql.startswith("/*", i):
+            depth, i = 1, i + 2
+            while i < n and depth:
+                if sql.startswith("/*", i):
+                    depth, i = depth + 1, i + 2
+                elif sql.startswith("*/", i):
+                    depth, i = depth - 1, i + 2
+                else:
+                    i += 1
+            continue
+        elif c == "$":
+            m = re.match(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$", sql[i:])
+            if m and not (i > 0 and (sql[i - 1].isalnum() or sql[i - 1] == "_")):
+                tag = m.group(0)
+                j = sql.find(tag, i + len(tag))
+                i = n if j < 0 else j + len(tag)
+                continue
+        elif c == ";":
+            out.append(sql[start:i])
+            start = i + 1
+        i += 1
+    out.append(sql[start:])
+    return [s for s in out if strip_noise(s)]
+
+
+def strip_noise(sql: str) -> str:
+    return _LEADING_NOISE.sub("", sql, count=1).rstrip().rstrip(";").rstrip()
+
+
+def first_words(sql: str, n: int = 3) -> list[str]:
+    return [w.lower() for w in re.findall(r"[A-Za-z_]+", strip_noise(sql)[:80])[:n]]
+
+
+_WRITE_WORDS = frozenset({
+    "insert", "update", "delete", "merge", "create", "drop", "alter", "truncate", "grant",
+    "revoke", "copy", "vacuum", "analyze", "cluster", "reindex", "comment", "lock", "refresh",
+    "import", "call", "do", "security", "reassign", "load",
+})
+_IGNORED = {
+    "listen": "LISTEN", "unlisten": "UNLISTEN", "notify": "NOTIFY", "checkpoint": "CHECKPOINT",
+}
+
+
+# --- outcomes ------------------------------------------------------------------------------------
+
+
+@dataclass
+class StatementResult:
+    """What a statement produced: a command tag and, for queries, columns and rows."""
+
+    tag: str  # "SELECT" gets ' <count>' appended by the protocol once rows are sent
+    columns: Sequence[ResultColumn] | None = None
+    batches: AsyncIterator[Sequence[Row]] | None = None
+    _closer: Callable[[], Awaitable[None]] | None = None
+
+    async def close(self) -> None:
+        if self._closer is not None:
+            closer, self._closer = self._closer, None
+            await closer()
+
+
+async def _batches_of(rows: Sequence[Row], size: int = 1000) -> AsyncIterator[Sequence[Row]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+def rows_result(columns: Sequence[ResultColumn], rows: Sequence[Row]) -> StatementResult:
+    return StatementResult("SELECT", list(columns), _batches_of(rows))
+
+
+# --- dependencies --------------------------------------------------------------------------------
+
+
+# (sql, models, access, target dialect, model version id) -> compiled query
+Compiler = Callable[[str, ModelSet, AccessPolicy, str, str | None], CompiledQuery]
+ConnectorFactory = Callable[[str, Mapping[str, Any]], Connector]
+ModelLoader = Callable[[Sequence[tuple[str, str]]], ModelSet]
+
+
+class EngineCompiler:
+    """The semantic engine, memoised: the only way client SQL becomes data-source SQL."""
+
+    def __init__(self, maxsize: int = 4096):
+        from gateway.engine import PlanCache
+
+        self.cache = PlanCache(maxsize)
+
+    def __call__(self, sql: str, models: ModelSet, access: AccessPolicy, target: str,
+                 model_version: str | None) -> CompiledQuery:
+        if target not in ("postgres", "mysql", "sqlite", "duckdb"):
+            raise NotSupported(f"data sources of dialect {target} are not supported")
+        return self.cache.compile(
+            sql, client_dialect="postgres", models=models, access=access,
+            target_dialect=target, model_version=model_version,  # type: ignore[arg-type]
+        )
+
+
+def default_connector_factory(kind: str, params: Mapping[str, Any]) -> Connector:
+    try:
+        from backend.connectors import connector_for  # type: ignore[attr-defined]
+    except ImportError:
+        return _direct_connector(kind, params)
+    connector: Connector = connector_for(kind, dict(params))
+    return connector
+
+
+def _direct_connector(kind: str, params: Mapping[str, Any]) -> Connector:
+    """Until ``backend.connectors.connector_for`` exists: the engines we know by type."""
+    kind = kind.upper()
+    if kind == "DUCKDB":
+        from backend.connectors.duckdb import DuckDBConnector
+
+        return DuckDBConnector(params["path"])
+    if kind == "POSTGRES":
+        from backend.connectors.postgres import PostgresConnector
+
+        keys = ("host", "port", "database", "user", "password", "ssl")
+        return PostgresConnector(**{k: params[k] for k in keys if k in params})
+    if kind == "SQLITE":
+        from backend.connectors.sqlite import SqliteConnector
+
+        sqlite: Connector = SqliteConnector(params["path"])
+        return sqlite
+    raise NotSupported(f"data sources of type {kind} are not supported")
+
+
+def default_model_loader(files: Sequence[tuple[str, str]]) -> ModelSet:
+    from backend.semantic.loader import parse_models
+
+    models, problems = parse_models(dict(files))
+    if problems:
+        raise InvalidInput(f"the credential's model version has {len(problems)} problem(s)")
+    return models
+
+
+class ModelCache:
+    """Loaded models per model version id: versions are immutable, so this never goes stale."""
+
+    def __init__(self, loader: ModelLoader = default_model_loader, max_entries: int = 128):
+        self.loader = loader
+        self.max_entries = max_entries
+        self._entries: OrderedDict[str, ModelSet] = OrderedDict()
+
+    def get(self, grant: CredentialGrant) -> ModelSet:
+        key = grant.model_version_id
+        if key is None:
+            return ModelSet({})
+        models = self._entries.get(key)
+        if models is None:
+            models = self.loader(grant.model_files)
+            self._entries[key] = models
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return models
+
+
+class ConnectorCache:
+    """One connector (and so one pool) per data source, shared by all sessions using it."""
+
+    def __init__(self, factory: ConnectorFactory):
+        self.factory = factory
+        self._entries: dict[tuple[str, str, str], Connector] = {}
+
+    def get(self, grant: CredentialGrant) -> Connector:
+        # Changed connection parameters make a new key; the old pool is closed at stop().
+        key = (grant.data_source_type, grant.data_source_id,
+               repr(sorted(grant.data_source_params.items())))
+        connector = self._entries.get(key)
+        if connector is None:
+            connector = self.factory(grant.data_source_type, grant.data_source_params)
+            self._entries[key] = connector
+        return connector
+
+    async def close(self) -> None:
+        entries = list(self._entries.values())
+        self._entries.clear()
+        for connector in entries:
+            try:
+                await connector.close()
+            except Exception:
+                log.exception("closing a data-source connector")
+
+
+@dataclass
+class SessionServices:
+    """Shared by all sessions of a gateway process."""
+
+    catalogs: CatalogCache = field(default_factory=CatalogCache)
+    models: ModelCache = field(default_factory=ModelCache)
+    compiler: Compiler = field(default_factory=EngineCompiler)
+    connector_factory: ConnectorFactory = default_connector_factory
+    batch_size: int = 1000
+    connectors: ConnectorCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.connectors = ConnectorCache(self.connector_factory)
+
+    async def close(self) -> None:
+        await self.connectors.close()
+        self.catalogs.close()
+
+
+DIALECT_BY_SOURCE = {"POSTGRES": "postgres", "MYSQL": "mysql", "SQLITE": "sqlite",
+                     "DUCKDB": "duckdb"}
+
+
+@dataclass(frozen=True)
+class PreparedInfo:
+    """What Describe needs before execution: parameter and result types."""
+
+    param_types: list[str]
+    columns: list[ResultColumn] | None  # None: the statement returns no rows
+
+
+class Session:
+    def __init__(
+        self,
+        grant: CredentialGrant,
+        services: SessionServices,
+        *,
+        startup: Mapping[str, str] | None = None,
+        backend_pid: int = 0,
+    ):
+        self.grant = grant
+        self.services = services
+        self.backend_pid = backend_pid
+        self.settings = Settings(grant.username, startup or {})
+        self.tx_status = "I"  # I idle, T in transaction, E failed transaction
+        self._running: QueryResult | None = None
+        self._cancel_requested = False
+
+    # --- grant and models ---------------------------------------------------------------------
+
+    @property
+    def username(self) -> str:
+        return self.grant.username
+
+    def replace_grant(self, grant: CredentialGrant) -> None:
+        """A change that keeps the session alive (a new model version): next statement sees it."""
+        self.grant = grant
+
+    def models(self) -> ModelSet:
+        return self.services.models.get(self.grant)
+
+    def catalog(self) -> CatalogDatabase:
+        return self.services.catalogs.get(
+            self.grant.username, self.grant.model_version_id, self.models(), self.grant.access
+        )
+
+    def facts(self) -> catalog_sql.SessionFacts:
+        return catalog_sql.SessionFacts(
+            user=self.grant.username, database=DATABASE_NAME, version=VERSION_STRING,
+            backend_pid=self.backend_pid, settings=self.settings.values,
+        )
+
+    # --- transactions -------------------------------------------------------------------------
+
+    def statement_failed(self) -> None:
+        if self.tx_status == "T":
+            self.tx_status = "E"
+
+    def _guard_aborted(self, words: list[str]) -> None:
+        ends = (["commit"], ["end"], ["rollback"], ["abort"])
+        if self.tx_status == "E" and words[:1] not in ends:
+            raise TransactionAborted(
+                "current transaction is aborted, commands ignored until end of transaction block"
+            )
+
+    def _transaction(self, words: list[str]) -> StatementResult | None:
+        w = words[0] if words else ""
+        if w in ("begin", "start"):
+            if self.tx_status == "I":
+                self.tx_status = "T"
+            return StatementResult("BEGIN")
+        if w in ("commit", "end"):
+            tag = "ROLLBACK" if self.tx_status == "E" else "COMMIT"
+            self.tx_status = "I"
+            return StatementResult(tag)
+        if w in ("rollback", "abort"):
+            if "to" in words[1:]:
+                if self.tx_status == "E":
+                    self.tx_status = "T"
+                return StatementResult("ROLLBACK")
+            self.tx_status = "I"
+            return StatementResult("ROLLBACK")
+        if w == "savepoint":
+            return StatementResult("SAVEPOINT")
+        if w == "release":
+            return StatementResult("RELEASE")
+        if w == "prepare" and words[1:2] == ["transaction"]:
+            raise NotSupported("two-phase commit is not supported")
+        return None
+
+    # --- settings statements ------------------------------------------------------------------
+
+    def _set(self, text: str) -> StatementResult:
+        body = re.sub(r"^\s*set\s+", "", strip_noise(text), flags=re.I)
+        body = re.sub(r"^(session|local)\s+(?!characteristics|authorization)", "", body,
+                      flags=re.I)
+        low = body.lower()
+        if low.startswith(("transaction", "session characteristics", "constraints")):
+            return StatementResult("SET")
+        m = re.match(r"(time\s+zone|names|session\s+authorization)\s+(.*)$", body, re.I | re.S)
+        if m:
+            name, raw = re.sub(r"\s+", " ", m.group(1)).lower(), m.group(2)
+        else:
+            m = re.match(r'("[^"]+"|[A-Za-z_][\w.]*)\s*(?:=|\bto\b)\s*(.*)$', body, re.I | re.S)
+            if not m:
+                raise catalog_syntax_error(text)
+            name, raw = m.group(1).strip('"'), m.group(2)
+        value = _setting_value(raw)
+        if name.lower() == "session authorization":
+            raise NotSupported("SET SESSION AUTHORIZATION is not supported")
+        self.settings.set(name, value)
+        return StatementResult("SET")
+
+    def _show(self, text: str) -> StatementResult:
+        name = re.sub(r"^\s*show\s+", "", strip_noise(text), flags=re.I).strip().strip('"')
+        name = re.sub(r"\s+", " ", name)
+        if name.lower() == "all":
+            rows = [(Settings.display(k), v, "") for k, v in sorted(self.settings.values.items())]
+            cols = [ResultColumn("name", "text"), ResultColumn("setting", "text"),
+                    ResultColumn("description", "text")]
+            return StatementResult("SHOW", cols, _batches_of(rows))
+        key = SETTING_ALIASES.get(name.lower(), name.lower())
+        value = self.settings.get(key)
+        column = ResultColumn(Settings.display(key), "text")
+        return StatementResult("SHOW", [column], _batches_of([(value,)]))
+
+    def _reset(self, words: list[str]) -> StatementResult:
+        if words[:2] == ["reset", "all"]:
+            self.settings.reset_all()
+        elif len(words) > 1:
+            self.settings.set(" ".join(words[1:]), None)
+        return StatementResult("RESET")
+
+    # --- running statements -------------------------------------------------------------------
+
+    async def execute(
+        self, sql: str, params: Sequence[Any] = (), param_types: Sequence[str] = ()
+    ) -> StatementResult:
+        """Run one statement; an ``AppError`` also marks the transaction failed."""
+        try:
+            return await self._execute(sql, params, param_types)
+        except AppError:
+            self.statement_failed()
+            raise
+
+    async def _execute(
+        self, sql: str, params: Sequence[Any], param_types: Sequence[str]
+    ) -> StatementResult:
+        words = first_words(sql)
+        if not words:
+            return StatementResult("EMPTY")
+        self._guard_aborted(words)
+        tx = self._transaction(words)
+        if tx is not None:
+            return tx
+        w = words[0]
+        if w == "set":
+            return self._set(sql)
+        if w == "show":
+            return self._show(sql)
+        if w == "reset":
+            return self._reset(words)
+        if w == "discard":
+            self.settings.reset_all()
+            return StatementResult("DISCARD " + " ".join(words[1:2]).upper())
+        if w == "deallocate":
+            return StatementResult("DEALLOCATE ALL" if "all" in words else "DEALLOCATE")
+        if w == "close":
+            return StatementResult("CLOSE CURSOR ALL" if "all" in words else "CLOSE CURSOR")
+        if w in _IGNORED:
+            return StatementResult(_IGNORED[w])
+        if w in _WRITE_WORDS:
+            raise ReadOnly("the SQL API is read-only", hint="only SELECT queries are allowed")
+        if w in ("prepare", "execute", "declare", "fetch", "move"):
+            raise NotSupported(f"{w.upper()} statements are not supported; use the extended "
+                               "query protocol of your driver")
+        if w == "explain":
+            return self._explain(sql)
+        tree = catalog_sql.parse(sql)
+        if catalog_sql.is_catalog_query(tree):
+            return self._catalog(tree, params)
+        return await self._data_query(sql, params)
+
+    def _catalog(self, tree: exp.Expr, params: Sequence[Any]) -> StatementResult:
+        if params:
+            tree = inline_parameters(tree, params)
+        duck_sql = catalog_sql.rewrite(tree, self.facts())
+        log.debug("catalog query %s", duck_sql)
+        try:
+            result = self.catalog().execute(duck_sql)
+        except AppError:
+            raise
+        except Exception as exc:  # a DuckDB error on a catalog query the emulation lacks
+            raise NotSupported(
+                f"catalog query not supported: {str(exc).splitlines()[0]}",
+                hint="the SQL API emulates the PostgreSQL catalog for common clients",
+            ) from exc
+        cols = [ResultColumn(name, duckdb_type_name(t)) for name, t in result.columns]
+        return rows_result(cols, result.rows)
+
+    def _catalog_columns(self, tree: exp.Expr, count: int) -> list[ResultColumn]:
+        """Result columns of a catalog query, bound (not run) with NULL parameters."""
+        if count:
+            tree = inline_parameters(tree, [None] * count)
+        duck_sql = catalog_sql.rewrite(tree, self.facts())
+        try:
+            described = self.catalog().execute(f"DESCRIBE {duck_sql}")
+        except Exception as exc:
+            raise NotSupported(
+                f"catalog query not supported: {str(exc).splitlines()[0]}"
+            ) from exc
+        return [ResultColumn(str(r[0]), duckdb_type_name(str(r[1]))) for r in described.rows]
+
+    def compile(self, sql: str) -> CompiledQuery:
+        kind = self.grant.data_source_type.upper()
+        target = DIALECT_BY_SOURCE.get(kind)
+        if target is None:
+            raise NotSupported(f"data sources of type {kind} are not supported")
+        return self.services.compiler(sql, self.models(), self.grant.access, target,
+                                      self.grant.model_version_id)
+
+    def _explain(self, sql: str) -> StatementResult:
+        inner = re.sub(r"^\s*explain\s+(\((?:[^()]|\([^()]*\))*\)\s*)?(analyze\s+)?(verbose\s+)?",
+                       "", strip_noise(sql), flags=re.I)
+        compiled = self.compile(inner)
+        rows = [(line,) for line in compiled.sql.splitlines()]
+        return rows_result([ResultColumn("QUERY PLAN", "text")], rows)
+
+    def connector(self) -> Connector:
+        return self.services.connectors.get(self.grant)
+
+    async def _data_query(self, sql: str, params: Sequence[Any]) -> StatementResult:
+        compiled = self.compile(sql)
+        args = compiled.bind(list(params))
+        self._cancel_requested = False
+        result = await self.connector().execute(compiled.sql, args)
+        self._running = result
+        if self._cancel_requested:
+            await result.cancel()
+        columns = [
+            ResultColumn(c.name, getattr(c, "type", "text"))
+            for c in (compiled.columns or result.columns)
+        ]
+        if len(columns) != len(result.columns):
+            columns = list(result.columns)
+
+        async def batches() -> AsyncIterator[Sequence[Row]]:
+            try:
+                async for batch in result.rows(self.services.batch_size):
+                    yield batch
+            except AppError:
+                if self._cancel_requested:
+                    raise QueryCanceled("canceling statement due to user request") from None
+                raise
+
+        async def close() -> None:
+            self._running = None
+            await result.close()
+
+        return StatementResult("SELECT", columns, batches(), close)
+
+    def prepare(self, sql: str, param_types: Sequence[str]) -> PreparedInfo:
+        """Parameter and result types of a statement, without running it on a data source."""
+        words = first_words(sql)
+        if not words:
+            return PreparedInfo(list(param_types), None)
+        w = words[0]
+        if w == "show":
+            result = self._show(sql)
+            return PreparedInfo([], list(result.columns or []))
+        if w in ("select", "with", "values", "table", "("):
+            tree = catalog_sql.parse(sql)
+            count = max_parameter(tree)
+            if catalog_sql.is_catalog_query(tree):
+                types = infer_parameter_types(tree, count, param_types, catalog_columns())
+                return PreparedInfo(types, self._catalog_columns(tree, count))
+            compiled = self.compile(sql)
+            types = list(param_types) + list(compiled.param_types)[len(param_types):]
+            cols = [ResultColumn(c.name, getattr(c, "type", "text")) for c in compiled.columns]
+            return PreparedInfo(types, cols)
+        if w == "explain":
+            return PreparedInfo(list(param_types), [ResultColumn("QUERY PLAN", "text")])
+        return PreparedInfo(list(param_types), None)
+
+    async def cancel(self) -> None:
+        """Stop the running data-source query (from another task: a CancelRequest)."""
+        self._cancel_requested = True
+        running = self._running
+        if running is not None:
+            await running.cancel()
+
+    async def close(self) -> None:
+        running, self._running = self._running, None
+        if running is not None:
+            await running.close()
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def catalog_syntax_error(text: str) -> AppError:
+    from backend.core.errors import SqlSyntaxError
+
+    return SqlSyntaxError(f"syntax error in {strip_noise(text)[:60]!r}")
+
+
+def _setting_value(raw: str) -> str | None:
+    raw = raw.strip()
+    if raw.lower() in ("default", "local"):
+        return None
+    parts = []
+    for m in re.finditer(r"'((?:[^']|'')*)'|\"([^\"]*)\"|([^,\s]+)", raw):
+        if m.group(1) is not None:
+            parts.append(m.group(1).replace("''", "'"))
+        elif m.group(2) is not None:
+            parts.append(m.group(2))
+        else:
+            parts.append(m.group(3))
+    return ", ".join(parts)
+
+
+def max_parameter(tree: exp.Expr) -> int:
+    highest = 0
+    for node in tree.find_all(exp.Parameter, exp.Placeholder):
+        text = node.name
+        if text.isdigit():
+            highest = max(highest, int(text))
+    return highest
+
+
+def _param_literal(value: Any) -> exp.Expr:
+    import datetime as dt
+    from decimal import Decimal
+
+    if value is None:
+        return exp.Null()
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, int | Decimal) or (isinstance(value, float) and value == value
+                                               and abs(value) != float("inf")):
+        return exp.Literal.number(str(value))
+    if isinstance(value, dt.datetime):
+        return exp.cast(exp.Literal.string(value.isoformat(sep=" ")), "timestamp")
+    if isinstance(value, dt.date):
+        return exp.cast(exp.Literal.string(value.isoformat()), "date")
+    if isinstance(value, bytes):
+        return exp.Literal.string(value.decode("utf-8", "replace"))
+    return exp.Literal.string(str(value))
+
+
+def inline_parameters(tree: exp.Expr, params: Sequence[Any]) -> exp.Expr:
+    """Catalog queries only: $n replaced by literals in the syntax tree (no text splicing)."""
+    tree = tree.copy()
+    for node in list(tree.find_all(exp.Parameter, exp.Placeholder)):
+        text = node.name
+        if text.isdigit() and 1 <= int(text) <= len(params):
+            node.replace(_param_literal(params[int(text) - 1]))
+    return tree
+
+
+_CATALOG_COLUMN_TYPES: dict[str, str] | None = None
+
+
+def catalog_columns() -> dict[str, str]:
+    """Column name -> neutral type over all emulated catalog relations (for $n inference)."""
+    global _CATALOG_COLUMN_TYPES
+    if _CATALOG_COLUMN_TYPES is None:
+        types: dict[str, str] = {}
+        for cols in PG_CATALOG.values():
+            for spec in cols.split(","):
+                parts = spec.split()
+                if len(parts) >= 2:
+                    types.setdefault(parts[0].lower(), duckdb_type_name(parts[1]))
+        _CATALOG_COLUMN_TYPES = types
+    return _CATALOG_COLUMN_TYPES
+
+
+def infer_parameter_types(
+    tree: exp.Expr, count: int, declared: Sequence[str], columns: Mapping[str, str]
+) -> list[str]:
+    """Types for $1..$n the client left unspecified, from what each is compared with."""
+    types = list(declared) + [""] * (count - len(declared))
+    for node in tree.find_all(exp.Parameter, exp.Placeholder):
+        if not node.name.isdigit():
+            continue
+        i = int(node.name) - 1
+        if i >= count or types[i]:
+            continue
+        parent = node.parent
+        guess = "text"
+        if isinstance(parent, exp.Cast):
+            guess = parent.to.sql(dialect="postgres").lower()
+        elif isinstance(parent, exp.Limit | exp.Offset | exp.Fetch):
+            guess = "int8"
+        elif isinstance(parent, exp.Binary):
+            other = parent.left if parent.right is node else parent.right
+            if isinstance(other, exp.Column):
+                guess = columns.get(other.name.lower(), "text")
+        types[i] = guess
+    return [t or "text" for t in types]
+
+
+def visible_column_types(models: ModelSet, access: AccessPolicy) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for t in visible_tables(models, access):
+        for c in t.columns:
+            out.setdefault(c.name.lower(), c.pg_type)
+    return out

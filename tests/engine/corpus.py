@@ -1,0 +1,156 @@
+"""The fixture corpus: SQL over the test models with expected output per target dialect.
+
+A fixture file (tests/engine/fixtures/*.sql) holds cases separated by blank lines::
+
+    # title: orders per status
+    # client: mysql            (optional, default postgres)
+    # access: restricted       (optional, default all)
+    # error: 42501             (optional: the SQLSTATE every target must raise)
+    # ordered: true            (optional: compare executed rows in order)
+    # tolerance: 0.05          (optional: relative tolerance for numbers, e.g. estimates)
+    SELECT status, COUNT(*) FROM orders
+    # reference: SELECT status, COUNT(*) FROM {s}orders GROUP BY status
+    # reference.mysql: ...     (optional: a per-engine reference)
+
+``reference`` is hand-written SQL over the raw tables (PostgreSQL dialect, ``{s}`` for the
+schema prefix); the execution tests run both it and the compiled query and compare rows.
+The expected data-source SQL of every case and target lives in
+fixtures/snapshots/<file>.<target>.sql; ``ENGINE_UPDATE_SNAPSHOTS=1`` rewrites those files
+(then review the diff: a snapshot is only as good as the reading it was given).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from backend.core.errors import AppError
+from backend.semantic.model import ALLOW_ALL, AccessPolicy
+from gateway.engine import CompiledQuery, compile_query
+
+from .models import RESTRICTED, demo_models
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SNAPSHOTS = FIXTURES / "snapshots"
+TARGETS = ("postgres", "mysql", "sqlite", "duckdb")
+ACCESS: dict[str, AccessPolicy] = {"all": ALLOW_ALL, "restricted": RESTRICTED}
+
+
+@dataclass
+class Case:
+    file: str
+    title: str
+    sql: str
+    client: str = "postgres"
+    access: str = "all"
+    error: str | None = None
+    ordered: bool = False
+    tolerance: float = 1e-6  # relative, for estimates such as approximate distinct counts
+    references: dict[str, str] = field(default_factory=dict)  # "" = default reference
+
+    @property
+    def id(self) -> str:
+        return f"{self.file}:{self.title}"
+
+    def reference_for(self, engine: str) -> str | None:
+        return self.references.get(engine) or self.references.get("")
+
+
+_DIRECTIVE = re.compile(r"^#\s*([\w.]+):\s*(.*)$")
+
+
+def load_cases(path: Path) -> list[Case]:
+    cases: list[Case] = []
+    blocks = re.split(r"\n\s*\n", path.read_text())
+    for block in blocks:
+        lines = [line.rstrip() for line in block.strip().splitlines()]
+        if not lines or not lines[0].startswith("# title:"):
+            if any(line and not line.startswith("--") for line in lines):
+                raise ValueError(f"{path.name}: a case must start with '# title:': {lines[0]!r}")
+            continue
+        case = Case(path.stem, lines[0].split(":", 1)[1].strip(), "")
+        sql_lines: list[str] = []
+        current: list[str] = sql_lines
+        for line in lines[1:]:
+            match = _DIRECTIVE.match(line)
+            if match is None:
+                current.append(line)
+                continue
+            key, value = match.group(1), match.group(2).strip()
+            if key.startswith("reference"):
+                engine = key.partition(".")[2]
+                current = [value] if value else []
+                case.references[engine] = ""  # filled below
+                case.__dict__.setdefault("_refs", {})[engine] = current
+            elif key == "client":
+                case.client = value
+            elif key == "access":
+                case.access = value
+            elif key == "error":
+                case.error = value
+            elif key == "tolerance":
+                case.tolerance = float(value)
+            elif key == "ordered":
+                case.ordered = value.lower() == "true"
+            else:
+                raise ValueError(f"{path.name}: {case.title}: unknown directive {key}")
+        case.sql = "\n".join(sql_lines).strip()
+        for engine, ref_lines in case.__dict__.pop("_refs", {}).items():
+            case.references[engine] = "\n".join(ref_lines).strip()
+        if not case.sql:
+            raise ValueError(f"{path.name}: {case.title}: no SQL")
+        if any(c.title == case.title for c in cases):
+            raise ValueError(f"{path.name}: duplicate title {case.title!r}")
+        cases.append(case)
+    return cases
+
+
+def all_cases() -> list[Case]:
+    cases: list[Case] = []
+    for path in sorted(FIXTURES.glob("*.sql")):
+        cases.extend(load_cases(path))
+    return cases
+
+
+def compile_case(case: Case, target: str, schema: str = "demo") -> CompiledQuery:
+    return compile_query(
+        case.sql,
+        client_dialect=case.client,  # type: ignore[arg-type]
+        models=demo_models(schema),
+        access=ACCESS[case.access],
+        target_dialect=target,  # type: ignore[arg-type]
+    )
+
+
+def render_case(case: Case, target: str) -> str:
+    """The snapshot text of a case: the compiled SQL, or ``# error: <SQLSTATE>``."""
+    try:
+        compiled = compile_case(case, target)
+    except AppError as e:
+        return f"# error: {e.sqlstate} {type(e).__name__}: {e.message}"
+    return compiled.sql
+
+
+def snapshot_path(file: str, target: str) -> Path:
+    return SNAPSHOTS / f"{file}.{target}.sql"
+
+
+def read_snapshot(file: str, target: str) -> dict[str, str]:
+    path = snapshot_path(file, target)
+    if not path.exists():
+        return {}
+    entries: dict[str, str] = {}
+    for block in path.read_text().split("\n\n"):
+        block = block.strip()
+        if not block:
+            continue
+        title_line, _, body = block.partition("\n")
+        entries[title_line.removeprefix("# title:").strip()] = body.strip()
+    return entries
+
+
+def write_snapshot(file: str, target: str, cases: list[Case]) -> None:
+    SNAPSHOTS.mkdir(parents=True, exist_ok=True)
+    text = "".join(f"# title: {c.title}\n{render_case(c, target)}\n\n" for c in cases)
+    snapshot_path(file, target).write_text(text)

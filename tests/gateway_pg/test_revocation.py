@@ -1,0 +1,111 @@
+"""The change feed's hooks: a revoked or rotated credential ends its open sessions at once."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from backend.core.scram import make_verifier
+from tests.gateway_pg.conftest import ThreadedGateway
+
+
+@pytest.fixture
+def rgw(tls_dir: Path, demo_duckdb: Path) -> Any:
+    t = ThreadedGateway(tls_dir, demo_duckdb)
+    yield t
+    t.close()
+
+
+def _delete(t: ThreadedGateway) -> None:
+    gw = t.gw
+
+    def change() -> None:
+        del gw.grants.grants[gw.user]  # what the feed subscriber does first ...
+        gw.server.on_grant_changed(gw.user, None)  # ... then it tells the gateway
+
+    t.call(change)
+
+
+def test_deleted_credential_ends_open_psycopg_session(rgw: ThreadedGateway) -> None:
+    conn = psycopg.connect(rgw.gw.dsn(), autocommit=True)
+    try:
+        assert conn.execute("select 1").fetchone() == (1,)
+        _delete(rgw)
+        with pytest.raises(psycopg.OperationalError) as info:
+            conn.execute("select 1")
+        assert "terminating connection" in str(info.value)
+        assert getattr(info.value, "sqlstate", None) in ("57P01", None)
+    finally:
+        conn.close()
+    with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+        psycopg.connect(rgw.gw.dsn())
+    assert rgw.call(lambda: rgw.gw.server.session_count()) == 0
+
+
+def test_rotated_password_ends_sessions_and_old_password_fails(rgw: ThreadedGateway) -> None:
+    gw = rgw.gw
+    conn = psycopg.connect(gw.dsn(), autocommit=True)
+    new_password = "rotated-" + gw.password
+
+    def rotate() -> None:
+        old = gw.grants.grants[gw.user]
+        new = dataclasses.replace(old, verifier=make_verifier(new_password).encode(),
+                                  revision=old.revision + 1)
+        gw.grants.grants[gw.user] = new
+        gw.server.on_grant_changed(gw.user, new)
+
+    try:
+        rgw.call(rotate)
+        with pytest.raises(psycopg.OperationalError, match="terminating connection"):
+            conn.execute("select 1")
+    finally:
+        conn.close()
+    with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+        psycopg.connect(gw.dsn())
+    with psycopg.connect(gw.dsn().replace(gw.password, new_password)) as fresh:
+        assert fresh.execute("select 1").fetchone() == (1,)
+
+
+def test_new_model_version_keeps_the_session(rgw: ThreadedGateway) -> None:
+    gw = rgw.gw
+    with psycopg.connect(gw.dsn(), autocommit=True) as conn:
+        def new_version() -> None:
+            old = gw.grants.grants[gw.user]
+            model = old.model_files[0][1].replace("Customer orders", "All orders")
+            new = dataclasses.replace(old, model_version_id="v2", revision=old.revision + 1,
+                                      model_files=(("orders.yml", model),))
+            gw.grants.grants[gw.user] = new
+            gw.server.on_grant_changed(gw.user, new)
+
+        rgw.call(new_version)
+        row = conn.execute("select obj_description(oid, 'pg_class') from pg_class "
+                           "where relname = 'orders'").fetchone()
+        assert row == ("All orders",)
+
+
+def test_open_psql_session_gets_fatal(rgw: ThreadedGateway) -> None:
+    gw = rgw.gw
+    proc = subprocess.Popen(
+        ["psql", f"host=127.0.0.1 port={gw.port} user={gw.user} dbname=db sslmode=require",
+         "-X", "-q", "-A", "-t"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=dict(os.environ, PGPASSWORD=gw.password),
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        proc.stdin.write("select 'before';\n")
+        proc.stdin.flush()
+        assert proc.stdout.readline().strip() == "before"
+        _delete(rgw)
+        out, err = proc.communicate("select 'after';\n", timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "after" not in out
+    assert "FATAL:  terminating connection" in err
