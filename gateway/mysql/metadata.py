@@ -523,7 +523,7 @@ def _lower_identifier(node: exp.Expression) -> exp.Expression:
 
 
 def _is_star(p: exp.Expression) -> bool:
-    return isinstance(p, exp.Star) or isinstance(p, exp.Column) and isinstance(p.this, exp.Star)
+    return isinstance(p, exp.Star) or (isinstance(p, exp.Column) and isinstance(p.this, exp.Star))
 
 
 def _information_schema_query(stmt: exp.Expression, state: SessionState) -> LocalResult:

@@ -291,3 +291,25 @@ async def test_model_versions_are_validated_and_immutable(world: World, tmp_path
     two = (await world.admin.gql(SAVE, input={"dataSourceId": ds["id"], "files": [
         {"name": "orders.yml", "code": GOOD_MODEL + "    # edited\n"}]}))["createModelVersion"]
     assert two["number"] == 2
+
+
+PROGRESS = """query($j: String!) { modelGenerationProgress(jobId: $j) {
+  done total current finished } }"""
+
+
+async def test_generation_reports_progress(world: World, tmp_path: Path) -> None:
+    path = tmp_path / "wide.sqlite"
+    conn = sqlite3.connect(path)
+    for i in range(30):
+        conn.execute(f"CREATE TABLE t{i:02d} (id INTEGER PRIMARY KEY, v REAL, label TEXT)")
+    conn.commit()
+    conn.close()
+    ds = await create(world.owner, world.team_id, "SQLITE", {"path": str(path)})
+    job = uuid.uuid4().hex
+    assert (await world.owner.gql(PROGRESS, j=job))["modelGenerationProgress"] is None
+    gen = (await world.owner.gql(GENERATE, input={"dataSourceId": ds["id"], "jobId": job}))
+    assert len(gen["generateModels"]["files"]) == 30
+    progress = (await world.owner.gql(PROGRESS, j=job))["modelGenerationProgress"]
+    assert progress == {"done": 30, "total": 30, "current": "", "finished": True}
+    # Another user cannot read someone else's job.
+    assert (await world.admin.gql(PROGRESS, j=job))["modelGenerationProgress"] is None
