@@ -9,7 +9,7 @@ each change keeps the changes out of step with the poll. Prints p50/p95/p99/max 
 polling interval, and the target (p99 < 100 ms on PostgreSQL, < 500 ms on SQLite).
 
     .venv/bin/python bench/feed_bench.py [--changes 200] [--engines sqlite,postgres]
-        [--poll-ms 100] [--pg-admin postgresql://postgres@127.0.0.1:5432/postgres]
+        [--poll-ms 100] [--population 0] [--pg-admin postgresql://postgres@127.0.0.1:5432/postgres]
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-async def measure(url: str, changes: int, poll_s: float) -> tuple[list[float], list[float]]:
+async def measure(url: str, changes: int, poll_s: float, population: int
+                  ) -> tuple[list[float], list[float]]:
     engine = make_engine(url)
     maker = make_sessionmaker(engine)
     async with maker() as db:
@@ -62,6 +63,9 @@ async def measure(url: str, changes: int, poll_s: float) -> tuple[list[float], l
         for _ in range(changes // 2 + 2):
             creds.append((await svc.create_credential(db, actor, member.id, ds.id)).view
                          .credential)
+        # Bystanders: the map's size should not matter, as a change reloads only its scope.
+        for _ in range(population):
+            await svc.create_credential(db, actor, member.id, ds.id)
         await db.commit()
 
     heard: dict[str, float] = {}
@@ -105,12 +109,12 @@ async def measure(url: str, changes: int, poll_s: float) -> tuple[list[float], l
 
 
 def report(name: str, latencies: list[float], commits: list[float], poll_ms: float,
-           wake: str) -> bool:
+           wake: str, population: int) -> bool:
     ms = [x * 1000 for x in latencies]
     p50, p95, p99 = (percentile(ms, p) for p in (50, 95, 99))
     target = TARGET_MS[name]
     ok = p99 < target
-    print(f"{name:8s} wake={wake:14s} n={len(ms)} p50={p50:7.2f} ms  p95={p95:7.2f} ms  "
+    print(f"{name:8s} wake={wake:14s} map={population:>5d}+ n={len(ms)} p50={p50:7.2f} ms  p95={p95:7.2f} ms  "
           f"p99={p99:7.2f} ms  max={max(ms):7.2f} ms  mean={statistics.mean(ms):7.2f} ms | "
           f"poll interval {poll_ms:.0f} ms (p99/poll = {p99 / poll_ms:.2f}) | "
           f"commit p50 {percentile([c * 1000 for c in commits], 50):.2f} ms | "
@@ -124,6 +128,8 @@ def main() -> int:
     parser.add_argument("--engines", default="sqlite,postgres")
     parser.add_argument("--poll-ms", type=float, default=100.0,
                         help="FEED_POLL_INTERVAL_MS (default 100, the setting's default)")
+    parser.add_argument("--population", type=int, default=0,
+                        help="extra credentials in the map that the changes do not touch")
     parser.add_argument("--pg-admin", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     poll_s = args.poll_ms / 1000
@@ -133,8 +139,8 @@ def main() -> int:
             with tempfile.TemporaryDirectory() as tmp:
                 url = f"sqlite+aiosqlite:///{tmp}/metadata.db"
                 migrate(url)
-                lat, com = asyncio.run(measure(url, args.changes, poll_s))
-            all_ok &= report(name, lat, com, args.poll_ms, "poll")
+                lat, com = asyncio.run(measure(url, args.changes, poll_s, args.population))
+            all_ok &= report(name, lat, com, args.poll_ms, "poll", args.population)
         elif name == "postgres":
             import psycopg
 
@@ -146,11 +152,11 @@ def main() -> int:
                                                                "postgresql+asyncpg://", 1)
                 url = f"{base}/{db_name}"
                 migrate(url)
-                lat, com = asyncio.run(measure(url, args.changes, poll_s))
+                lat, com = asyncio.run(measure(url, args.changes, poll_s, args.population))
             finally:
                 with psycopg.connect(args.pg_admin, autocommit=True) as conn:
                     conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
-            all_ok &= report(name, lat, com, args.poll_ms, "LISTEN/NOTIFY")
+            all_ok &= report(name, lat, com, args.poll_ms, "LISTEN/NOTIFY", args.population)
         else:
             parser.error(f"unknown engine {name!r}")
     return 0 if all_ok else 1

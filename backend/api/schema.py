@@ -12,6 +12,7 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
 from backend.api.errors import MaskInternalErrors
+from backend.api.features.accesslists.schema import AccessListMutations, AccessListQueries
 from backend.api.features.accounts.mutations import AccountMutations
 from backend.api.features.accounts.queries import AccountQueries
 from backend.api.features.credentials.mutations import CredentialMutations
@@ -25,12 +26,17 @@ MAX_DEPTH = 10
 
 
 @strawberry.type
-class Query(AccountQueries, TeamQueries, DataSourceQueries, CredentialQueries):
+class Query(
+    AccountQueries, TeamQueries, DataSourceQueries, AccessListQueries, CredentialQueries
+):
     pass
 
 
 @strawberry.type
-class Mutation(AccountMutations, TeamMutations, DataSourceMutations, CredentialMutations):
+class Mutation(
+    AccountMutations, TeamMutations, DataSourceMutations, AccessListMutations,
+    CredentialMutations,
+):
     pass
 
 

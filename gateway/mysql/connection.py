@@ -249,6 +249,12 @@ class MysqlConnection:
         if (current is None or current.credential_id != self.grant.credential_id
                 or current.verifier != self.grant.verifier):
             raise SessionTerminated("the credential of this session was revoked or changed")
+        if current.revision != self.grant.revision:
+            # New models or access list: the next statement and the catalog see them.
+            self.grant = current
+            assert self.session is not None and self.state is not None
+            self.session.replace_grant(current)
+            self.state.tables = list(self.session.tables())
 
     async def handle_quit(self, payload: bytes) -> bool:
         return False

@@ -36,6 +36,9 @@ class SqlSession(Protocol):
 
     async def describe(self, sql: str) -> StatementShape: ...
 
+    def replace_grant(self, grant: CredentialGrant) -> None:
+        """The credential changed in a way that keeps the session (e.g. a new model version)."""
+
     async def close(self) -> None: ...
 
 

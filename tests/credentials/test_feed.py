@@ -9,13 +9,14 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backend.core.grants import CredentialGrant
 from backend.core.models import (
     AccessList,
     AuditEvent,
+    CredentialEvent,
     DataSource,
     ModelFile,
     ModelVersion,
@@ -219,7 +220,7 @@ async def test_member_removal_and_data_source_deletion_revoke(
 async def test_the_subscriber_wakes_by_itself(feed: tuple[FeedSubscriber, Recorder],
                                               maker: Maker, team3: Team3) -> None:
     """NOTIFY on PostgreSQL, polling on SQLite: no catch_up() call from outside."""
-    _, rec = feed
+    sub, rec = feed
     issued = await issue(maker, team3, "member")
     u = issued.view.credential.username
     assert await rec.wait_for(u) is not None
@@ -231,6 +232,13 @@ async def test_the_subscriber_wakes_by_itself(feed: tuple[FeedSubscriber, Record
             rec.changed.clear()
             await rec.changed.wait()
     await asyncio.wait_for(until_gone(), WAIT)
+
+    again = await issue(maker, team3, "admin")
+    async with maker() as db:
+        newest = await db.scalar(select(func.max(CredentialEvent.id)))
+    assert newest is not None
+    await asyncio.wait_for(sub.wait_until(newest), WAIT)
+    assert sub.lookup(again.view.credential.username) is not None
 
 
 async def test_restart_from_saved_position_loses_nothing(engine: AsyncEngine, maker: Maker,

@@ -8,13 +8,14 @@ admins save and generate models; every member reads them.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.core.errors import InvalidInput, NotFound
+from backend.core.errors import DataSourceError, InvalidInput, NotFound
 from backend.core.models import ModelFile, ModelVersion
 from backend.core.services import audit, events
 from backend.core.services.authz import Actor, require_role
@@ -23,6 +24,7 @@ from backend.core.services.datasources import (
     get_data_source,
     list_tables,
 )
+from backend.semantic.scaffold import table_columns
 from backend.semantic.validate import load_models
 
 SOURCE_DIALECTS = {"POSTGRES": "postgres", "MYSQL": "mysql", "SQLITE": "sqlite",
@@ -116,13 +118,17 @@ async def read_models(db: AsyncSession, actor: Actor, data_source_id: str
 
 async def create_version(
     db: AsyncSession, actor: Actor, data_source_id: str, files: Sequence[tuple[str, str]],
-    *, action: str = "models.saved",
+    *, action: str = "models.saved", columns: Mapping[str, set[str]] | None = None,
 ) -> VersionWithFiles:
-    """Validate all files together, then store them as the new live version."""
+    """Validate all files together, then store them as the new live version.
+
+    With ``columns`` (the source's tables and their columns) references to missing tables and
+    columns are problems too.
+    """
     ds = await get_data_source(db, actor, data_source_id)
     await require_role(db, actor, ds.team_id, "admin")
     _check_files(files)
-    load_models(dict(files))  # raises ModelValidationFailed listing every problem
+    load_models(dict(files), columns=columns)  # raises ModelValidationFailed with every problem
     number = await db.scalar(
         select(func.coalesce(func.max(ModelVersion.number), 0)).where(
             ModelVersion.data_source_id == data_source_id
@@ -181,4 +187,21 @@ async def generate_models(
                 if name in generated:
                     files[name] = code
     return await create_version(db, actor, data_source_id, sorted(files.items()),
-                                action="models.generated")
+                                action="models.generated", columns=table_columns(available))
+
+
+async def source_columns(
+    db: AsyncSession, actor: Actor, config: SourceConfig, data_source_id: str
+) -> dict[str, set[str]] | None:
+    """The source's columns for validation, or None when the source cannot be read now.
+
+    Saving models must not depend on the warehouse being up; when it is, model files that
+    name missing columns are refused.
+    """
+    try:
+        tables = await asyncio.wait_for(
+            list_tables(db, actor, config, data_source_id), timeout=10.0
+        )
+    except (DataSourceError, TimeoutError):
+        return None
+    return table_columns(tables)

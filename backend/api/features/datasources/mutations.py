@@ -153,9 +153,12 @@ class DataSourceMutations:
         ctx = info.context
 
         async def work() -> ModelVersion:
+            columns = await modelversions.source_columns(
+                ctx.db, ctx.actor, ctx.services.source_config, str(input.data_source_id)
+            )
             v = await modelversions.create_version(
                 ctx.db, ctx.actor, str(input.data_source_id),
-                [(f.name, f.code) for f in input.files],
+                [(f.name, f.code) for f in input.files], columns=columns,
             )
             return ModelVersion.from_data(v)
 

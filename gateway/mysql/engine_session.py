@@ -1,0 +1,90 @@
+"""The production ``SqlSession``: the semantic engine (MySQL client dialect) over the shared
+model and connector caches of ``gateway.session.SessionServices``.
+
+The PostgreSQL-flavoured parts of ``gateway.session.Session`` (pg_catalog, PostgreSQL SET/SHOW
+and transaction states) do not apply to MySQL clients, so only its caches are shared here; the
+MySQL-specific catalog lives in ``metadata.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from backend.connectors.base import QueryResult, ResultColumn
+from backend.core.errors import NotSupported
+from backend.core.grants import CredentialGrant
+from gateway.engine import CompiledQuery, PlanCache, VirtualTable, visible_schema
+from gateway.session import DIALECT_BY_SOURCE, SessionServices
+
+from .interface import StatementShape
+
+
+class _TypedResult:
+    """A data-source result whose columns carry the engine's names and types."""
+
+    def __init__(self, result: QueryResult, columns: Sequence[ResultColumn]):
+        self._result = result
+        self.columns = columns
+
+    def rows(self, batch_size: int = 1000) -> AsyncIterator[Sequence[tuple[Any, ...]]]:
+        return self._result.rows(batch_size)
+
+    async def cancel(self) -> None:
+        await self._result.cancel()
+
+    async def close(self) -> None:
+        await self._result.close()
+
+
+class EngineSession:
+    def __init__(self, grant: CredentialGrant, services: SessionServices, plans: PlanCache):
+        self.grant = grant
+        self.services = services
+        self.plans = plans
+
+    def replace_grant(self, grant: CredentialGrant) -> None:
+        self.grant = grant
+
+    def tables(self) -> Sequence[VirtualTable]:
+        return visible_schema(self.services.models.get(self.grant), self.grant.access)
+
+    def _compile(self, sql: str) -> CompiledQuery:
+        kind = self.grant.data_source_type.upper()
+        target = DIALECT_BY_SOURCE.get(kind)
+        if target is None:
+            raise NotSupported(f"data sources of type {kind} are not supported")
+        return self.plans.compile(
+            sql, client_dialect="mysql", models=self.services.models.get(self.grant),
+            access=self.grant.access, target_dialect=target,  # type: ignore[arg-type]
+            model_version=self.grant.model_version_id,
+        )
+
+    async def execute(self, sql: str, params: Sequence[object] = ()) -> QueryResult:
+        compiled = self._compile(sql)
+        # The engine's output carries placeholders only; values travel beside it.
+        args = compiled.bind(list(params))
+        result = await self.services.connectors.get(self.grant).execute(compiled.sql, args)
+        columns = [ResultColumn(c.name, c.type) for c in compiled.columns]
+        if len(columns) != len(result.columns):
+            columns = list(result.columns)
+        return _TypedResult(result, columns)
+
+    async def describe(self, sql: str) -> StatementShape:
+        compiled = self._compile(sql)
+        return StatementShape(compiled.param_count,
+                              tuple(ResultColumn(c.name, c.type) for c in compiled.columns))
+
+    async def close(self) -> None:
+        return None
+
+
+class EngineSessionFactory:
+    """``session_factory`` for :func:`gateway.mysql.server.start_mysql_server`."""
+
+    def __init__(self, services: SessionServices, plans: PlanCache | None = None):
+        self.services = services
+        self.plans = plans or PlanCache()
+
+    async def __call__(self, grant: CredentialGrant) -> EngineSession:
+        return EngineSession(grant, self.services, self.plans)
