@@ -7,8 +7,8 @@ admins save and generate models; every member reads them.
 
 from __future__ import annotations
 
-import hashlib
 import asyncio
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
