@@ -240,7 +240,7 @@ class PostgresConnector:
         pks: dict[int, tuple[str, ...]] = {}
         fks: dict[int, list[ForeignKey]] = {}
         for r in await self._fetch(
-            "SELECT con.conrelid, con.contype, "
+            "SELECT con.conrelid, con.contype::text, "
             "  ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(num, ord) "
             "        JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num "
             "        ORDER BY k.ord)::text[], "

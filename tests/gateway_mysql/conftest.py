@@ -1,0 +1,147 @@
+"""A real MySQL-protocol gateway on a free loopback port: TLS, an in-memory credential cache,
+the semantic engine and a DuckDB data source (the same stack production wires together)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import secrets
+import threading
+from collections.abc import Coroutine, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import pytest
+
+from backend.core.grants import CredentialGrant
+from backend.core.ratelimit import FailureLimiter
+from backend.core.scram import make_verifier
+from backend.semantic.model import ALLOW_ALL, AccessPolicy
+from gateway.mysql.engine_session import EngineSessionFactory
+from gateway.mysql.server import MysqlServer, start_mysql_server
+from gateway.session import SessionServices
+from gateway.tls import ensure_self_signed, server_context
+
+T = TypeVar("T")
+
+MODEL = """
+cubes:
+  - name: orders
+    sql_table: main.orders
+    description: Customer orders
+    dimensions:
+      - { name: id, sql: id, type: number, primary_key: true }
+      - { name: status, sql: status, type: string, description: Order status }
+      - { name: created_at, sql: created_at, type: time }
+    measures:
+      - { name: count, type: count }
+      - { name: amount, sql: amount, type: sum }
+  - name: secrets
+    sql_table: main.secrets
+    dimensions:
+      - { name: id, sql: id, type: number, primary_key: true }
+      - { name: code, sql: code, type: string }
+    measures:
+      - { name: count, type: count }
+"""
+
+
+class MemoryGrants:
+    """The GrantDirectory protocol over a dict (the real one follows the change feed)."""
+
+    def __init__(self) -> None:
+        self.grants: dict[str, CredentialGrant] = {}
+
+    def lookup(self, username: str) -> CredentialGrant | None:
+        return self.grants.get(username)
+
+
+def make_grant(username: str, password: str, data_path: Path, *,
+               access: AccessPolicy = ALLOW_ALL) -> CredentialGrant:
+    return CredentialGrant(
+        credential_id="cred-" + username, username=username,
+        verifier=make_verifier(password, iterations=4096).encode(), team_id="t1",
+        member_id="m1", user_email="a@example.com", data_source_id="ds1",
+        data_source_type="DUCKDB", data_source_params={"path": str(data_path)},
+        model_version_id="v1", model_files=(("orders.yml", MODEL),), access=access,
+        revision=1,
+    )
+
+
+@pytest.fixture(scope="session")
+def tls_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("mysql_tls")
+    ensure_self_signed(d, ("localhost", "127.0.0.1"))
+    return d
+
+
+@pytest.fixture(scope="session")
+def demo_duckdb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("mysql_data") / "demo.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(
+        "CREATE TABLE orders AS SELECT i AS id, "
+        "CASE WHEN i % 3 = 0 THEN 'completed' ELSE 'pending' END AS status, "
+        "TIMESTAMP '2024-01-01' + INTERVAL (i) HOUR AS created_at, "
+        "CAST(i AS DECIMAL(12,2)) AS amount FROM range(1, 1001) t(i)"
+    )
+    con.execute("CREATE TABLE secrets AS SELECT 1 AS id, 'x' AS code")
+    con.close()
+    return path
+
+
+@dataclasses.dataclass
+class Gateway:
+    server: MysqlServer
+    grants: MemoryGrants
+    user: str
+    password: str
+    tls_dir: Path
+    data_path: Path
+
+    @property
+    def port(self) -> int:
+        return self.server.port
+
+
+class ThreadedGateway:
+    """A gateway on its own event loop thread, so blocking clients can be tested plainly."""
+
+    def __init__(self, tls_dir: Path, data: Path, *, limiter: FailureLimiter | None = None):
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.services = SessionServices()
+        grants = MemoryGrants()
+        user, password = "u_" + secrets.token_hex(4), "pw-" + secrets.token_urlsafe(10)
+        grants.grants[user] = make_grant(user, password, data)
+        ctx = server_context(tls_dir / "server.crt", tls_dir / "server.key")
+        server = self.run(start_mysql_server(
+            "127.0.0.1", 0, grants=grants, session_factory=EngineSessionFactory(self.services),
+            ssl_context=ctx, limiter=limiter))
+        self.gw = Gateway(server, grants, user, password, tls_dir, data)
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=60)
+
+    def close(self) -> None:
+        try:
+            self.run(self.gw.server.close())
+            self.run(self.services.close())
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(timeout=10)
+            self.loop.close()
+
+
+@pytest.fixture(scope="module")
+def tgw(tls_dir: Path, demo_duckdb: Path) -> Iterator[ThreadedGateway]:
+    t = ThreadedGateway(tls_dir, demo_duckdb)
+    yield t
+    t.close()
+
+
+@pytest.fixture
+def gw(tgw: ThreadedGateway) -> Gateway:
+    return tgw.gw
