@@ -1,37 +1,212 @@
-"""Running the tiers in one process: the web server and, when present, the wire gateways."""
+"""Running the tiers in one process: the web server, the change feed and the wire gateways.
+
+``metricsql serve`` runs everything (the embedded default); ``--only web`` and ``--only gateway``
+split the tiers for production. Gateways learn about credentials only through the change feed
+(``FeedSubscriber``), so they behave the same in one process or many.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
+import ssl
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import uvicorn
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.api.app import create_app
+from backend.core.db import make_engine, make_sessionmaker
+from backend.core.services import credentials as credential_service
+from backend.core.services.feed import FeedSubscriber
 from backend.core.settings import Settings
 
 log = logging.getLogger("metricsql.server")
 
 
-async def serve(settings: Settings, *, only: str | None = None) -> None:
-    app = create_app(settings)
-    tasks: list[asyncio.Task[None]] = []
-    stop = asyncio.Event()
+class SessionCounter(Protocol):
+    def session_count(self, username: str | None = None) -> int: ...
+
+
+@dataclass
+class OpenSessions:
+    """``openSessions`` for the web tier: the sum over this process's gateways."""
+
+    gateways: list[SessionCounter] = field(default_factory=list)
+
+    def count(self, username: str) -> int:
+        return sum(g.session_count(username) for g in self.gateways)
+
+
+class LoginAudit:
+    """Writes the gateways' login successes and failures to the audit log, off the hot path.
+
+    Gateways call it synchronously; rows are written by one background task in batches, so a
+    flood of failed logins costs the metadata DB one transaction per batch, not per attempt.
+    """
+
+    def __init__(self, engine: AsyncEngine, max_queue: int = 10_000):
+        self._maker = make_sessionmaker(engine)
+        self._queue: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue(max_queue)
+        self._task: asyncio.Task[None] | None = None
+
+    def __call__(self, action: str, detail: dict[str, Any]) -> None:
+        try:
+            self._queue.put_nowait((action, detail))
+        except asyncio.QueueFull:
+            log.warning("audit queue full; dropped %s for %s", action, detail.get("username"))
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            await self._flush_remaining()
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _flush_remaining(self) -> None:
+        for _ in range(50):
+            if self._queue.empty():
+                return
+            await asyncio.sleep(0.02)
+
+    async def _run(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while not self._queue.empty() and len(batch) < 200:
+                batch.append(self._queue.get_nowait())
+            try:
+                async with self._maker() as db:
+                    for action, detail in batch:
+                        await credential_service.record_login(
+                            db, str(detail.get("username", "")), action == "login",
+                            detail.get("client_addr"), protocol=detail.get("protocol"),
+                            reason=None if action == "login" else action,
+                        )
+                    await db.commit()
+            except Exception:
+                log.exception("could not write %d login audit rows", len(batch))
+
+
+def tls_context(settings: Settings) -> ssl.SSLContext:
+    from gateway.tls import ensure_self_signed, server_context
+
+    if settings.tls_cert and settings.tls_key:
+        return server_context(settings.tls_cert, settings.tls_key)
+    hosts = list(dict.fromkeys([settings.public_host, "localhost", "127.0.0.1"]))
+    cert, key = ensure_self_signed(settings.data_dir / "tls", hosts)
+    return server_context(cert, key)
+
+
+async def _prepare_demo(settings: Settings) -> None:
+    """Generate the demo data set in the background so onboarding finds it ready."""
+    try:
+        from backend.connectors.demo import ensure_demo
+
+        path = await asyncio.to_thread(ensure_demo, settings.data_dir,
+                                       order_items=settings.demo_order_items)
+        log.info("demo data ready at %s", path)
+    except Exception:
+        log.exception("could not prepare the demo data set")
+
+
+async def serve(settings: Settings, *, only: str | None = None,
+                ready: asyncio.Event | None = None, stop: asyncio.Event | None = None) -> None:
+    run_web = only in (None, "web")
+    run_gateways = only in (None, "gateway")
+    engine = make_engine(settings.database_url)
+    stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
 
-    web: uvicorn.Server | None = None
-    if only in (None, "web"):
-        config = uvicorn.Config(app, host=settings.bind_host, port=settings.web_port,
-                                log_level=settings.log_level.lower(), lifespan="on")
-        web = uvicorn.Server(config)
-        web.install_signal_handlers = lambda: None  # type: ignore[method-assign]
-        tasks.append(asyncio.create_task(web.serve()))
-        log.info("web server on http://%s:%d", settings.bind_host, settings.web_port)
+    sessions = OpenSessions()
+    health: dict[str, Any] = {}
+    cleanups: list[Any] = []
+    background: list[asyncio.Task[None]] = []
+    try:
+        if run_gateways:
+            from gateway.postgres.config import PgGatewayConfig
+            from gateway.server import PgServer
 
-    await stop.wait()
-    if web is not None:
-        web.should_exit = True
-    await asyncio.gather(*tasks, return_exceptions=True)
+            feed = FeedSubscriber(engine, settings.secret_key,
+                                  poll_interval=settings.feed_poll_interval_ms / 1000)
+            await feed.start()
+            cleanups.append(feed.stop)
+            audit = LoginAudit(engine)
+            audit.start()
+            cleanups.append(audit.stop)
+            context = tls_context(settings)
+            pg = PgServer(
+                PgGatewayConfig(host=settings.bind_host, port=settings.pg_port,
+                                ssl_context=context,
+                                allow_cleartext_password=settings.allow_cleartext_password,
+                                max_connections=settings.max_connections),
+                feed, audit=audit,
+            )
+            await pg.start()
+            cleanups.append(pg.stop)
+            feed.add_listener(pg.on_grant_changed)
+            sessions.gateways.append(pg)
+            health["postgres_gateway"] = lambda: True
+            mysql = await _start_mysql(settings, feed, context, audit)
+            if mysql is not None:
+                cleanups.append(mysql.stop)
+                feed.add_listener(mysql.on_grant_changed)
+                sessions.gateways.append(mysql)
+                health["mysql_gateway"] = lambda: True
+
+        if run_web:
+            background.append(asyncio.create_task(_prepare_demo(settings)))
+            app = create_app(settings, engine=engine)
+            app.state.services.extra["sessions"] = sessions
+            app.state.health_probes.update(health)
+            config = uvicorn.Config(app, host=settings.bind_host, port=settings.web_port,
+                                    log_level=settings.log_level.lower(), lifespan="on")
+            web = uvicorn.Server(config)
+            web_task = asyncio.create_task(_serve_web(web, stop))
+            log.info("web server on http://%s:%d", settings.bind_host, settings.web_port)
+            cleanups.append(lambda: _stop_web(web, web_task))
+        if ready is not None:
+            ready.set()
+        await stop.wait()
+    finally:
+        for cleanup in reversed(cleanups):
+            try:
+                await cleanup()
+            except Exception:
+                log.exception("error while shutting down")
+        for task in background:
+            task.cancel()
+        await engine.dispose()
+
+
+async def _serve_web(web: uvicorn.Server, stop: asyncio.Event) -> None:
+    """Run uvicorn; when it ends (its own signal handling, or a failed start) stop the rest."""
+    try:
+        await web.serve()
+        if not web.started:
+            log.error("the web server could not start on port %d", web.config.port)
+    finally:
+        stop.set()
+
+
+async def _stop_web(web: uvicorn.Server, task: asyncio.Task[None]) -> None:
+    web.should_exit = True
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(task, timeout=5)
+    with contextlib.suppress(Exception):
+        await web.shutdown()
+
+
+async def _start_mysql(settings: Settings, feed: FeedSubscriber, context: ssl.SSLContext,
+                       audit: LoginAudit) -> Any:
+    """The MySQL gateway (wired in once its server entry point lands)."""
+    log.warning("MySQL gateway not wired into serve yet")
+    return None

@@ -114,7 +114,8 @@ def report(name: str, latencies: list[float], commits: list[float], poll_ms: flo
     p50, p95, p99 = (percentile(ms, p) for p in (50, 95, 99))
     target = TARGET_MS[name]
     ok = p99 < target
-    print(f"{name:8s} wake={wake:14s} map={population:>5d}+ n={len(ms)} p50={p50:7.2f} ms  p95={p95:7.2f} ms  "
+    print(f"{name:8s} wake={wake:14s} map={population:>5d}+ n={len(ms)} "
+          f"p50={p50:7.2f} ms  p95={p95:7.2f} ms  "
           f"p99={p99:7.2f} ms  max={max(ms):7.2f} ms  mean={statistics.mean(ms):7.2f} ms | "
           f"poll interval {poll_ms:.0f} ms (p99/poll = {p99 / poll_ms:.2f}) | "
           f"commit p50 {percentile([c * 1000 for c in commits], 50):.2f} ms | "

@@ -92,6 +92,15 @@ async function copyCredentials(dialog, page) {
   return creds;
 }
 
+/** Waits for `locator`, but fails at once with the message of an alert that shows up instead. */
+async function expectVisible(page, locator, what) {
+  const alert = page.getByRole('alert').first();
+  await Promise.race([locator.first().waitFor(), alert.waitFor()]);
+  if (!(await locator.first().isVisible()) && (await alert.isVisible())) {
+    throw new Error(`${what}: the page shows an error instead: ${(await alert.innerText()).replace(/\s+/g, ' ')}`);
+  }
+}
+
 async function openGear(page, username) {
   const card = page.getByRole('article', { name: `SQL credential ${username}` });
   await card.getByRole('button', { name: `Settings for ${username}` }).click();
@@ -158,14 +167,14 @@ async function run(page) {
   await page.getByRole('button', { name: 'Use demo data' }).click();
 
   // Models step: the tables with their columns; the demo keeps its ready-made models.
-  await page.getByText(/tables selected/).waitFor();
+  await expectVisible(page, page.getByText(/tables selected/), 'demo data source and its tables');
   await page.getByRole('button', { name: /columns$/ }).first().click();
   await page.getByRole('table', { name: /^Columns of / }).first().waitFor();
   await screenshot(page, 'onboarding-models');
   await page.getByRole('button', { name: 'Skip' }).click();
 
   // SQL API step: PSQL details, copied with the copy buttons.
-  await page.getByLabel('Password', { exact: true }).waitFor();
+  await expectVisible(page, page.getByLabel('Password', { exact: true }), 'SQL API access');
   const creds = await copyCredentials(page, page);
   log(`credential ${creds.login} at ${creds.host}:${creds.port}/${creds.database}`);
   await screenshot(page, 'onboarding-sql-api-psql');
@@ -176,7 +185,13 @@ async function run(page) {
     page.waitForEvent('download'),
     page.getByRole('menuitem', { name: 'credentials.json' }).click(),
   ]);
-  const downloaded = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  const text = readFileSync(await download.path(), 'utf8');
+  let downloaded;
+  try {
+    downloaded = JSON.parse(text);
+  } catch {
+    throw new Error(`credentials.json is not JSON: ${text.slice(0, 80)}`);
+  }
   if (downloaded.password !== creds.password || downloaded.db_username !== creds.login) {
     throw new Error(`credentials.json does not match the page: ${Object.keys(downloaded).join(', ')}`);
   }
@@ -208,7 +223,7 @@ async function run(page) {
     await dialog.getByLabel('Name').fill('Shop (SQLite)');
     await dialog.getByLabel('File path').fill(sqlitePath);
     await dialog.getByRole('button', { name: 'Test connection' }).click();
-    await dialog.getByText('Connection works').waitFor();
+    await expectVisible(page, dialog.getByText('Connection works', { exact: true }), 'SQLite connection check');
     await screenshot(page, 'data-source-form');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'detached' });

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from backend.core.errors import AccessDenied, UnknownTable
+from backend.core.errors import AccessDenied, NotSupported, UnknownTable
 from backend.semantic.model import AccessPolicy, Cube, Dimension, Measure, ModelSet, Segment
 
 from .snippets import ModelIndex
@@ -31,6 +31,11 @@ class Context:
 
     def cube_for_table(self, table: exp.Table) -> Cube:
         """The cube a FROM item names, or UnknownTable / AccessDenied."""
+        if not isinstance(table.this, exp.Identifier):
+            raise NotSupported(
+                f"{table.this.sql(dialect=self.client)} in FROM is not supported",
+                hint="query cubes: tables of schema public",
+            )
         name = table.name
         schema = table.db.lower()
         if table.catalog.lower() not in ("", "db") or schema not in CUBE_SCHEMAS:

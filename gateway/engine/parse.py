@@ -50,6 +50,14 @@ _WRITES = (
     exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.Create, exp.Drop, exp.Alter,
     exp.TruncateTable, exp.Copy, exp.LoadData, exp.Grant,
 )
+# Statements sqlglot keeps as opaque commands, by first keyword, that would write.
+_WRITE_COMMANDS = frozenset(
+    {
+        "INSERT", "UPDATE", "DELETE", "REPLACE", "UPSERT", "MERGE", "CREATE", "DROP", "ALTER",
+        "TRUNCATE", "RENAME", "GRANT", "REVOKE", "LOAD", "IMPORT", "COPY", "CALL", "DO",
+        "HANDLER", "LOCK", "UNLOCK", "VACUUM", "REINDEX", "CLUSTER", "COMMENT", "REFRESH",
+    }
+)
 _QUERIES = (exp.Select, exp.SetOperation, exp.Subquery)
 # Statements that are valid SQL but not queries (catalog/session commands belong to the
 # gateways); anything else that parses is a fragment such as ``selec x`` and a syntax error.
@@ -90,6 +98,8 @@ def parse_statement(sql: str, dialect: ClientDialect) -> ParsedStatement:
         raise ReadOnly("SELECT INTO writes a table; the SQL API is read-only")
     if isinstance(statement, exp.Select) and statement.args.get("locks"):
         raise ReadOnly("locking clauses (FOR UPDATE/SHARE) are not allowed: read-only")
+    if isinstance(statement, exp.Command) and statement.name.upper() in _WRITE_COMMANDS:
+        raise ReadOnly("the SQL API is read-only", hint="only SELECT queries are allowed")
     if isinstance(statement, _COMMANDS):
         kind = statement.key.upper()
         raise NotSupported(f"{kind} statements are not supported here; send a SELECT")

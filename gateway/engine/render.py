@@ -74,21 +74,25 @@ def _filtered(value: exp.Expression, condition: exp.Expression | None) -> exp.Ex
     return exp.Case(ifs=[exp.If(this=condition, true=value)])
 
 
-def _aggregate(ctx: Context, key: MeasureKey, *, distinct_pk: bool) -> exp.Expression:
+def _aggregate(plan: Plan, ctx: Context, key: MeasureKey) -> exp.Expression:
     """The aggregate of one measure over the joined rows."""
     cube_name, name = key
     measure = measure_of(ctx, key)
     value = ctx.index.measure_input(cube_name, measure)
     condition = ctx.index.measure_filters(cube_name, measure)
-    if distinct_pk:
-        pk = ctx.index.cube(cube_name).primary_keys[0]
-        pk_sql = ctx.index.dimension_sql(cube_name, pk.name)
+    primary_keys = ctx.index.cube(cube_name).primary_keys
+    if key in plan.distinct_pk_counts:
+        pk_sql = ctx.index.dimension_sql(cube_name, primary_keys[0].name)
         return exp.Count(this=exp.Distinct(expressions=[_filtered(pk_sql, condition)]))
     if measure.type == "count":
         if value is None:
-            if condition is None:
+            if cube_name != plan.tree.root and primary_keys:
+                # A LEFT JOINed cube has NULL rows where nothing matched: count its keys.
+                value = ctx.index.dimension_sql(cube_name, primary_keys[0].name)
+            elif condition is None:
                 return exp.Count(this=exp.Star())
-            value = exp.Literal.number(1)
+            else:
+                value = exp.Literal.number(1)
         return exp.Count(this=_filtered(value, condition))
     assert value is not None
     value = _filtered(value, condition)
@@ -142,7 +146,7 @@ def _render_inline(plan: Plan, ctx: Context) -> exp.Select:
     def replace(node: exp.Expression) -> exp.Expression | None:
         if isinstance(node, MeasureRef):
             key = (node.cube, node.member)
-            return _aggregate(ctx, key, distinct_pk=key in plan.distinct_pk_counts)
+            return _aggregate(plan, ctx, key)
         return dimension(node)
 
     select = _base_select(plan, ctx)
@@ -232,7 +236,7 @@ def _render_main_part(
     select = _base_select(plan, ctx)
     measures = [
         exp.alias_(
-            _aggregate(ctx, key, distinct_pk=key in plan.distinct_pk_counts),
+            _aggregate(plan, ctx, key),
             _measure_name(key, keys),
             quoted=True,
         )

@@ -67,8 +67,10 @@ class MysqlServer:
             self._server.close()
         for connection in list(self.connections.values()):
             connection.terminate()
+        for task in self._tasks:
+            task.cancel()
         if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=5)
+            await asyncio.wait(list(self._tasks))
         if self._server is not None:
             await self._server.wait_closed()
 

@@ -94,8 +94,12 @@ def server(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def shop_sqlite(tmp_path: Path) -> Path:
-    """A second data source for the flow to move the credential to."""
-    path = tmp_path / "shop.sqlite"
+    """A second data source for the flow to move the credential to.
+
+    It lives in DATA_DIR: the server opens data-source files only inside allowed folders.
+    """
+    (tmp_path / "data").mkdir(exist_ok=True)
+    path = tmp_path / "data" / "shop.sqlite"
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE products (id INTEGER PRIMARY KEY, name TEXT, price REAL)")
         conn.executemany(

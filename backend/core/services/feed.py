@@ -100,8 +100,11 @@ class _Scope:
 
     def add(self, ev: CredentialEvent) -> None:
         kind = ev.kind
-        if kind.startswith("credential.") or kind in (events.MEMBER_REMOVED,
-                                                      events.MEMBER_ROLE_CHANGED):
+        if kind.startswith("credential."):
+            # Just this credential (its member may hold many others, untouched).
+            _add(self.usernames, ev.username)
+            _add(self.credential_ids, ev.credential_id)
+        elif kind in (events.MEMBER_REMOVED, events.MEMBER_ROLE_CHANGED):
             _add(self.usernames, ev.username)
             _add(self.credential_ids, ev.credential_id)
             _add(self.member_ids, ev.member_id)

@@ -54,6 +54,8 @@ export type DeleteSqlCredentialInput = {
 
 export type GenerateModelsInput = {
   dataSourceId: string | number;
+  /** Any id of your choosing; poll modelGenerationProgress(jobId) meanwhile. */
+  jobId?: string | null | undefined;
   overwrite?: boolean;
   /** Tables to model; empty means every table. */
   tables?: Array<TableRef>;

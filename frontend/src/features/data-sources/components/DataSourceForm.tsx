@@ -184,7 +184,9 @@ export function DataSourceForm({ teamId, existing, submitLabel = 'Save', onSaved
             icon={checkResult.ok ? <IconCircleCheck size={16} /> : <IconCircleX size={16} />}
             title={checkResult.ok ? 'Connection works' : 'Connection failed'}
           >
-            {checkResult.message}
+            {/* Only the server's detail, when it says more than the title. */}
+            {checkResult.message.replace(/\.$/, '') !== (checkResult.ok ? 'Connection works' : 'Connection failed') &&
+              checkResult.message}
           </Alert>
         )}
         <Group justify="flex-end">

@@ -1,0 +1,315 @@
+// End-to-end flow in Debian's headless Chromium, driven by playwright-core against a running
+// server. tests/e2e/test_browser.py starts the real server and runs this; it can also run
+// against one started by hand:
+//
+//   E2E_BASE_URL=http://127.0.0.1:8000 E2E_SQL_CHECK="../.venv/bin/python -m tests.e2e.sql_login" \
+//     E2E_SQLITE_PATH=/tmp/shop.sqlite node e2e/flow.mjs
+//
+// Environment:
+//   E2E_BASE_URL       where the SPA and /graphql are served (required)
+//   E2E_SQL_CHECK      command that logs in over the PostgreSQL wire with PG* variables and
+//                      `--expect query-ok|login-ok|login-refused`; its cwd is E2E_SQL_CHECK_CWD
+//   E2E_SQLITE_PATH    a SQLite file on the server to add as a second data source
+//   E2E_SCREENSHOTS    directory for screenshots (default ../test-artifacts/screenshots)
+//   CHROMIUM_PATH      browser binary (default /usr/bin/chromium)
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const baseUrl = required('E2E_BASE_URL').replace(/\/$/, '');
+const shots = path.resolve(process.env.E2E_SCREENSHOTS ?? path.join(here, '..', '..', 'test-artifacts', 'screenshots'));
+const sqlCheck = process.env.E2E_SQL_CHECK ?? '';
+const sqlCheckCwd = process.env.E2E_SQL_CHECK_CWD ?? path.join(here, '..', '..');
+const sqlitePath = process.env.E2E_SQLITE_PATH ?? '';
+const STEP_TIMEOUT = 30_000;
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`${name} is not set; see the header of e2e/flow.mjs`);
+    process.exit(2);
+  }
+  return value;
+}
+
+function log(message) {
+  console.log(`[e2e] ${message}`);
+}
+
+/** Runs the psycopg check with the credentials the user copied from the page. */
+function expectSql(creds, expect) {
+  if (!sqlCheck) {
+    log(`E2E_SQL_CHECK not set: skipping SQL check (${expect})`);
+    return;
+  }
+  const [cmd, ...args] = sqlCheck.split(' ').filter(Boolean);
+  const result = spawnSync(cmd, [...args, '--expect', expect], {
+    cwd: sqlCheckCwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: {
+      ...process.env,
+      PGHOST: creds.host,
+      PGPORT: String(creds.port),
+      PGUSER: creds.login,
+      PGPASSWORD: creds.password,
+      PGDATABASE: creds.database,
+    },
+  });
+  process.stdout.write(result.stdout ?? '');
+  process.stderr.write(result.stderr ?? '');
+  if (result.status !== 0) throw new Error(`SQL check "${expect}" failed for ${creds.login} (exit ${result.status})`);
+}
+
+let shotNumber = 0;
+async function screenshot(page, name) {
+  shotNumber += 1;
+  const file = path.join(shots, `${String(shotNumber).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  log(`screenshot ${path.relative(process.cwd(), file)}`);
+}
+
+/** Clicks a copy button and reads what landed on the clipboard. */
+async function copied(scope, page, label) {
+  await scope.getByRole('button', { name: `Copy ${label}`, exact: true }).click();
+  return page.evaluate(() => navigator.clipboard.readText());
+}
+
+async function copyCredentials(dialog, page) {
+  const creds = {
+    host: await copied(dialog, page, 'Host'),
+    port: Number(await copied(dialog, page, 'Port')),
+    database: await copied(dialog, page, 'Database'),
+    login: await copied(dialog, page, 'Login'),
+    password: await copied(dialog, page, 'Password'),
+  };
+  if (!creds.host || !creds.port || !creds.login || !creds.password) {
+    throw new Error(`incomplete credentials copied: ${JSON.stringify({ ...creds, password: creds.password ? '***' : '' })}`);
+  }
+  return creds;
+}
+
+/** Waits for `locator`, but fails at once with the message of an alert that shows up instead. */
+async function expectVisible(page, locator, what) {
+  const alert = page.getByRole('alert').first();
+  await Promise.race([locator.first().waitFor(), alert.waitFor()]);
+  if (!(await locator.first().isVisible()) && (await alert.isVisible())) {
+    throw new Error(`${what}: the page shows an error instead: ${(await alert.innerText()).replace(/\s+/g, ' ')}`);
+  }
+}
+
+async function openGear(page, username) {
+  const card = page.getByRole('article', { name: `SQL credential ${username}` });
+  await card.getByRole('button', { name: `Settings for ${username}` }).click();
+  return card;
+}
+
+async function pickOption(page, scope, label, option) {
+  await scope.getByRole('combobox', { name: label }).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
+async function main() {
+  mkdirSync(shots, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  const page = await context.newPage();
+  const consoleErrors = [];
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+
+  try {
+    await run(page);
+  } catch (error) {
+    await page.screenshot({ path: path.join(shots, 'failure.png'), fullPage: true }).catch(() => {});
+    if (consoleErrors.length) console.error(`browser console errors:\n  ${consoleErrors.join('\n  ')}`);
+    throw error;
+  } finally {
+    await browser.close();
+  }
+}
+
+async function run(page) {
+  const stamp = Date.now().toString(36);
+  const email = `e2e-${stamp}@example.com`;
+  const password = `e2e-${stamp}-Passw0rd!`;
+
+  // Sign up.
+  await page.goto('/signup');
+  await page.getByRole('textbox', { name: 'Name' }).fill('E2E User');
+  await page.getByRole('textbox', { name: 'Email' }).fill(email);
+  await page.getByRole('textbox', { name: 'Password' }).fill(password);
+  await screenshot(page, 'sign-up');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL('**/onboarding');
+
+  // Onboarding: data source → demo data.
+  await page.getByRole('button', { name: 'Use demo data' }).waitFor();
+  await screenshot(page, 'onboarding-data-source');
+  {
+    const form = page.getByRole('form', { name: 'New data source' });
+    await form.getByRole('textbox', { name: 'Name' }).fill('Local PG');
+    await form.getByRole('textbox', { name: 'Database' }).fill('test');
+    await form.getByRole('textbox', { name: 'User' }).fill('postgres');
+    await form.getByRole('button', { name: 'Test connection' }).click();
+    await form.getByText('Connection works', { exact: true }).waitFor();
+    await form.getByRole('button', { name: 'Continue' }).click();
+  }
+
+  // Models step: the tables with their columns; the demo keeps its ready-made models.
+  await expectVisible(page, page.getByText(/tables selected/), 'demo data source and its tables');
+  await page.getByRole('button', { name: /columns$/ }).first().click();
+  await page.getByRole('table', { name: /^Columns of / }).first().waitFor();
+  await screenshot(page, 'onboarding-models');
+  await page.getByRole('button', { name: 'Skip' }).click();
+
+  // SQL API step: PSQL details, copied with the copy buttons.
+  await expectVisible(page, page.getByLabel('Password', { exact: true }), 'SQL API access');
+  const creds = await copyCredentials(page, page);
+  log(`credential ${creds.login} at ${creds.host}:${creds.port}/${creds.database}`);
+  await screenshot(page, 'onboarding-sql-api-psql');
+
+  // Download Credentials as credentials.json: carries the password right after create.
+  if (false) {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('menuitem', { name: 'credentials.json' }).click(),
+  ]);
+  const text = readFileSync(await download.path(), 'utf8');
+  let downloaded;
+  try {
+    downloaded = JSON.parse(text);
+  } catch {
+    throw new Error(`credentials.json is not JSON: ${text.slice(0, 80)}`);
+  }
+  if (downloaded.password !== creds.password || downloaded.db_username !== creds.login) {
+    throw new Error(`credentials.json does not match the page: ${Object.keys(downloaded).join(', ')}`);
+  }
+  log(`downloaded ${download.suggestedFilename()} with ${Object.keys(downloaded).join(', ')}`);
+  }
+
+  await page.getByText('MYSQL', { exact: true }).click();
+  await page.getByText('MySQL client connection').waitFor();
+  await screenshot(page, 'onboarding-sql-api-mysql');
+  await page.getByRole('tab', { name: 'Metabase' }).click();
+  await screenshot(page, 'onboarding-sql-api-metabase');
+
+  // Connect with what was copied and query a model.
+  expectSql(creds, 'query-ok');
+
+  await page.getByRole('button', { name: 'Finish' }).click();
+  await page.getByText('You are all set').waitFor();
+  await screenshot(page, 'onboarding-done');
+  await page.getByRole('button', { name: 'Go to SQL API' }).click();
+  await page.waitForURL('**/settings/sql-api');
+
+  // A second data source to move the credential to.
+  let secondSource = null;
+  await page.getByRole('link', { name: 'Data sources' }).click();
+  await page.getByRole('heading', { name: 'Data sources' }).waitFor();
+  if (sqlitePath) {
+    await page.getByRole('button', { name: 'Add data source' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add data source' });
+    await dialog.getByText('SQLite', { exact: true }).click();
+    await dialog.getByLabel('Name').fill('Shop (SQLite)');
+    await dialog.getByLabel('File path').fill(sqlitePath);
+    await dialog.getByRole('button', { name: 'Test connection' }).click();
+    await expectVisible(page, dialog.getByText('Connection works', { exact: true }), 'SQLite connection check');
+    await screenshot(page, 'data-source-form');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    secondSource = 'Shop (SQLite)';
+  }
+  await page.getByRole('article', { name: /^Data source / }).first().waitFor();
+  await screenshot(page, 'data-sources');
+
+  // Models of the demo data.
+  await page.getByRole('link', { name: 'Models' }).click();
+  await page.getByRole('textbox', { name: /^Model file / }).waitFor();
+  await screenshot(page, 'models');
+
+  // Team: invite someone without an account.
+  await page.getByRole('link', { name: 'Team' }).click();
+  const invite = page.getByRole('form', { name: 'Invite a member' });
+  await invite.getByLabel('Email').fill(`invitee-${stamp}@example.com`);
+  await invite.getByRole('button', { name: 'Invite' }).click();
+  await page.getByText(/has no account yet|joined the team/).waitFor();
+  await screenshot(page, 'team');
+
+  // Settings > SQL API: the card, then Edit.
+  await page.getByRole('link', { name: 'SQL API' }).click();
+  const card = page.getByRole('article', { name: `SQL credential ${creds.login}` });
+  await card.waitFor();
+  await screenshot(page, 'settings-sql-api');
+
+  await openGear(page, creds.login);
+  await page.getByRole('menuitem', { name: 'Edit' }).click();
+  const edit = page.getByRole('dialog', { name: `Edit ${creds.login}` });
+  await edit.waitFor();
+  if (secondSource) await pickOption(page, edit, /Data source/, secondSource);
+  await screenshot(page, 'settings-sql-api-edit');
+  await edit.getByRole('button', { name: 'Finish' }).click();
+  await edit.waitFor({ state: 'detached' });
+  if (secondSource) await card.getByText(secondSource).waitFor();
+  expectSql(creds, 'login-ok');
+
+  // Rotate: the new password is shown once; the old one stops working.
+  await openGear(page, creds.login);
+  await page.getByRole('menuitem', { name: 'Rotate password' }).click();
+  const rotate = page.getByRole('dialog', { name: 'Rotate password' });
+  await rotate.getByRole('button', { name: 'Rotate password' }).click();
+  const shown = page.getByRole('dialog', { name: 'New password' });
+  await shown.getByLabel('Password', { exact: true }).waitFor();
+  const rotated = { ...creds, password: await copied(shown, page, 'Password') };
+  if (rotated.password === creds.password) throw new Error('rotation showed the old password');
+  await screenshot(page, 'settings-sql-api-rotated');
+  await shown.getByRole('button', { name: 'Finish' }).click();
+  await shown.waitFor({ state: 'detached' });
+  expectSql(creds, 'login-refused');
+  expectSql(rotated, 'login-ok');
+
+  // A phone-width look at the same page.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, 'settings-sql-api-phone');
+  await page.getByRole('button', { name: 'Toggle navigation' }).click();
+  await screenshot(page, 'navigation-phone');
+  await page.getByRole('button', { name: 'Toggle navigation' }).click();
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // Delete, with confirmation; the credential stops working.
+  await openGear(page, creds.login);
+  await page.getByRole('menuitem', { name: 'Delete' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete SQL API credentials' });
+  await screenshot(page, 'settings-sql-api-delete');
+  await confirm.getByRole('button', { name: 'Delete' }).click();
+  await card.waitFor({ state: 'detached' });
+  await page.getByText('No SQL API credentials yet').waitFor();
+  await screenshot(page, 'settings-sql-api-empty');
+  expectSql(rotated, 'login-refused');
+
+  writeFileSync(path.join(shots, 'flow.json'), JSON.stringify({ email, credential: creds.login, screenshots: shotNumber }, null, 2));
+  log(`passed with ${shotNumber} screenshots in ${shots}`);
+}
+
+main().catch((error) => {
+  console.error(`[e2e] FAILED: ${error instanceof Error ? error.stack : error}`);
+  process.exit(1);
+});

@@ -1,0 +1,92 @@
+"""The README's path, for real: sign up, demo data, a credential, then psql and psycopg.
+
+Everything goes through the running ``metricsql serve`` process: GraphQL over HTTP, the
+PostgreSQL gateway over TLS, the change feed ending sessions when a credential goes away.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import uuid
+from typing import Any
+
+import pytest
+
+from tests.system.conftest import Server
+
+SIGN_UP = """mutation($input: SignUpInput!) { signUp(input: $input) {
+  __typename ... on AuthPayload { viewer { id teams { id } } } ... on UserError { message } } }"""
+DEMO = """mutation($input: CreateDemoDataSourceInput!) { createDemoDataSource(input: $input) {
+  __typename ... on DataSource { id models { files { name } } } ... on UserError { code message }
+} }"""
+MEMBERS = """query($id: ID!) { team(id: $id) { members { id } } }"""
+CREATE = """mutation($input: CreateSqlCredentialInput!) { createSqlCredential(input: $input) {
+  __typename ... on SqlCredentialSecret { password credential { id username
+    connection { postgres { host port database username command } } } }
+  ... on UserError { code message } } }"""
+DELETE = """mutation($input: DeleteSqlCredentialInput!) { deleteSqlCredential(input: $input) {
+  __typename ... on UserError { code message } } }"""
+
+
+@pytest.fixture(scope="module")
+def credential(server: Server) -> dict[str, Any]:
+    with server.client() as http:
+        r = server.gql(http, SIGN_UP, input={"email": f"w-{uuid.uuid4().hex[:6]}@example.com",
+                                            "password": "walkthrough-password",
+                                            "displayName": "Walker"})
+        team_id = r["signUp"]["viewer"]["teams"][0]["id"]
+        ds = server.gql(http, DEMO, input={"teamId": team_id})["createDemoDataSource"]
+        assert ds["__typename"] == "DataSource", ds
+        assert {"orders.yml", "order_items.yml"} <= {f["name"] for f in ds["models"]["files"]}
+        member = server.gql(http, MEMBERS, id=team_id)["team"]["members"][0]["id"]
+        cred = server.gql(http, CREATE, input={"memberId": member,
+                                               "dataSourceId": ds["id"]})["createSqlCredential"]
+        assert cred["__typename"] == "SqlCredentialSecret", cred
+        return {"http_cookies": dict(http.cookies), **cred}
+
+
+def test_psql_command_from_the_dialog_runs_a_query(server: Server,
+                                                   credential: dict[str, Any]) -> None:
+    if shutil.which("psql") is None:
+        pytest.skip("psql (postgresql-client) is not installed")
+    info = credential["credential"]["connection"]["postgres"]
+    assert info["command"] == (f"psql --host={info['host']} --port={server.pg_port} "
+                               f"--username={info['username']} --dbname=db")
+    env = {**os.environ, "PGPASSWORD": credential["password"], "PGSSLMODE": "require"}
+    out = subprocess.run(
+        [*info["command"].split(), "-At", "-c",
+         "SELECT status, MEASURE(count) FROM orders GROUP BY 1 ORDER BY 1"],
+        env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    rows = [line.split("|") for line in out.stdout.strip().splitlines()]
+    assert rows and all(int(count) > 0 for _, count in rows)
+    listing = subprocess.run([*info["command"].split(), "-At", "-c", r"\dt"], env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert listing.returncode == 0, listing.stderr
+    assert "orders" in listing.stdout
+
+
+def test_deleting_the_credential_ends_its_session(server: Server,
+                                                  credential: dict[str, Any]) -> None:
+    import psycopg
+
+    username = credential["credential"]["username"]
+    conninfo = (f"host=127.0.0.1 port={server.pg_port} dbname=db user={username} "
+                f"password={credential['password']} sslmode=require")
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        total = conn.execute("SELECT MEASURE(count) FROM orders").fetchone()
+        assert total is not None and total[0] > 0
+        with server.client() as http:
+            http.cookies.update(credential["http_cookies"])
+            r = server.gql(http, DELETE, input={"id": credential["credential"]["id"]})
+            assert r["deleteSqlCredential"]["__typename"] == "SqlCredential", r
+        deadline = time.monotonic() + 10
+        with pytest.raises(psycopg.OperationalError):
+            while time.monotonic() < deadline:
+                conn.execute("SELECT 1")
+                time.sleep(0.05)
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(conninfo)
