@@ -59,6 +59,14 @@ class LoginAudit:
         except asyncio.QueueFull:
             log.warning("audit queue full; dropped %s for %s", action, detail.get("username"))
 
+    def for_protocol(self, protocol: str) -> Any:
+        """The sink one gateway calls: the same queue, rows labelled with the protocol."""
+
+        def sink(action: str, detail: dict[str, Any]) -> None:
+            self(action, {**detail, "protocol": protocol})
+
+        return sink
+
     def start(self) -> None:
         self._task = asyncio.create_task(self._run())
 
@@ -148,7 +156,7 @@ async def serve(settings: Settings, *, only: str | None = None,
                                 ssl_context=context,
                                 allow_cleartext_password=settings.allow_cleartext_password,
                                 max_connections=settings.max_connections),
-                feed, audit=audit,
+                feed, audit=audit.for_protocol("postgres"),
             )
             await pg.start()
             cleanups.append(pg.stop)

@@ -143,6 +143,7 @@ class PgServer:
 
     async def cancel_request(self, pid: int, key: int) -> None:
         conn = self._sessions.get(pid)
+        log.debug("cancel request for process %s (%s)", pid, "known" if conn else "unknown")
         # Constant-time compare; a wrong key is silently ignored, as PostgreSQL does.
         if conn is not None and hmac.compare_digest(
             conn.secret_key.to_bytes(4, "big"), (key & 0xFFFFFFFF).to_bytes(4, "big")

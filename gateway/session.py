@@ -35,6 +35,7 @@ from gateway.catalog.database import CatalogDatabase, duckdb_type_name
 from gateway.catalog.tables import PG_CATALOG
 from gateway.catalog.visible import visible_tables
 from gateway.engine import CompiledQuery
+from gateway.engine.types import TARGET_DIALECTS
 
 log = logging.getLogger("gateway.session")
 SERVER_VERSION = "15.4"
@@ -302,41 +303,18 @@ class EngineCompiler:
 
     def __call__(self, sql: str, models: ModelSet, access: AccessPolicy, target: str,
                  model_version: str | None) -> CompiledQuery:
-        if target not in ("postgres", "mysql", "sqlite", "duckdb"):
+        if target not in TARGET_DIALECTS:
             raise NotSupported(f"data sources of dialect {target} are not supported")
         return self.cache.compile(
             sql, client_dialect="postgres", models=models, access=access,
-            target_dialect=target, model_version=model_version,  # type: ignore[arg-type]
+            target_dialect=target, model_version=model_version,
         )
 
 
 def default_connector_factory(kind: str, params: Mapping[str, Any]) -> Connector:
-    try:
-        from backend.connectors import connector_for  # type: ignore[attr-defined]
-    except ImportError:
-        return _direct_connector(kind, params)
-    connector: Connector = connector_for(kind, dict(params))
-    return connector
+    from backend.connectors import connector_for
 
-
-def _direct_connector(kind: str, params: Mapping[str, Any]) -> Connector:
-    """Until ``backend.connectors.connector_for`` exists: the engines we know by type."""
-    kind = kind.upper()
-    if kind == "DUCKDB":
-        from backend.connectors.duckdb import DuckDBConnector
-
-        return DuckDBConnector(params["path"])
-    if kind == "POSTGRES":
-        from backend.connectors.postgres import PostgresConnector
-
-        keys = ("host", "port", "database", "user", "password", "ssl")
-        return PostgresConnector(**{k: params[k] for k in keys if k in params})
-    if kind == "SQLITE":
-        from backend.connectors.sqlite import SqliteConnector
-
-        sqlite: Connector = SqliteConnector(params["path"])
-        return sqlite
-    raise NotSupported(f"data sources of type {kind} are not supported")
+    return connector_for(kind, dict(params))
 
 
 def default_model_loader(files: Sequence[tuple[str, str]]) -> ModelSet:
@@ -409,6 +387,17 @@ class SessionServices:
 
     def __post_init__(self) -> None:
         self.connectors = ConnectorCache(self.connector_factory)
+        self._kinds: OrderedDict[str, bool] = OrderedDict()
+
+    def is_data_query(self, sql: str) -> bool:
+        """Catalog or data? Memoised on the text: parsing costs more than the query."""
+        kind = self._kinds.get(sql)
+        if kind is None:
+            kind = not catalog_sql.is_catalog_query(catalog_sql.parse(sql))
+            self._kinds[sql] = kind
+            if len(self._kinds) > 4096:
+                self._kinds.popitem(last=False)
+        return kind
 
     async def close(self) -> None:
         await self.connectors.close()
@@ -594,10 +583,9 @@ class Session:
                                "query protocol of your driver")
         if w == "explain":
             return self._explain(sql)
-        tree = catalog_sql.parse(sql)
-        if catalog_sql.is_catalog_query(tree):
-            return self._catalog(tree, params)
-        return await self._data_query(sql, params)
+        if self.services.is_data_query(sql):
+            return await self._data_query(sql, params)
+        return self._catalog(catalog_sql.parse(sql), params)
 
     def _catalog(self, tree: exp.Expr, params: Sequence[Any]) -> StatementResult:
         if params:
@@ -693,7 +681,16 @@ class Session:
                 types = infer_parameter_types(tree, count, param_types, catalog_columns())
                 return PreparedInfo(types, self._catalog_columns(tree, count))
             compiled = self.compile(sql)
-            types = list(param_types) + list(compiled.param_types)[len(param_types):]
+            # The engine's inference first; where it knows nothing ("text"), ours from the
+            # compared column's type.
+            ours = infer_parameter_types(
+                tree, compiled.param_count, param_types,
+                visible_column_types(self.models(), self.grant.access))
+            engine_types = list(compiled.param_types)
+            types = [
+                ours[i] if i < len(param_types) or engine_types[i] == "text" else engine_types[i]
+                for i in range(compiled.param_count)
+            ]
             cols = [ResultColumn(c.name, getattr(c, "type", "text")) for c in compiled.columns]
             return PreparedInfo(types, cols)
         if w == "explain":

@@ -16,7 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 IO_MODULES = {"asyncio", "socket", "ssl", "sqlite3", "duckdb", "asyncpg", "aiomysql",
-              "pymysql", "sqlalchemy", "httpx", "subprocess", "threading"}
+              "pymysql", "sqlalchemy", "httpx", "subprocess"}
 
 
 def imports_of(package: str) -> Iterator[tuple[Path, str]]:

@@ -143,11 +143,14 @@ def create_app(
         if own_engine:
             await db_engine.dispose()
 
+    from backend.api.features.credentials.download import routes as download_routes
+
     graphql = DbSessionMiddleware(GraphQLApp(schema, allow_queries_via_get=False,
                                              graphql_ide=None))
     routes: list[Route | Mount] = [
         Route("/healthz", healthz),
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        *download_routes(),
         *(extra_routes or []),
     ]
     if (FRONTEND_DIST / "assets").is_dir():

@@ -53,6 +53,12 @@ _MYSQL = {
     "mediumblob": "bytea", "longblob": "bytea",
 }  # fmt: skip
 
+# Unsigned integers need the next wider signed type.
+_MYSQL_UNSIGNED = {
+    "tinyint": "int2", "smallint": "int4", "mediumint": "int4", "int": "int8",
+    "integer": "int8", "bigint": "numeric",
+}  # fmt: skip
+
 _DUCKDB = {
     "boolean": "bool", "bool": "bool",
     "tinyint": "int2", "smallint": "int2", "utinyint": "int2",
@@ -77,7 +83,9 @@ def bare_type(source_type: str) -> str:
 
 def neutral_type(dialect: str, source_type: str) -> str:
     """The neutral name for an engine's type name (case and length/precision ignored)."""
-    name = bare_type(source_type).removesuffix(" unsigned").strip()
+    name = bare_type(source_type)
+    if dialect == "mysql" and name.endswith(" unsigned"):
+        return _MYSQL_UNSIGNED.get(name.removesuffix(" unsigned").strip(), "numeric")
     if dialect == "sqlite":
         return _sqlite_affinity(name)
     table = {"postgres": _POSTGRES, "mysql": _MYSQL, "duckdb": _DUCKDB}[dialect]

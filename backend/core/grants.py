@@ -7,7 +7,7 @@ the feed says something changed. A grant holds no secret but the SCRAM verifier.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from backend.semantic.model import AccessPolicy
@@ -25,7 +25,7 @@ class CredentialGrant:
     data_source_type: str  # POSTGRES | MYSQL | SQLITE | DUCKDB
     # Connection parameters of the data source, secrets decrypted: kept in the gateway's memory
     # only, never logged or sent anywhere but to the data source's driver.
-    data_source_params: dict[str, Any]
+    data_source_params: dict[str, Any] = field(repr=False)
     model_version_id: str | None
     model_files: tuple[tuple[str, str], ...]  # (file name, YAML code) of the newest version
     access: AccessPolicy

@@ -16,7 +16,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const baseUrl = required('E2E_BASE_URL').replace(/\/$/, '');
@@ -64,12 +67,32 @@ function expectSql(creds, expect) {
   if (result.status !== 0) throw new Error(`SQL check "${expect}" failed for ${creds.login} (exit ${result.status})`);
 }
 
+/** WCAG 2 A/AA problems axe-core finds on each screen, by rule; serious ones fail the run. */
+const accessibility = new Map();
+async function audit(page, screen) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath });
+  const violations = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n')[1] ?? ''}`) }));
+  });
+  for (const v of violations) {
+    const seen = accessibility.get(v.id) ?? { ...v, targets: [], screens: [] };
+    seen.screens.push(screen);
+    seen.targets.push(...v.targets.filter((t) => !seen.targets.includes(t)));
+    accessibility.set(v.id, seen);
+  }
+}
+
 let shotNumber = 0;
 async function screenshot(page, name) {
   shotNumber += 1;
   const file = path.join(shots, `${String(shotNumber).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  // A full-page shot of a scrolled page draws the fixed header mid-page.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
   log(`screenshot ${path.relative(process.cwd(), file)}`);
+  await audit(page, name);
 }
 
 /** Clicks a copy button and reads what landed on the clipboard. */
@@ -105,6 +128,12 @@ async function openGear(page, username) {
   const card = page.getByRole('article', { name: `SQL credential ${username}` });
   await card.getByRole('button', { name: `Settings for ${username}` }).click();
   return card;
+}
+
+async function chooseFromGear(page, username, item) {
+  await openGear(page, username);
+  await page.getByRole('menuitem', { name: item }).click();
+  await page.getByRole('menu').waitFor({ state: 'detached' });
 }
 
 async function pickOption(page, scope, label, option) {
@@ -164,6 +193,9 @@ async function run(page) {
   // Onboarding: data source → demo data.
   await page.getByRole('button', { name: 'Use demo data' }).waitFor();
   await screenshot(page, 'onboarding-data-source');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, 'onboarding-data-source-phone');
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.getByRole('button', { name: 'Use demo data' }).click();
 
   // Models step: the tables with their columns; the demo keeps its ready-made models.
@@ -182,7 +214,9 @@ async function run(page) {
   // Download Credentials as credentials.json: carries the password right after create.
   await page.getByRole('button', { name: 'Download Credentials' }).click();
   const [download] = await Promise.all([
-    page.waitForEvent('download'),
+    page.waitForEvent('download', { timeout: 15_000 }).catch(() => {
+      throw new Error('Download Credentials started no download (is the download route served?)');
+    }),
     page.getByRole('menuitem', { name: 'credentials.json' }).click(),
   ]);
   const text = readFileSync(await download.path(), 'utf8');
@@ -234,8 +268,24 @@ async function run(page) {
 
   // Models of the demo data.
   await page.getByRole('link', { name: 'Models' }).click();
-  await page.getByRole('textbox', { name: /^Model file / }).waitFor();
+  const editor = page.getByRole('textbox', { name: /^Model file / });
+  await editor.waitFor();
   await screenshot(page, 'models');
+  // A typo in a column: the server refuses the version and the editor marks the line.
+  const code = await editor.inputValue();
+  const lines = code.split('\n');
+  const target = lines.findIndex((l) => /^\s+sql: \w+\s*$/.test(l));
+  if (target < 0) throw new Error('no `sql: column` line to break in the first model file');
+  lines[target] = lines[target].replace(/sql: (\w+)/, 'sql: $1_typo');
+  await editor.fill(lines.join('\n'));
+  await page.getByRole('button', { name: 'Save new version' }).click();
+  const problems = page.getByRole('alert').filter({ hasText: 'nothing was saved' });
+  await problems.getByText(/_typo/).waitFor();
+  const marked = page.locator('[data-error="true"]').first();
+  const line = Number(await marked.getAttribute('data-line'));
+  // The server reports the line of the member holding the typo: at it or just above.
+  if (!(line <= target + 1 && line >= target + 1 - 3)) throw new Error(`problem marked at line ${line}, typo at ${target + 1}`);
+  await screenshot(page, 'models-validation');
 
   // Team: invite someone without an account.
   await page.getByRole('link', { name: 'Team' }).click();
@@ -251,8 +301,7 @@ async function run(page) {
   await card.waitFor();
   await screenshot(page, 'settings-sql-api');
 
-  await openGear(page, creds.login);
-  await page.getByRole('menuitem', { name: 'Edit' }).click();
+  await chooseFromGear(page, creds.login, 'Edit');
   const edit = page.getByRole('dialog', { name: `Edit ${creds.login}` });
   await edit.waitFor();
   if (secondSource) await pickOption(page, edit, /Data source/, secondSource);
@@ -263,8 +312,7 @@ async function run(page) {
   expectSql(creds, 'login-ok');
 
   // Rotate: the new password is shown once; the old one stops working.
-  await openGear(page, creds.login);
-  await page.getByRole('menuitem', { name: 'Rotate password' }).click();
+  await chooseFromGear(page, creds.login, 'Rotate password');
   const rotate = page.getByRole('dialog', { name: 'Rotate password' });
   await rotate.getByRole('button', { name: 'Rotate password' }).click();
   const shown = page.getByRole('dialog', { name: 'New password' });
@@ -286,8 +334,7 @@ async function run(page) {
   await page.setViewportSize({ width: 1280, height: 900 });
 
   // Delete, with confirmation; the credential stops working.
-  await openGear(page, creds.login);
-  await page.getByRole('menuitem', { name: 'Delete' }).click();
+  await chooseFromGear(page, creds.login, 'Delete');
   const confirm = page.getByRole('dialog', { name: 'Delete SQL API credentials' });
   await screenshot(page, 'settings-sql-api-delete');
   await confirm.getByRole('button', { name: 'Delete' }).click();
@@ -296,6 +343,11 @@ async function run(page) {
   await screenshot(page, 'settings-sql-api-empty');
   expectSql(rotated, 'login-refused');
 
+  const serious = [...accessibility.values()].filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of accessibility.values()) {
+    log(`a11y ${v.impact} ${v.id}: ${v.help} — on ${v.screens.join(', ')} — ${v.targets.slice(0, 8).join(' | ')}`);
+  }
+  if (serious.length) throw new Error(`accessibility: ${serious.map((v) => v.id).join(', ')}`);
   writeFileSync(path.join(shots, 'flow.json'), JSON.stringify({ email, credential: creds.login, screenshots: shotNumber }, null, 2));
   log(`passed with ${shotNumber} screenshots in ${shots}`);
 }

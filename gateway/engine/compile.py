@@ -28,7 +28,15 @@ from .render import render_plan
 from .resolve import check_select_clauses, resolve_cube_select
 from .snippets import model_index
 from .types import ClientDialect, CompiledQuery, OutputColumn, TargetDialect
-from .whitelist import AGGREGATE_NODES, CAST_TYPES, GRANULARITIES, SCALAR_NODES, describe
+from .whitelist import (
+    AGGREGATE_NODES,
+    CAST_TYPES,
+    EXTRACT_SYNONYMS,
+    EXTRACT_UNITS,
+    GRANULARITIES,
+    SCALAR_NODES,
+    describe,
+)
 
 
 @dataclass(frozen=True)
@@ -71,7 +79,7 @@ def compile_query(
     )
 
 
-def compile_relation(query: exp.Expression, ctx: Context, ctes: Ctes) -> Relation:
+def compile_relation(query: exp.Expr, ctx: Context, ctes: Ctes) -> Relation:
     with_ = query.args.get("with_")
     if with_ is not None:
         if with_.args.get("recursive"):
@@ -111,10 +119,12 @@ def compile_relation(query: exp.Expression, ctx: Context, ctes: Ctes) -> Relatio
     raise NotSupported(f"{describe(query)} is not supported here")
 
 
-def _is_derived(item: exp.Expression, ctes: Ctes) -> bool:
+def _is_derived(item: exp.Expr, ctes: Ctes) -> bool:
     if isinstance(item, exp.Subquery):
         return True
     if isinstance(item, exp.Table):
+        if not isinstance(item.this, exp.Identifier):
+            raise NotSupported(f"{item.this.sql()} in FROM is not supported")
         return not item.db and item.name.lower() in ctes
     raise NotSupported(f"{describe(item)} in FROM is not supported")
 
@@ -123,13 +133,9 @@ def _is_derived(item: exp.Expression, ctes: Ctes) -> bool:
 
 
 def _compile_set_operation(query: exp.SetOperation, ctx: Context, ctes: Ctes) -> Relation:
-    if query.args.get("order") is not None:
-        raise NotSupported(
-            f"ORDER BY on {query.key.upper()} is not supported", hint="wrap it in a subquery"
-        )
     for key, value in query.args.items():
         if value and key not in ("this", "expression", "distinct", "by_name", "limit",
-                                 "offset", "side", "kind"):
+                                 "offset", "side", "kind", "order"):
             raise NotSupported(f"{key.upper()} on {query.key.upper()} is not supported")
     if query.args.get("by_name") or query.args.get("side") or query.args.get("kind"):
         raise NotSupported(f"this form of {query.key.upper()} is not supported")
@@ -141,6 +147,9 @@ def _compile_set_operation(query: exp.SetOperation, ctx: Context, ctes: Ctes) ->
         this=left.tree, expression=right.tree, distinct=query.args.get("distinct")
     )
     types = {**left.param_types, **right.param_types}
+    order = query.args.get("order")
+    if order is not None:
+        tree.set("order", _set_operation_order(order, left.columns, ctx))
     for key in ("limit", "offset"):
         node = query.args.get(key)
         if node is not None:
@@ -155,6 +164,37 @@ def _compile_set_operation(query: exp.SetOperation, ctx: Context, ctes: Ctes) ->
     return Relation(tree, left.columns, types)
 
 
+def _set_operation_order(
+    order: exp.Order, columns: tuple[OutputColumn, ...], ctx: Context
+) -> exp.Order:
+    """ORDER BY of a UNION may name output columns (as the first query names them) or
+    positions; nothing else is defined there."""
+    items: list[exp.Expr] = []
+    for ordered in order.expressions:
+        node = ordered.this
+        if isinstance(node, exp.Literal) and not node.is_string:
+            if not node.this.isdigit() or not 1 <= int(node.this) <= len(columns):
+                raise SqlSyntaxError(f"ORDER BY position {node.this} is not in select list")
+            # By name: MySQL cannot sort NULLs first/last by position.
+            key: exp.Expr = exp.column(columns[int(node.this) - 1].name, quoted=True)
+        elif isinstance(node, exp.Column) and not node.table:
+            names = [c.name for c in columns]
+            name = node.name if node.name in names else next(
+                (n for n in names if n.lower() == node.name.lower()), None
+            )
+            if name is None:
+                raise UnknownColumn(f'column "{node.name}" does not exist')
+            key = exp.column(name, quoted=True)
+        else:
+            raise NotSupported(
+                f"ORDER BY on a set operation must name an output column ({node.sql()})",
+                hint="wrap the query in a subquery",
+            )
+        items.append(exp.Ordered(this=key, desc=bool(ordered.args.get("desc")),
+                                 nulls_first=_nulls_first(ordered, ctx)))
+    return exp.Order(expressions=items)
+
+
 # --- SELECT without FROM -------------------------------------------------------------------------
 
 
@@ -165,7 +205,7 @@ def _compile_constant_select(query: exp.Select, ctx: Context) -> Relation:
             raise NotSupported(f"{key.upper()} needs a FROM clause over a cube")
     scope = _OuterScope({}, ctx)
     columns: list[OutputColumn] = []
-    expressions: list[exp.Expression] = []
+    expressions: list[exp.Expr] = []
     for node in query.expressions:
         rewritten = scope.rewrite(node, aggregates=False)
         expressions.append(rewritten)
@@ -195,7 +235,7 @@ class _OuterScope:
             return "text"
         return next((c.type for c in relation.columns if c.name == column.name), "text")
 
-    def resolve_column(self, column: exp.Column, *, allow_alias: bool) -> exp.Expression:
+    def resolve_column(self, column: exp.Column, *, allow_alias: bool) -> exp.Expr:
         name = column.name
         if column.table:
             alias = self._alias(column.table)
@@ -229,8 +269,8 @@ class _OuterScope:
         return next((n for n in names if n.lower() == name.lower()), None)
 
     def rewrite(
-        self, node: exp.Expression, *, aggregates: bool, allow_alias: bool = False
-    ) -> exp.Expression:
+        self, node: exp.Expr, *, aggregates: bool, allow_alias: bool = False
+    ) -> exp.Expr:
         """A whitelisted copy of ``node`` with columns pointing at the derived tables."""
         if isinstance(node, exp.Column):
             if isinstance(node.this, exp.Star):
@@ -243,12 +283,12 @@ class _OuterScope:
                 raise NotSupported(f"aggregates are not allowed here ({node.sql()})")
             argument = node.this
             if isinstance(argument, exp.Distinct) and not isinstance(node, exp.Count):
-                raise NotSupported(f"{node.sql_name()}(DISTINCT ...) is not supported")
+                raise NotSupported(f"{node.key.upper()}(DISTINCT ...) is not supported")
             inner = self.rewrite(argument, aggregates=False)
             return node.__class__(this=inner)
         if isinstance(node, exp.DateTrunc | exp.TimestampTrunc):
             unit_node = node.args.get("unit")
-            unit = unit_node.name.lower() if isinstance(unit_node, exp.Expression) else ""
+            unit = unit_node.name.lower() if isinstance(unit_node, exp.Expr) else ""
             if unit not in GRANULARITIES:
                 raise NotSupported(f"DATE_TRUNC granularity {unit!r} is not supported")
             inner = self.rewrite(node.this, aggregates=aggregates, allow_alias=allow_alias)
@@ -259,17 +299,20 @@ class _OuterScope:
                 raise NotSupported(f"CAST to {to.sql() if to else '?'} is not supported")
         if isinstance(node, exp.Extract):
             unit = node.this.name.lower()
+            unit = EXTRACT_SYNONYMS.get(unit, unit)
+            if unit not in EXTRACT_UNITS:
+                raise NotSupported(f"EXTRACT({unit.upper()} ...) is not supported")
             inner = self.rewrite(node.expression, aggregates=aggregates, allow_alias=allow_alias)
             return exp.Extract(this=exp.var(unit), expression=inner)
         if type(node) not in SCALAR_NODES:
             raise NotSupported(f"{describe(node)} is not supported")
         args: dict[str, Any] = {}
         for key, value in node.args.items():
-            if isinstance(value, exp.Expression):
+            if isinstance(value, exp.Expr):
                 args[key] = self._child(value, aggregates, allow_alias)
             elif isinstance(value, list):
                 args[key] = [
-                    self._child(v, aggregates, allow_alias) if isinstance(v, exp.Expression)
+                    self._child(v, aggregates, allow_alias) if isinstance(v, exp.Expr)
                     else v
                     for v in value
                 ]
@@ -277,9 +320,9 @@ class _OuterScope:
                 args[key] = value
         return node.__class__(**args)
 
-    def _child(self, node: exp.Expression, aggregates: bool, allow_alias: bool) -> exp.Expression:
-        if isinstance(node, exp.Identifier | exp.Var | exp.DataType | exp.Literal):
-            return node.copy()
+    def _child(self, node: exp.Expr, aggregates: bool, allow_alias: bool) -> exp.Expr:
+        if isinstance(node, exp.Identifier | exp.DataType | exp.Literal):
+            return node  # the client tree is parsed for this compilation alone: no copy needed
         return self.rewrite(node, aggregates=aggregates, allow_alias=allow_alias)
 
 
@@ -287,9 +330,9 @@ def _compile_outer_select(query: exp.Select, ctx: Context, ctes: Ctes) -> Relati
     check_select_clauses(query)
     from_ = query.args["from_"]
     relations: dict[str, Relation] = {}
-    sources: list[tuple[exp.Expression, exp.Join | None]] = [(from_.this, None)]
+    sources: list[tuple[exp.Expr, exp.Join | None]] = [(from_.this, None)]
     sources += [(j.this, j) for j in query.args.get("joins") or []]
-    trees: list[exp.Expression] = []
+    trees: list[exp.Expr] = []
     for item, _ in sources:
         if isinstance(item, exp.Subquery):
             if not item.alias:
@@ -312,7 +355,7 @@ def _compile_outer_select(query: exp.Select, ctx: Context, ctes: Ctes) -> Relati
     scope = _OuterScope(relations, ctx)
     select = exp.Select()
     columns: list[OutputColumn] = []
-    expressions: list[exp.Expression] = []
+    expressions: list[exp.Expr] = []
     for node in query.expressions:
         if isinstance(node, exp.Star) or (
             isinstance(node, exp.Column) and isinstance(node.this, exp.Star)
@@ -353,7 +396,7 @@ def _compile_outer_select(query: exp.Select, ctx: Context, ctes: Ctes) -> Relati
         )
     if joins:
         select.set("joins", joins)
-    extra: list[exp.Expression] = list(expressions)
+    extra: list[exp.Expr] = list(expressions)
     where = query.args.get("where")
     if where is not None:
         condition = scope.rewrite(where.this, aggregates=False)
@@ -406,10 +449,10 @@ def _compile_outer_select(query: exp.Select, ctx: Context, ctes: Ctes) -> Relati
     return Relation(select, tuple(columns), types)
 
 
-def _ordinal_or(node: exp.Expression, rewrite: Any) -> exp.Expression:
+def _ordinal_or(node: exp.Expr, rewrite: Any) -> exp.Expr:
     if isinstance(node, exp.Literal) and not node.is_string:
         return node.copy()
-    result: exp.Expression = rewrite(node)
+    result: exp.Expr = rewrite(node)
     return result
 
 

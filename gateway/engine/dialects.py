@@ -73,14 +73,14 @@ _EXTRACT_TEMPLATES: dict[str, dict[str, str]] = {
 
 
 @cache
-def _template(sql: str, dialect: str) -> exp.Expression:
+def _template(sql: str, dialect: str) -> exp.Expr:
     return sqlglot.parse_one(sql, read=dialect)
 
 
-def _apply(sql: str, dialect: str, argument: exp.Expression) -> exp.Expression:
+def _apply(sql: str, dialect: str, argument: exp.Expr) -> exp.Expr:
     tree = _template(sql, dialect).copy()
 
-    def swap(node: exp.Expression) -> exp.Expression:
+    def swap(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Column) and node.name == _ARG and not node.table:
             return atom(argument.copy())
         return node
@@ -88,14 +88,14 @@ def _apply(sql: str, dialect: str, argument: exp.Expression) -> exp.Expression:
     return atom(tree.transform(swap, copy=False))
 
 
-def time_trunc(argument: exp.Expression, unit: str, target: TargetDialect) -> exp.Expression:
+def time_trunc(argument: exp.Expr, unit: str, target: TargetDialect) -> exp.Expr:
     templates = _TRUNC_TEMPLATES.get(target)
     if templates is None:
         return exp.TimestampTrunc(this=argument, unit=exp.var(unit.upper()))
     return _apply(templates[unit], target, argument)
 
 
-def extract(argument: exp.Expression, unit: str, target: TargetDialect) -> exp.Expression:
+def extract(argument: exp.Expr, unit: str, target: TargetDialect) -> exp.Expr:
     template = _EXTRACT_TEMPLATES.get(target, {}).get(unit)
     if template is not None:
         return _apply(template, target, argument)
@@ -104,7 +104,7 @@ def extract(argument: exp.Expression, unit: str, target: TargetDialect) -> exp.E
     return exp.Extract(this=exp.var(unit.upper()), expression=argument)
 
 
-def approx_count_distinct(argument: exp.Expression, target: TargetDialect) -> exp.Expression:
+def approx_count_distinct(argument: exp.Expr, target: TargetDialect) -> exp.Expr:
     """DuckDB estimates (HyperLogLog); PostgreSQL, MySQL and SQLite have no built-in estimate,
     so the count there is exact."""
     if target == "duckdb":
@@ -112,13 +112,28 @@ def approx_count_distinct(argument: exp.Expression, target: TargetDialect) -> ex
     return exp.Count(this=exp.Distinct(expressions=[argument]))
 
 
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.In, exp.Between)
+
+
+def _sqlite_time_literals(node: exp.Expr) -> None:
+    """SQLite compares truncated times ('2024-01-01 00:00:00') with literals as text, so a
+    literal compared with DATE_TRUNC is normalised with DATETIME() first."""
+    operands = [node.this, node.args.get("expression"), node.args.get("low"),
+                node.args.get("high"), *(node.args.get("expressions") or [])]
+    if not any(isinstance(o, exp.TimestampTrunc) for o in operands):
+        return
+    for operand in operands:
+        if isinstance(operand, exp.Literal) and operand.is_string:
+            operand.replace(exp.Anonymous(this="DATETIME", expressions=[operand.copy()]))
+
+
 _NO_BARE_OFFSET = {"mysql": "18446744073709551615", "sqlite": "-1"}
 
 
-def adapt(tree: exp.Expression, target: TargetDialect) -> exp.Expression:
+def adapt(tree: exp.Expr, target: TargetDialect) -> exp.Expr:
     """Replace the neutral time constructs by the target's own SQL."""
 
-    def rewrite(node: exp.Expression) -> exp.Expression:
+    def rewrite(node: exp.Expr) -> exp.Expr:
         if (
             isinstance(node, exp.Query)
             and node.args.get("offset") is not None
@@ -127,6 +142,8 @@ def adapt(tree: exp.Expression, target: TargetDialect) -> exp.Expression:
         ):
             # MySQL and SQLite only accept OFFSET after a LIMIT.
             node.set("limit", exp.Limit(expression=exp.Literal.number(_NO_BARE_OFFSET[target])))
+        if target == "sqlite" and isinstance(node, _COMPARISONS):
+            _sqlite_time_literals(node)
         if isinstance(node, exp.TimestampTrunc):
             unit = node.args["unit"].name.lower()
             return time_trunc(node.this, unit, target)
@@ -140,15 +157,17 @@ def adapt(tree: exp.Expression, target: TargetDialect) -> exp.Expression:
 _MARKER = re.compile("\x00(\\d+)\x00")
 
 
-def render(tree: exp.Expression, target: TargetDialect) -> tuple[str, tuple[int, ...]]:
+def render(tree: exp.Expr, target: TargetDialect) -> tuple[str, tuple[int, ...]]:
     """SQL text for ``target`` and, per placeholder in text order, the client parameter."""
 
-    def mark(node: exp.Expression) -> exp.Expression:
+    def mark(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Placeholder):
             return exp.var(f"\x00{node.name}\x00")
         return node
 
-    text = tree.transform(mark, copy=False).sql(dialect=target, unsupported_level=ErrorLevel.RAISE)
+    text = tree.transform(mark, copy=False).sql(
+        dialect=target, unsupported_level=ErrorLevel.RAISE, copy=False, comments=False
+    )
     order = tuple(int(m.group(1)) for m in _MARKER.finditer(text))
     if not order:
         return text, ()

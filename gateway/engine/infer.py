@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
-from .refs import DimRef, MeasureRef
+from .refs import is_dim, is_measure, is_ref, is_segment, ref_key
 from .types import NeutralType
 
 _DIMENSION_TYPES = {"string": "text", "number": "numeric", "time": "timestamp", "boolean": "bool"}
@@ -36,14 +36,13 @@ _INTEGER_NODES = (exp.Length, exp.Count)
 _SAME_AS_INPUT = (exp.Abs, exp.Neg, exp.Min, exp.Max, exp.Paren, exp.Floor, exp.Ceil, exp.Round)
 _INTEGERS = ("int2", "int4", "int8")
 
-ModelTypes = Callable[[DimRef | MeasureRef], NeutralType]
 ColumnTypes = Callable[[exp.Column], NeutralType]
 
 
 def infer_type(
-    node: exp.Expression, ctx: object | None = None, columns: ColumnTypes | None = None
+    node: exp.Expr, ctx: object | None = None, columns: ColumnTypes | None = None
 ) -> NeutralType:
-    if isinstance(node, DimRef | MeasureRef):
+    if is_ref(node):
         return _member_type(node, ctx)
     if isinstance(node, exp.Column):
         return columns(node) if columns is not None else "text"
@@ -92,7 +91,7 @@ def infer_type(
     return "text"
 
 
-def _branches(node: exp.Expression) -> list[exp.Expression]:
+def _branches(node: exp.Expr) -> list[exp.Expr]:
     if isinstance(node, exp.Case):
         return [i.args["true"] for i in node.args.get("ifs") or []] + (
             [node.args["default"]] if node.args.get("default") is not None else []
@@ -104,17 +103,19 @@ def _branches(node: exp.Expression) -> list[exp.Expression]:
     return [node.this, *node.expressions]
 
 
-def _member_type(node: DimRef | MeasureRef, ctx: object | None) -> NeutralType:
+def _member_type(node: exp.Expr, ctx: object | None) -> NeutralType:
     models = getattr(ctx, "models", None)
-    cube = models.get(node.cube) if models is not None else None
+    cube_name, member = ref_key(node)
+    cube = models.get(cube_name) if models is not None else None
     if cube is None:
         return "text"
-    if isinstance(node, DimRef):
-        if node.is_segment:
+    if is_dim(node):
+        if is_segment(node):
             return "bool"
-        dimension = cube.dimension(node.member)
+        dimension = cube.dimension(member)
         return _DIMENSION_TYPES.get(dimension.type, "text") if dimension else "text"
-    measure = cube.measure(node.member)
+    assert is_measure(node)
+    measure = cube.measure(member)
     return _MEASURE_TYPES.get(measure.type, "numeric") if measure else "numeric"
 
 
@@ -124,7 +125,7 @@ _COMPARISONS = (
 
 
 def parameter_types(
-    expressions: list[exp.Expression], ctx: object | None = None,
+    expressions: list[exp.Expr], ctx: object | None = None,
     columns: ColumnTypes | None = None,
 ) -> dict[int, NeutralType]:
     """Client parameter index -> the type its context implies (``$1`` compared with a time

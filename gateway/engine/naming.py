@@ -6,7 +6,7 @@ from sqlglot import exp
 
 from .types import ClientDialect
 
-_PG_FUNCTION_NAMES: dict[type[exp.Expression], str] = {
+_PG_FUNCTION_NAMES: dict[type[exp.Expr], str] = {
     exp.DateTrunc: "date_trunc",
     exp.TimestampTrunc: "date_trunc",
     exp.Extract: "extract",
@@ -20,7 +20,7 @@ _PG_FUNCTION_NAMES: dict[type[exp.Expression], str] = {
 }
 
 
-def output_name(node: exp.Expression, client: ClientDialect) -> str:
+def output_name(node: exp.Expr, client: ClientDialect) -> str:
     """The name of a select item: its alias, else the default name."""
     if isinstance(node, exp.Alias):
         identifier = node.args.get("alias")
@@ -31,7 +31,7 @@ def output_name(node: exp.Expression, client: ClientDialect) -> str:
     return default_name(node, client)
 
 
-def default_name(node: exp.Expression, client: ClientDialect) -> str:
+def default_name(node: exp.Expr, client: ClientDialect) -> str:
     """PostgreSQL names a column after the column or function it shows (else ``?column?``);
     MySQL after the expression's text."""
     if client == "mysql":
@@ -41,7 +41,7 @@ def default_name(node: exp.Expression, client: ClientDialect) -> str:
     return _pg_name(node)
 
 
-def _pg_name(node: exp.Expression) -> str:
+def _pg_name(node: exp.Expr) -> str:
     while isinstance(node, exp.Paren):
         node = node.this
     if isinstance(node, exp.Column):

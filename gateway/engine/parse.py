@@ -15,7 +15,7 @@ from sqlglot import exp
 from sqlglot.dialects.mysql import MySQL
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.errors import ParseError, TokenError
-from sqlglot.tokens import TokenType
+from sqlglot.tokenizer_core import TokenType
 
 from backend.core.errors import NotSupported, ReadOnly, SqlSyntaxError
 
@@ -24,27 +24,30 @@ from .types import ClientDialect
 MAX_PARAMETERS = 65535
 
 
-class _PositionedMySQL(MySQL):
-    """MySQL whose ``?`` placeholders remember their offset in the text.
-
-    Positional parameters are numbered by where they appear in the text, which the parse tree
-    alone does not tell (``LIMIT ?, ?`` is offset then count). Recording the token offset,
-    rather than counting, stays right when the parser backtracks.
-    """
-
-    class Parser(MySQL.Parser):
-        PLACEHOLDER_PARSERS = {
-            **MySQL.Parser.PLACEHOLDER_PARSERS,
-            TokenType.PLACEHOLDER: lambda self: self.expression(
-                exp.Placeholder(this=f"@{self._prev.start}")
-            ),
-        }
+# MySQL's positional ``?`` are numbered by where they appear in the text, which the parse tree
+# alone does not tell (``LIMIT ?, ?`` is offset then count): before parsing, each ``?`` token
+# becomes a reserved column name carrying its position, turned into a placeholder after.
+# (A tokenizer pass rather than a parser subclass: sqlglot's compiled build forbids those.)
+_PARAM_PREFIX = "__metricsql_param_"
 
 
-_READERS: dict[ClientDialect, type[sqlglot.Dialect]] = {
-    "postgres": Postgres,
-    "mysql": _PositionedMySQL,
-}
+def _number_mysql_placeholders(sql: str) -> str:
+    if "?" not in sql:
+        return sql
+    if _PARAM_PREFIX in sql.lower():
+        raise SqlSyntaxError(f"identifiers starting with {_PARAM_PREFIX} are reserved")
+    pieces: list[str] = []
+    last = 0
+    for token in MySQL().tokenize(sql):
+        if token.token_type == TokenType.PLACEHOLDER and token.text == "?":
+            pieces.append(sql[last : token.start])
+            pieces.append(f" {_PARAM_PREFIX}{len(pieces) // 2}__ ")
+            last = token.end + 1
+    pieces.append(sql[last:])
+    return "".join(pieces)
+
+
+_READERS: dict[ClientDialect, type[sqlglot.Dialect]] = {"postgres": Postgres, "mysql": MySQL}
 
 _WRITES = (
     exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.Create, exp.Drop, exp.Alter,
@@ -82,6 +85,8 @@ def parse_statement(sql: str, dialect: ClientDialect) -> ParsedStatement:
         # NUL marks placeholders in rendered SQL (see render.py); no client needs it.
         raise SqlSyntaxError("the statement contains a NUL character")
     try:
+        if dialect == "mysql":
+            sql = _number_mysql_placeholders(sql)
         statements = [s for s in sqlglot.parse(sql, read=_READERS[dialect]) if s is not None]
     except (ParseError, TokenError) as e:
         raise SqlSyntaxError(f"syntax error: {_first_line(e)}") from e
@@ -101,7 +106,8 @@ def parse_statement(sql: str, dialect: ClientDialect) -> ParsedStatement:
     if isinstance(statement, exp.Command) and statement.name.upper() in _WRITE_COMMANDS:
         raise ReadOnly("the SQL API is read-only", hint="only SELECT queries are allowed")
     if isinstance(statement, _COMMANDS):
-        kind = statement.key.upper()
+        kind = statement.name.upper() if isinstance(statement, exp.Command) else ""
+        kind = kind or statement.key.upper()
         raise NotSupported(f"{kind} statements are not supported here; send a SELECT")
     if not isinstance(statement, _QUERIES):
         raise SqlSyntaxError(
@@ -112,7 +118,7 @@ def parse_statement(sql: str, dialect: ClientDialect) -> ParsedStatement:
     return ParsedStatement(statement, count)
 
 
-def _number_parameters(statement: exp.Expression, dialect: ClientDialect) -> int:
+def _number_parameters(statement: exp.Expr, dialect: ClientDialect) -> int:
     if dialect == "postgres":
         highest = 0
         for node in list(statement.find_all(exp.Parameter, exp.Placeholder)):
@@ -120,24 +126,24 @@ def _number_parameters(statement: exp.Expression, dialect: ClientDialect) -> int
             highest = max(highest, index + 1)
             node.replace(exp.Placeholder(this=str(index)))
         return highest
-    positioned: list[tuple[int, exp.Placeholder]] = []
+    count = 0
     for node in list(statement.find_all(exp.Placeholder, exp.Parameter)):
-        text = node.name if isinstance(node, exp.Placeholder) else ""
-        if not text.startswith("@"):
-            raise SqlSyntaxError(f"unsupported parameter syntax {node.sql()!r}; use ?")
-        assert isinstance(node, exp.Placeholder)
-        positioned.append((int(text[1:]), node))
-    positioned.sort(key=lambda item: item[0])
-    for index, (_, node) in enumerate(positioned):
-        node.set("this", str(index))
-    return len(positioned)
+        raise SqlSyntaxError(f"unsupported parameter syntax {node.sql()!r}; use ?")
+    for column in list(statement.find_all(exp.Column)):
+        name = column.name
+        if name.startswith(_PARAM_PREFIX) and not column.table:
+            index = int(name[len(_PARAM_PREFIX) :].rstrip("_"))
+            column.replace(exp.Placeholder(this=str(index)))
+            count = max(count, index + 1)
+    return count
 
 
-def _pg_parameter_index(node: exp.Expression) -> int:
+def _pg_parameter_index(node: exp.Expr) -> int:
     value = node.this
-    text = value.name if isinstance(value, exp.Expression) else str(value or "")
+    text = value.name if isinstance(value, exp.Expr) else str(value or "")
     if not text.isdigit() or not 1 <= int(text) <= MAX_PARAMETERS:
-        raise SqlSyntaxError(f"unsupported parameter syntax {node.sql()!r}; use $1, $2, ...")
+        shown = f"${text}" if isinstance(node, exp.Parameter) else node.sql()
+        raise SqlSyntaxError(f"unsupported parameter syntax {shown!r}; use $1, $2, ...")
     return int(text) - 1
 
 

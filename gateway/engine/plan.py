@@ -18,7 +18,7 @@ from backend.semantic.model import Measure
 from .context import Context
 from .joins import JoinTree, join_tree
 from .query import CubeQuery
-from .refs import MeasureRef, measure_refs
+from .refs import measure_refs, ref_key
 
 MeasureKey = tuple[str, str]
 _IDEMPOTENT = frozenset({"min", "max", "count_distinct", "count_distinct_approx"})
@@ -47,10 +47,10 @@ class Plan:
 
 def plan_query(query: CubeQuery, ctx: Context) -> Plan:
     tree = join_tree(ctx.models, query.cubes)
-    for cube in tree.cubes:
-        if cube not in query.cubes and not ctx.access.allows_cube(cube):
+    for joined in tree.cubes:
+        if joined not in query.cubes and not ctx.access.allows_cube(joined):
             raise AccessDenied(
-                f"permission denied for cube {cube}, which joins "
+                f"permission denied for cube {joined}, which joins "
                 + " and ".join(query.cubes)
             )
     main: list[MeasureKey] = []
@@ -88,12 +88,12 @@ def _measures(query: CubeQuery) -> list[MeasureKey]:
         expressions.append(query.having)
     for expression in expressions:
         for ref in measure_refs(expression):
-            seen.setdefault((ref.cube, ref.member), None)
+            seen.setdefault(ref_key(ref), None)
     return list(seen)
 
 
-def measure_of(ctx: Context, ref: MeasureRef | MeasureKey) -> Measure:
-    cube_name, name = (ref.cube, ref.member) if isinstance(ref, MeasureRef) else ref
+def measure_of(ctx: Context, key: MeasureKey) -> Measure:
+    cube_name, name = key
     measure = ctx.index.cube(cube_name).measure(name)
     assert measure is not None
     return measure

@@ -1,7 +1,7 @@
 """The resolved form of one SELECT over cubes: what the planner and renderer work from.
 
-Expressions keep the client's shape with :class:`~gateway.engine.refs.DimRef` and
-:class:`~gateway.engine.refs.MeasureRef` leaves; ``number`` measures are already expanded to
+Expressions keep the client's shape with dimension and measure reference leaves
+(:mod:`gateway.engine.refs`); ``number`` measures are already expanded to
 formulas over other measures, DATE_TRUNC is normalised to ``exp.TimestampTrunc`` with a
 lower-case unit and client parameters are ``exp.Placeholder`` nodes.
 """
@@ -18,13 +18,13 @@ from .types import NeutralType
 @dataclass(frozen=True)
 class OutputItem:
     name: str
-    expression: exp.Expression
+    expression: exp.Expr
     type: NeutralType
 
 
 @dataclass(frozen=True)
 class OrderItem:
-    expression: exp.Expression
+    expression: exp.Expr
     desc: bool
     nulls_first: bool
 
@@ -33,9 +33,9 @@ class OrderItem:
 class CubeQuery:
     cubes: tuple[str, ...]  # the cubes named in FROM, in order
     outputs: tuple[OutputItem, ...]
-    groups: tuple[exp.Expression, ...]  # dimension expressions (no MeasureRef)
-    where: exp.Expression | None
-    having: exp.Expression | None
+    groups: tuple[exp.Expr, ...]  # dimension expressions (no measure)
+    where: exp.Expr | None
+    having: exp.Expr | None
     order: tuple[OrderItem, ...]
-    limit: exp.Expression | None
-    offset: exp.Expression | None
+    limit: exp.Expr | None
+    offset: exp.Expr | None

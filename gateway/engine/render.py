@@ -10,10 +10,10 @@ from sqlglot import exp
 from .context import Context
 from .dialects import approx_count_distinct
 from .plan import MeasureKey, Part, Plan, measure_of
-from .refs import DimRef, MeasureRef
+from .refs import is_dim, is_measure, ref_key
 from .snippets import atom, cube_alias
 
-Replace = Callable[[exp.Expression], exp.Expression | None]
+Replace = Callable[[exp.Expr], exp.Expr | None]
 
 
 def render_plan(plan: Plan, ctx: Context) -> exp.Select:
@@ -25,20 +25,23 @@ def render_plan(plan: Plan, ctx: Context) -> exp.Select:
 # --- shared pieces ------------------------------------------------------------------------------
 
 
-def _substitute(expression: exp.Expression, replace: Replace) -> exp.Expression:
-    """Copy ``expression`` replacing nodes for which ``replace`` returns a value (top-down)."""
+def _substitute(
+    expression: exp.Expr, replace: Replace, *, copy: bool = True
+) -> exp.Expr:
+    """``expression`` with nodes replaced where ``replace`` returns a value (top-down); a copy
+    unless the caller knows the expression is used exactly once."""
 
-    def visit(node: exp.Expression) -> exp.Expression:
+    def visit(node: exp.Expr) -> exp.Expr:
         replaced = replace(node)
         return node if replaced is None else replaced
 
-    return expression.copy().transform(visit, copy=False)
+    return expression.transform(visit, copy=copy)
 
 
 def _dimension(ctx: Context) -> Replace:
-    def replace(node: exp.Expression) -> exp.Expression | None:
-        if isinstance(node, DimRef):
-            return atom(ctx.index.dimension_sql(node.cube, node.member))
+    def replace(node: exp.Expr) -> exp.Expr | None:
+        if is_dim(node):
+            return atom(ctx.index.dimension_sql(*ref_key(node)))
         return None
 
     return replace
@@ -64,19 +67,22 @@ def _base_select(plan: Plan, ctx: Context) -> exp.Select:
     if joins:
         select.set("joins", joins)
     if plan.query.where is not None:
-        select.set("where", exp.Where(this=_substitute(plan.query.where, _dimension(ctx))))
+        # WHERE is used once per part; only one part may consume the tree itself (it can be
+        # large: long IN lists), the others copy.
+        where = _substitute(plan.query.where, _dimension(ctx), copy=not plan.inline)
+        select.set("where", exp.Where(this=where))
     return select
 
 
-def _filtered(value: exp.Expression, condition: exp.Expression | None) -> exp.Expression:
+def _filtered(value: exp.Expr, condition: exp.Expr | None) -> exp.Expr:
     if condition is None:
         return value
     return exp.Case(ifs=[exp.If(this=condition, true=value)])
 
 
-def _aggregate(plan: Plan, ctx: Context, key: MeasureKey) -> exp.Expression:
+def _aggregate(plan: Plan, ctx: Context, key: MeasureKey) -> exp.Expr:
     """The aggregate of one measure over the joined rows."""
-    cube_name, name = key
+    cube_name = key[0]
     measure = measure_of(ctx, key)
     value = ctx.index.measure_input(cube_name, measure)
     condition = ctx.index.measure_filters(cube_name, measure)
@@ -127,8 +133,8 @@ def _with_order_and_limit(select: exp.Select, plan: Plan, replace: Replace) -> e
     return select
 
 
-def _projection(plan: Plan, replace: Replace) -> list[exp.Expression]:
-    projection: list[exp.Expression] = []
+def _projection(plan: Plan, replace: Replace) -> list[exp.Expr]:
+    projection: list[exp.Expr] = []
     for output in plan.query.outputs:
         expression = output.expression
         while isinstance(expression, exp.Paren):  # parentheses only matter inside expressions
@@ -143,10 +149,9 @@ def _projection(plan: Plan, replace: Replace) -> list[exp.Expression]:
 def _render_inline(plan: Plan, ctx: Context) -> exp.Select:
     dimension = _dimension(ctx)
 
-    def replace(node: exp.Expression) -> exp.Expression | None:
-        if isinstance(node, MeasureRef):
-            key = (node.cube, node.member)
-            return _aggregate(plan, ctx, key)
+    def replace(node: exp.Expr) -> exp.Expr | None:
+        if is_measure(node):
+            return _aggregate(plan, ctx, ref_key(node))
         return dimension(node)
 
     select = _base_select(plan, ctx)
@@ -176,7 +181,7 @@ def _render_parts(plan: Plan, ctx: Context) -> exp.Select:
     groups = plan.query.groups
     keys: list[MeasureKey] = [k for part in plan.parts for k in part.measures]
     part_of: dict[MeasureKey, str] = {}
-    subqueries: list[exp.Expression] = []
+    subqueries: list[exp.Expr] = []
     for number, part in enumerate(plan.parts):
         alias = f"q{number}"
         for key in part.measures:
@@ -188,12 +193,12 @@ def _render_parts(plan: Plan, ctx: Context) -> exp.Select:
         )
         subqueries.append(exp.Subquery(this=body, alias=exp.TableAlias(this=_ident(alias))))
 
-    def replace(node: exp.Expression) -> exp.Expression | None:
+    def replace(node: exp.Expr) -> exp.Expr | None:
         for i, group in enumerate(groups):
             if node == group:
                 return exp.column(_key_name(i), table="q0", quoted=True)
-        if isinstance(node, MeasureRef):
-            key = (node.cube, node.member)
+        if is_measure(node):
+            key = ref_key(node)
             return exp.column(_measure_name(key, keys), table=part_of[key], quoted=True)
         return None
 
@@ -222,7 +227,7 @@ def _render_parts(plan: Plan, ctx: Context) -> exp.Select:
     return _with_order_and_limit(select, plan, replace)
 
 
-def _group_columns(plan: Plan, ctx: Context) -> list[exp.Expression]:
+def _group_columns(plan: Plan, ctx: Context) -> list[exp.Expr]:
     dimension = _dimension(ctx)
     return [
         exp.alias_(_substitute(g, dimension), _key_name(i), quoted=True)
@@ -264,8 +269,8 @@ def _render_distinct_part(
         for pk, name in zip(cube.primary_keys, pk_names, strict=True)
     ]
     first_pk = ctx.index.dimension_sql(cube.name, cube.primary_keys[0].name)
-    values: list[exp.Expression] = []
-    outer_measures: list[exp.Expression] = []
+    values: list[exp.Expr] = []
+    outer_measures: list[exp.Expr] = []
     for j, key in enumerate(part.measures):
         measure = measure_of(ctx, key)
         value = ctx.index.measure_input(cube.name, measure)
@@ -279,7 +284,7 @@ def _render_distinct_part(
         function = {
             "count": exp.Count, "sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max,
         }.get(measure.type)
-        aggregate: exp.Expression
+        aggregate: exp.Expr
         if function is not None:
             aggregate = function(this=column)
         elif measure.type == "count_distinct_approx":

@@ -1,7 +1,7 @@
 """Stage 2: a SELECT over cubes -> :class:`CubeQuery`, checking every member it touches.
 
 Each column is looked up among the cubes of the FROM clause; dimensions and segments become
-``DimRef`` leaves, ``MEASURE(m)`` or a matching aggregate becomes a ``MeasureRef`` (or the
+dimension references, ``MEASURE(m)`` or a matching aggregate a measure reference (or the
 formula of a ``number`` measure). The access list is checked here, on every member of every
 clause, so nothing later can touch a member this stage did not allow.
 """
@@ -20,11 +20,12 @@ from .context import Context, Member, did_you_mean
 from .infer import infer_type
 from .naming import output_name
 from .query import CubeQuery, OrderItem, OutputItem
-from .refs import DimRef, dim_ref, has_measure, measure_ref
+from .refs import all_refs, dim_ref, has_dim, has_measure, is_dim, measure_ref, ref_key
 from .snippets import atom
 from .whitelist import (
     AGGREGATE_NODES,
     CAST_TYPES,
+    EXTRACT_SYNONYMS,
     EXTRACT_UNITS,
     GRANULARITIES,
     SCALAR_NODES,
@@ -32,10 +33,9 @@ from .whitelist import (
 )
 
 JOIN_FIELD = "__cubejoinfield"
-_AGGREGATE_MEASURE_TYPES: dict[type[exp.Expression], str] = {
+_AGGREGATE_MEASURE_TYPES: dict[type[exp.Expr], str] = {
     exp.Sum: "sum", exp.Avg: "avg", exp.Min: "min", exp.Max: "max",
 }
-_EXTRACT_SYNONYMS = {"dayofweek": "dow", "dayofyear": "doy", "weekday": "dow"}
 _ALLOWED_SELECT_ARGS = frozenset(
     {"expressions", "from_", "joins", "where", "group", "having", "order", "limit", "offset",
      "distinct", "kind"}
@@ -88,8 +88,12 @@ def resolve_cube_select(select: exp.Select, ctx: Context) -> CubeQuery:
     for ordered in order:
         _check_grouped(ordered.expression, groups, "ORDER BY")
 
+    used = _cubes_used(outputs, where_expr, having_expr, order, groups)
+    # Like Cube, a query is over the cubes whose members it uses: a cube named in FROM but
+    # not used adds no join (and could only drop or repeat rows).
+    cubes = tuple(c.name for c in scope.cubes if c.name in used) or (scope.cubes[0].name,)
     return CubeQuery(
-        cubes=tuple(c.name for c in scope.cubes),
+        cubes=cubes,
         outputs=tuple(outputs),
         groups=tuple(groups),
         where=where_expr,
@@ -104,7 +108,7 @@ def _build_scope(select: exp.Select, ctx: Context) -> _Scope:
     scope = _Scope()
     from_ = select.args.get("from_")
     assert from_ is not None
-    items: list[tuple[exp.Expression, exp.Join | None]] = [(from_.this, None)]
+    items: list[tuple[exp.Expr, exp.Join | None]] = [(from_.this, None)]
     items += [(j.this, j) for j in select.args.get("joins") or []]
     for item, _ in items:
         if not isinstance(item, exp.Table) or item.args.get("joins"):
@@ -155,11 +159,11 @@ class _Resolver:
     def __init__(self, ctx: Context, scope: _Scope) -> None:
         self.ctx = ctx
         self.scope = scope
-        self.aliases: dict[str, exp.Expression] = {}
+        self.aliases: dict[str, exp.Expr] = {}
 
     # --- clauses ------------------------------------------------------------------------------
 
-    def outputs(self, expressions: list[exp.Expression]) -> list[OutputItem]:
+    def outputs(self, expressions: list[exp.Expr]) -> list[OutputItem]:
         outputs: list[OutputItem] = []
         for node in expressions:
             if isinstance(node, exp.Star) or (
@@ -175,16 +179,16 @@ class _Resolver:
                 self.aliases.setdefault(name.lower(), resolved)
         return outputs
 
-    def clause(self, node: exp.Expression, mode: str) -> exp.Expression:
+    def clause(self, node: exp.Expr, mode: str) -> exp.Expr:
         return self.resolve(node, mode)
 
     def groups(
         self, group: exp.Group | None, outputs: list[OutputItem]
-    ) -> list[exp.Expression]:
-        groups: list[exp.Expression] = []
+    ) -> list[exp.Expr]:
+        groups: list[exp.Expr] = []
         if group is None:
             for item in outputs:
-                if not has_measure(item.expression) and item.expression.find(DimRef) is not None:
+                if not has_measure(item.expression) and has_dim(item.expression):
                     groups.append(item.expression)
             return _unique(groups)
         for key in ("rollup", "cube", "grouping_sets"):
@@ -226,8 +230,8 @@ class _Resolver:
         return items
 
     def _ordinal(
-        self, node: exp.Expression, outputs: list[OutputItem], clause: str
-    ) -> exp.Expression | None:
+        self, node: exp.Expr, outputs: list[OutputItem], clause: str
+    ) -> exp.Expr | None:
         if isinstance(node, exp.Literal) and not node.is_string:
             position = int(node.this) if node.this.isdigit() else 0
             if not 1 <= position <= len(outputs):
@@ -235,7 +239,7 @@ class _Resolver:
             return outputs[position - 1].expression.copy()
         return None
 
-    def _star(self, node: exp.Expression) -> list[OutputItem]:
+    def _star(self, node: exp.Expr) -> list[OutputItem]:
         qualifier = node.table if isinstance(node, exp.Column) else ""
         cubes = [self._cube_for_qualifier(qualifier)] if qualifier else self.scope.cubes
         items: list[OutputItem] = []
@@ -256,7 +260,7 @@ class _Resolver:
 
     # --- expressions --------------------------------------------------------------------------
 
-    def resolve(self, node: exp.Expression, mode: str) -> exp.Expression:
+    def resolve(self, node: exp.Expr, mode: str) -> exp.Expr:
         if isinstance(node, exp.Column):
             return self._column(node, mode)
         if type(node) in AGGREGATE_NODES or (
@@ -283,25 +287,25 @@ class _Resolver:
             raise NotSupported(f"{describe(node)} is not supported in queries over cubes")
         return self._rebuild(node, mode)
 
-    def _rebuild(self, node: exp.Expression, mode: str) -> exp.Expression:
+    def _rebuild(self, node: exp.Expr, mode: str) -> exp.Expr:
         args: dict[str, Any] = {}
         for key, value in node.args.items():
-            if isinstance(value, exp.Expression):
+            if isinstance(value, exp.Expr):
                 args[key] = self._child(value, mode)
             elif isinstance(value, list):
                 args[key] = [
-                    self._child(v, mode) if isinstance(v, exp.Expression) else v for v in value
+                    self._child(v, mode) if isinstance(v, exp.Expr) else v for v in value
                 ]
             else:
                 args[key] = value
         return node.__class__(**args)
 
-    def _child(self, node: exp.Expression, mode: str) -> exp.Expression:
-        if isinstance(node, exp.Identifier | exp.Var | exp.DataType | exp.Literal):
-            return node.copy()
+    def _child(self, node: exp.Expr, mode: str) -> exp.Expr:
+        if isinstance(node, exp.Identifier | exp.DataType | exp.Literal):
+            return node  # the client tree is parsed for this compilation alone: no copy needed
         return self.resolve(node, mode)
 
-    def _column(self, column: exp.Column, mode: str) -> exp.Expression:
+    def _column(self, column: exp.Column, mode: str) -> exp.Expr:
         if isinstance(column.this, exp.Star):
             raise NotSupported("* is only allowed as a select item or in COUNT(*)")
         name = column.name
@@ -368,8 +372,8 @@ class _Resolver:
         ]
         return did_you_mean(column.name, names)
 
-    def _aggregate(self, node: exp.Expression) -> exp.Expression:
-        function = node.name.upper() if isinstance(node, exp.Anonymous) else node.sql_name()
+    def _aggregate(self, node: exp.Expr) -> exp.Expr:
+        function = node.name.upper() if isinstance(node, exp.Anonymous) else _function_name(node)
         if isinstance(node, exp.Anonymous):
             if len(node.expressions) != 1 or not isinstance(node.expressions[0], exp.Column):
                 raise NotSupported("MEASURE() takes one measure column", hint="MEASURE(count)")
@@ -441,14 +445,14 @@ class _Resolver:
         self.ctx.check_access(cube, chosen)
         return cube, chosen
 
-    def _measure_expression(self, cube: Cube, measure: Measure) -> exp.Expression:
+    def _measure_expression(self, cube: Cube, measure: Measure) -> exp.Expr:
         if measure.type == "number":
             return atom(self.ctx.index.formula(cube.name, measure.name))
         return measure_ref(cube.name, measure.name)
 
-    def _date_trunc(self, node: exp.Expression, mode: str) -> exp.Expression:
+    def _date_trunc(self, node: exp.Expr, mode: str) -> exp.Expr:
         unit_node = node.args.get("unit")
-        unit = unit_node.name.lower() if isinstance(unit_node, exp.Expression) else ""
+        unit = unit_node.name.lower() if isinstance(unit_node, exp.Expr) else ""
         if unit not in GRANULARITIES:
             raise NotSupported(
                 f"DATE_TRUNC granularity {unit!r} is not supported",
@@ -457,9 +461,9 @@ class _Resolver:
         argument = self._time_argument(node.this, mode, "DATE_TRUNC")
         return exp.TimestampTrunc(this=argument, unit=exp.var(unit))
 
-    def _extract(self, node: exp.Extract, mode: str) -> exp.Expression:
+    def _extract(self, node: exp.Extract, mode: str) -> exp.Expr:
         unit = node.this.name.lower()
-        unit = _EXTRACT_SYNONYMS.get(unit, unit)
+        unit = EXTRACT_SYNONYMS.get(unit, unit)
         if unit not in EXTRACT_UNITS:
             raise NotSupported(
                 f"EXTRACT({unit.upper()} ...) is not supported",
@@ -468,7 +472,7 @@ class _Resolver:
         argument = self._time_argument(node.expression, mode, "EXTRACT")
         return exp.Extract(this=exp.var(unit), expression=argument)
 
-    def _time_argument(self, node: exp.Expression, mode: str, function: str) -> exp.Expression:
+    def _time_argument(self, node: exp.Expr, mode: str, function: str) -> exp.Expr:
         argument = self.resolve(node, mode)
         if has_measure(argument):
             raise NotSupported(f"{function} over a measure is not supported")
@@ -495,8 +499,8 @@ def _mismatch(function: str, cube: Cube, measure: Measure) -> NotSupported:
     )
 
 
-def _unique(expressions: list[exp.Expression]) -> list[exp.Expression]:
-    unique: list[exp.Expression] = []
+def _unique(expressions: list[exp.Expr]) -> list[exp.Expr]:
+    unique: list[exp.Expr] = []
     for expression in expressions:
         if not any(expression == seen for seen in unique):
             unique.append(expression)
@@ -504,24 +508,25 @@ def _unique(expressions: list[exp.Expression]) -> list[exp.Expression]:
 
 
 def _check_grouped(
-    expression: exp.Expression, groups: tuple[exp.Expression, ...] | list[exp.Expression],
+    expression: exp.Expr, groups: tuple[exp.Expr, ...] | list[exp.Expr],
     where: str,
 ) -> None:
     """Every dimension outside an aggregate must be (inside) a grouped expression."""
     if any(expression == group for group in groups):
         return
-    if isinstance(expression, DimRef):
+    if is_dim(expression):
+        cube, member = ref_key(expression)
         raise NotSupported(
-            f"{where}: {expression.cube}.{expression.member} must appear in GROUP BY"
+            f"{where}: {cube}.{member} must appear in GROUP BY"
             " or be used in an aggregate",
             hint="select it, add it to GROUP BY, or drop the explicit GROUP BY",
         )
     for child in expression.iter_expressions():
-        if not has_measure(child) or child.find(DimRef) is not None:
+        if not has_measure(child) or has_dim(child):
             _check_grouped(child, groups, where)
 
 
-def _limit_value(node: exp.Expression | None, clause: str) -> exp.Expression | None:
+def _limit_value(node: exp.Expr | None, clause: str) -> exp.Expr | None:
     if node is None:
         return None
     if isinstance(node, exp.Fetch):
@@ -538,3 +543,19 @@ def _limit_value(node: exp.Expression | None, clause: str) -> exp.Expression | N
     if isinstance(value, exp.Null) and clause == "LIMIT":
         return None
     raise NotSupported(f"{clause} must be a non-negative integer or a parameter")
+
+
+def _function_name(node: exp.Expr) -> str:
+    return node.sql_name() if isinstance(node, exp.Func) else node.key.upper()
+
+
+def _cubes_used(
+    outputs: list[OutputItem], where: exp.Expr | None, having: exp.Expr | None,
+    order: list[OrderItem], groups: list[exp.Expr],
+) -> set[str]:
+    expressions = [o.expression for o in outputs] + [o.expression for o in order] + groups
+    expressions += [e for e in (where, having) if e is not None]
+    used: set[str] = set()
+    for expression in expressions:
+        used.update(ref_key(node)[0] for node in all_refs(expression))
+    return used

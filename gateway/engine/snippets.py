@@ -21,19 +21,17 @@ from sqlglot.errors import ParseError
 from backend.core.errors import NotSupported
 from backend.semantic.model import Cube, Dimension, Measure, ModelSet, Segment
 
-from .refs import DimRef, MeasureRef, measure_ref
+from .refs import is_measure, measure_ref
 from .types import TargetDialect
 
 _REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?\}")
 _MAX_DEPTH = 16
 
 
-def atom(node: exp.Expression) -> exp.Expression:
+def atom(node: exp.Expr) -> exp.Expr:
     """``node`` wrapped in parentheses unless it is already a single term."""
     if isinstance(
-        node,
-        exp.Column | exp.Literal | exp.Func | exp.Paren | exp.Placeholder | exp.Boolean
-        | DimRef | MeasureRef,
+        node, exp.Column | exp.Literal | exp.Func | exp.Paren | exp.Placeholder | exp.Boolean
     ) and not isinstance(node, exp.Binary):
         return node
     return exp.paren(node, copy=False)
@@ -53,10 +51,10 @@ class ModelIndex:
 
     models: ModelSet
     dialect: TargetDialect
-    _members: dict[tuple[str, str], exp.Expression] = field(default_factory=dict)
-    _formulas: dict[tuple[str, str], exp.Expression] = field(default_factory=dict)
-    _joins: dict[tuple[str, int], exp.Expression] = field(default_factory=dict)
-    _tables: dict[str, exp.Expression] = field(default_factory=dict)
+    _members: dict[tuple[str, str], exp.Expr] = field(default_factory=dict)
+    _formulas: dict[tuple[str, str], exp.Expr] = field(default_factory=dict)
+    _joins: dict[tuple[str, int], exp.Expr] = field(default_factory=dict)
+    _tables: dict[str, exp.Expr] = field(default_factory=dict)
 
     def cube(self, name: str) -> Cube:
         cube = self.models.get(name)
@@ -66,7 +64,7 @@ class ModelIndex:
 
     # --- tables -----------------------------------------------------------------------------
 
-    def table(self, cube_name: str) -> exp.Expression:
+    def table(self, cube_name: str) -> exp.Expr:
         """The cube's source as a FROM item aliased with the cube's name (a fresh copy)."""
         cached = self._tables.get(cube_name)
         if cached is None:
@@ -75,7 +73,7 @@ class ModelIndex:
             self._tables[cube_name] = cached
         return cached.copy()
 
-    def _parse_table(self, cube: Cube) -> exp.Expression:
+    def _parse_table(self, cube: Cube) -> exp.Expr:
         alias = exp.TableAlias(this=cube_alias(cube.name))
         if cube.sql_table:
             try:
@@ -93,17 +91,17 @@ class ModelIndex:
 
     # --- members ----------------------------------------------------------------------------
 
-    def dimension_sql(self, cube_name: str, name: str) -> exp.Expression:
+    def dimension_sql(self, cube_name: str, name: str) -> exp.Expr:
         """A dimension's SQL, or a segment's condition (segments are boolean dimensions)."""
         return self._member(cube_name, name, 0).copy()
 
-    def measure_input(self, cube_name: str, measure: Measure) -> exp.Expression | None:
+    def measure_input(self, cube_name: str, measure: Measure) -> exp.Expr | None:
         """The expression a non-number measure aggregates (None: ``COUNT(*)``)."""
         if measure.sql is None:
             return None
         return self._member(cube_name, measure.name, 0).copy()
 
-    def measure_filters(self, cube_name: str, measure: Measure) -> exp.Expression | None:
+    def measure_filters(self, cube_name: str, measure: Measure) -> exp.Expr | None:
         if not measure.filters:
             return None
         cube = self.cube(cube_name)
@@ -111,8 +109,8 @@ class ModelIndex:
                  for f in measure.filters]
         return exp.and_(*[exp.paren(p, copy=False) for p in parts], copy=False)
 
-    def formula(self, cube_name: str, name: str) -> exp.Expression:
-        """A ``number`` measure's formula with :class:`MeasureRef` leaves (nested numbers
+    def formula(self, cube_name: str, name: str) -> exp.Expr:
+        """A ``number`` measure's formula with measure reference leaves (nested numbers
         expanded)."""
         key = (cube_name, name)
         cached = self._formulas.get(key)
@@ -121,7 +119,7 @@ class ModelIndex:
             self._formulas[key] = cached
         return cached.copy()
 
-    def join_condition(self, owner: str, index: int) -> exp.Expression:
+    def join_condition(self, owner: str, index: int) -> exp.Expr:
         key = (owner, index)
         cached = self._joins.get(key)
         if cached is None:
@@ -131,7 +129,7 @@ class ModelIndex:
             self._joins[key] = cached
         return cached.copy()
 
-    def _member(self, cube_name: str, name: str, depth: int) -> exp.Expression:
+    def _member(self, cube_name: str, name: str, depth: int) -> exp.Expr:
         key = (cube_name, name)
         cached = self._members.get(key)
         if cached is not None:
@@ -149,19 +147,21 @@ class ModelIndex:
         self._members[key] = expression
         return expression
 
-    def _formula(self, cube_name: str, name: str, depth: int) -> exp.Expression:
+    def _formula(self, cube_name: str, name: str, depth: int) -> exp.Expr:
         if depth > _MAX_DEPTH:
             raise ModelSqlError(f"{cube_name}.{name}: measure references are circular")
         cube = self.cube(cube_name)
         measure = cube.measure(name)
         if measure is None:
-            raise ModelSqlError(f"the model refers to measure {cube_name}.{name}, which does not exist")
+            raise ModelSqlError(
+                f"the model refers to measure {cube_name}.{name}, which does not exist"
+            )
         if measure.type != "number":
             return measure_ref(cube_name, name)
         if not measure.sql:
             raise ModelSqlError(f"number measure {cube_name}.{name} has no sql")
 
-        def leaf(target_cube: str, target: str) -> exp.Expression:
+        def leaf(target_cube: str, target: str) -> exp.Expr:
             other = self.cube(target_cube)
             if other.measure(target) is None:
                 raise ModelSqlError(
@@ -172,11 +172,11 @@ class ModelIndex:
 
         return self._substitute(cube, measure.sql, f"{cube_name}.{name}", leaf, allow_tables=False)
 
-    def _expand(self, cube: Cube, sql: str, where: str, depth: int) -> exp.Expression:
+    def _expand(self, cube: Cube, sql: str, where: str, depth: int) -> exp.Expr:
         if depth > _MAX_DEPTH:
             raise ModelSqlError(f"{where}: member references are circular")
 
-        def leaf(target_cube: str, target: str) -> exp.Expression:
+        def leaf(target_cube: str, target: str) -> exp.Expr:
             return atom(self._member(target_cube, target, depth + 1).copy())
 
         return self._substitute(cube, sql, where, leaf, allow_tables=True)
@@ -186,10 +186,10 @@ class ModelIndex:
         cube: Cube,
         sql: str,
         where: str,
-        leaf: Callable[[str, str], exp.Expression],
+        leaf: Callable[[str, str], exp.Expr],
         *,
         allow_tables: bool,
-    ) -> exp.Expression:
+    ) -> exp.Expr:
         refs: dict[str, tuple[str, str | None]] = {}
 
         def placeholder(match: re.Match[str]) -> str:
@@ -211,7 +211,7 @@ class ModelIndex:
                 raise ModelSqlError(f"{where}: {{{first}}} is neither a member nor a cube")
             return first, second
 
-        def replace(node: exp.Expression) -> exp.Expression:
+        def replace(node: exp.Expr) -> exp.Expr:
             if not isinstance(node, exp.Column):
                 return node
             table = node.table
@@ -235,7 +235,7 @@ class ModelIndex:
 
         return template.transform(replace, copy=False)
 
-    def _parse(self, cube: Cube, sql: str, where: str) -> exp.Expression:
+    def _parse(self, cube: Cube, sql: str, where: str) -> exp.Expr:
         try:
             return sqlglot.parse_one(sql, read=self.dialect)
         except (ParseError, ValueError) as e:
@@ -246,8 +246,8 @@ def _member_sql(member: Dimension | Measure | Segment) -> str | None:
     return member.sql
 
 
-def contains_measure_ref(expression: exp.Expression) -> bool:
-    return expression.find(MeasureRef) is not None
+def contains_measure_ref(expression: exp.Expr) -> bool:
+    return any(is_measure(node) for node in expression.walk())
 
 
 _INDEXES: OrderedDict[tuple[int, str], ModelIndex] = OrderedDict()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 # Scalar expression nodes allowed anywhere an expression may appear.
-SCALAR_NODES: frozenset[type[exp.Expression]] = frozenset(
+SCALAR_NODES: frozenset[type[exp.Expr]] = frozenset(
     {
         exp.Column, exp.Identifier, exp.Literal, exp.Boolean, exp.Null, exp.Paren, exp.Neg,
         exp.Not, exp.And, exp.Or, exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE,
@@ -17,18 +17,18 @@ SCALAR_NODES: frozenset[type[exp.Expression]] = frozenset(
         exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.DPipe, exp.Case, exp.If,
         exp.Cast, exp.TryCast, exp.DataType, exp.Coalesce, exp.Nullif, exp.Lower, exp.Upper,
         exp.Length, exp.Concat, exp.Substring, exp.Trim, exp.Abs, exp.Round, exp.Floor,
-        exp.Ceil, exp.Greatest, exp.Least, exp.Placeholder, exp.Var, exp.Tuple,
+        exp.Ceil, exp.Greatest, exp.Least, exp.Placeholder, exp.Tuple,
         exp.TimestampTrunc, exp.DateTrunc, exp.Extract, exp.CurrentDate, exp.CurrentTimestamp,
         exp.Tuple, exp.Alias, exp.Star, exp.Distinct, exp.Ordered, exp.DataTypeParam,
     }
 )
 
-AGGREGATE_NODES: frozenset[type[exp.Expression]] = frozenset(
+AGGREGATE_NODES: frozenset[type[exp.Expr]] = frozenset(
     {exp.Count, exp.Sum, exp.Avg, exp.Min, exp.Max}
 )
 
 # Types a client may CAST to; the generator renders each per dialect.
-CAST_TYPES: frozenset[exp.DataType.Type] = frozenset(
+CAST_TYPES: frozenset[object] = frozenset(
     {
         exp.DataType.Type.BOOLEAN, exp.DataType.Type.SMALLINT, exp.DataType.Type.INT,
         exp.DataType.Type.BIGINT, exp.DataType.Type.FLOAT, exp.DataType.Type.DOUBLE,
@@ -46,10 +46,11 @@ EXTRACT_UNITS: tuple[str, ...] = (
 )
 
 
-def describe(node: exp.Expression) -> str:
+def describe(node: exp.Expr) -> str:
     """A short name for a refused construct, for error messages."""
     if isinstance(node, exp.Anonymous):
         return f"function {node.name.upper()}()"
     if isinstance(node, exp.Func):
         return f"function {node.sql_name()}()"
     return node.key.upper().replace("_", " ")
+EXTRACT_SYNONYMS = {"dayofweek": "dow", "dayofyear": "doy", "weekday": "dow"}

@@ -8,14 +8,10 @@ verification keeps their timing alike too.
 
 from __future__ import annotations
 
-import logging
-
 from backend.core.errors import AuthenticationFailed, RateLimited
 from backend.core.grants import CredentialGrant, GrantDirectory
 from backend.core.ratelimit import FailureLimiter
 from backend.core.scram import ScramVerifier, make_verifier, verify_plaintext
-
-log = logging.getLogger("gateway.mysql.auth")
 
 # Checked against when the user is unknown, so both failures cost one PBKDF2 run.
 _DUMMY = make_verifier("not a password", salt=b"\0" * 16)
@@ -25,26 +21,38 @@ def access_denied(username: str) -> AuthenticationFailed:
     return AuthenticationFailed(f"Access denied for user '{username}'")
 
 
-def _limiter_keys(username: str, address: str) -> tuple[str, str]:
-    return f"mysql-user:{username}", f"mysql-addr:{address}"
+class Throttle:
+    """Failed-login limits per SQL username and per client address (as on the PostgreSQL side:
+    separate limiters, so a busy shared address can be given a higher ceiling)."""
 
+    def __init__(self, by_user: FailureLimiter, by_address: FailureLimiter):
+        self.by_user = by_user
+        self.by_address = by_address
 
-def check_not_throttled(limiter: FailureLimiter, username: str, address: str) -> None:
-    for key in _limiter_keys(username, address):
-        if limiter.blocked(key):
-            wait = limiter.retry_after(key)
-            raise RateLimited(f"Too many failed logins; try again in {wait:.0f} s")
+    def check(self, username: str, address: str) -> None:
+        for limiter, key in ((self.by_user, username), (self.by_address, address)):
+            if limiter.blocked(key):
+                wait = limiter.retry_after(key)
+                raise RateLimited(f"Too many failed logins; try again in {wait:.0f} s")
+
+    def fail(self, username: str, address: str) -> None:
+        self.by_user.fail(username)
+        self.by_address.fail(address)
+
+    def succeed(self, username: str) -> None:
+        # Only the user's own counter: a valid login must not reset the address's counter,
+        # or one known credential would let an attacker keep guessing others.
+        self.by_user.succeed(username)
 
 
 def authenticate(
-    grants: GrantDirectory, limiter: FailureLimiter, username: str, password: str | None,
+    grants: GrantDirectory, throttle: Throttle, username: str, password: str,
     address: str,
 ) -> CredentialGrant:
-    """The grant for ``username`` if ``password`` matches; otherwise AuthenticationFailed.
-
-    ``password`` None means the client could not send one (it is still a failure).
+    """The grant for ``username`` if ``password`` matches; otherwise AuthenticationFailed
+    (or RateLimited, checked before the password is).
     """
-    check_not_throttled(limiter, username, address)
+    throttle.check(username, address)
     grant = grants.lookup(username)
     verifier = _DUMMY
     if grant is not None:
@@ -52,14 +60,9 @@ def authenticate(
             verifier = ScramVerifier.parse(grant.verifier)
         except ValueError:
             grant = None
-    ok = verify_plaintext(verifier, password or "") and password is not None
+    ok = verify_plaintext(verifier, password)
     if grant is None or not ok:
-        for key in _limiter_keys(username, address):
-            limiter.fail(key)
-        log.info("mysql login failed user=%r address=%s", username, address)
+        throttle.fail(username, address)
         raise access_denied(username)
-    for key in _limiter_keys(username, address):
-        limiter.succeed(key)
-    log.info("mysql login user=%r credential=%s address=%s", username, grant.credential_id,
-             address)
+    throttle.succeed(username)
     return grant

@@ -12,6 +12,7 @@ import contextlib
 import logging
 import secrets
 import ssl
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -25,7 +26,9 @@ from backend.core.errors import (
     NotSupported,
     ProtocolViolation,
     QueryCanceled,
+    RateLimited,
     SessionTerminated,
+    TooManyConnections,
 )
 from backend.core.grants import CredentialGrant
 
@@ -75,6 +78,9 @@ BATCH_ROWS = 1000
 TLS_REQUIRED = "TLS is required to log in to the SQL API: connect with SSL (e.g. --ssl)"
 
 
+_COMMAND_NAMES = {int(c): c.name.replace("_", " ").title() for c in Command}
+
+
 def make_scramble() -> bytes:
     # Clients treat the second part of the scramble as NUL-terminated: no zero bytes.
     return bytes(1 + secrets.randbelow(127) for _ in range(20))
@@ -105,12 +111,24 @@ class MysqlConnection:
         self._inflight: asyncio.Future[Any] | None = None
         self._kill_requested = False
         self._closing = False
+        self.command = "Connect"
+        self.current_sql: str | None = None
+        self.command_started = time.monotonic()
 
     # --- lifecycle -----------------------------------------------------------------------------
 
     async def run(self) -> None:
         try:
-            if await self.connection_phase():
+            if len(self.server.connections) > self.server.max_connections:
+                # Before the handshake, as MySQL does: clients read an ERR in its place.
+                await self._send_error(TooManyConnections("Too many connections"))
+                return
+            try:
+                logged_in = await asyncio.wait_for(self.connection_phase(),
+                                                   self.server.login_timeout)
+            except TimeoutError:
+                return  # a half-open login must not hold a connection slot forever
+            if logged_in:
                 await self.command_phase()
         except ConnectionClosed:
             pass
@@ -132,7 +150,7 @@ class MysqlConnection:
         return int(ServerStatus.AUTOCOMMIT) if autocommit else 0
 
     async def _send_error(self, error: AppError) -> None:
-        with contextlib.suppress(ConnectionClosed, ConnectionError, RuntimeError):
+        with contextlib.suppress(ConnectionClosed, ConnectionError, RuntimeError, ssl.SSLError):
             await self.stream.send(err_packet(error))
 
     # --- connection phase ----------------------------------------------------------------------
@@ -161,9 +179,11 @@ class MysqlConnection:
         if password is None:
             return False
         try:
-            grant = authenticate(self.server.grants, self.server.limiter, username, password,
+            grant = authenticate(self.server.grants, self.server.throttle, username, password,
                                  self.address)
         except AppError as exc:
+            action = "login_rate_limited" if isinstance(exc, RateLimited) else "login_failed"
+            self.server.audit(action, username=username, client_addr=self.address)
             # The connection ends here: nothing sent after a failed login is ever read.
             await self._send_error(exc)
             return False
@@ -175,9 +195,12 @@ class MysqlConnection:
             await self._send_error(exc)
             return False
         self.grant = grant
+        self.server.audit("login", username=username, client_addr=self.address,
+                          credential_id=grant.credential_id, connection_id=self.id)
         self.state = metadata.SessionState(username=username, connection_id=self.id,
                                            tables=list(self.session.tables()),
-                                           database=database)
+                                           database=database,
+                                           processes=lambda: self.server.processes(grant))
         await self.stream.send(make_ok(status=self._status()))
         return True
 
@@ -224,6 +247,8 @@ class MysqlConnection:
                 raise PacketError("empty command packet")
             self._kill_requested = False
             handler = handlers.get(payload[0])
+            self.command = _COMMAND_NAMES.get(payload[0], "Unknown")
+            self.command_started = time.monotonic()
             try:
                 self._check_grant_current()
                 if handler is None:
@@ -234,12 +259,17 @@ class MysqlConnection:
                 await self._send_error(exc)
                 return
             except AppError as exc:
+                log.info("mysql connection %d: %s failed: %s (%s)", self.id, self.command,
+                         exc.code, self.current_sql)
                 await self._send_error(exc)
             except (ConnectionClosed, PacketError):
                 raise
             except Exception:
                 log.exception("mysql connection %d: internal error", self.id)
                 await self._send_error(AppError("internal error"))
+            finally:
+                self.command, self.current_sql = "Sleep", None
+                self.command_started = time.monotonic()
             await self.stream.flush()
 
     def _check_grant_current(self) -> None:
@@ -293,9 +323,7 @@ class MysqlConnection:
     async def handle_field_list(self, payload: bytes) -> bool:
         assert self.state is not None
         name = Reader(payload[1:]).nul_bytes().decode()
-        table = metadata.answer(f"SHOW COLUMNS FROM `{name.replace('`', '``')}`", self.state)
-        assert isinstance(table, metadata.LocalResult)
-        vt = next(t for t in self.state.tables if t.name.lower() == name.lower())
+        vt = metadata.find_table(self.state, name, None)
         for col in vt.columns:
             self.stream.write(make_column_definition(
                 column_definition(col.name, col.type, table=vt.name, schema=DATABASE)))
@@ -306,6 +334,7 @@ class MysqlConnection:
     async def handle_query(self, payload: bytes) -> bool:
         assert self.state is not None and self.session is not None
         sql = payload[1:].decode("utf-8").strip().rstrip(";").strip()
+        self.current_sql = sql
         local = metadata.answer(sql, self.state)
         if isinstance(local, metadata.LocalOk):
             await self.stream.send(make_ok(status=self._status()))
@@ -325,11 +354,12 @@ class MysqlConnection:
     async def handle_stmt_prepare(self, payload: bytes) -> bool:
         assert self.state is not None and self.session is not None
         sql = payload[1:].decode("utf-8").strip().rstrip(";").strip()
-        local = metadata.answer(sql, self.state) if "?" not in sql else None
+        count = metadata.placeholder_count(sql)
+        local = metadata.answer(sql, self.state, [None] * count)
         if isinstance(local, metadata.LocalResult):
-            stmt = PreparedStatement(sql, 0, local.columns)
+            stmt = PreparedStatement(sql, count, local.columns)
         elif local is not None:
-            stmt = PreparedStatement(sql, 0, ())
+            stmt = PreparedStatement(sql, count, ())
         else:
             shape = await self._from_source(self.session.describe(sql))
             stmt = PreparedStatement(sql, shape.param_count, shape.columns)
@@ -376,9 +406,14 @@ class MysqlConnection:
                 else:
                     params.append(read_binary_param(request.values, ptype, unsigned))
         stmt.long_data.clear()
-        local = metadata.answer(stmt.sql, self.state) if not stmt.param_count else None
+        self.current_sql = stmt.sql
+        local = metadata.answer(stmt.sql, self.state, params)
         if isinstance(local, metadata.LocalResult):
             await self._send_resultset(local.columns, _single_batch(local.rows), binary=True)
+        elif isinstance(local, metadata.Kill):
+            await self._kill(local)
+            if not self._closing:
+                await self.stream.send(make_ok(status=self._status()))
         elif local is not None:
             await self.stream.send(make_ok(status=self._status()))
         else:
@@ -486,6 +521,9 @@ class MysqlConnection:
         if target is None or target.grant is None or \
                 target.grant.credential_id != self.grant.credential_id:
             raise NotFound(f"Unknown thread id: {kill.connection_id}")
+        self.server.audit("kill_query" if kill.query_only else "kill_connection",
+                          username=self.grant.username, connection_id=self.id,
+                          target=kill.connection_id)
         if kill.query_only:
             target.cancel_query()
         elif target is self:

@@ -10,20 +10,22 @@ tables, so any WHERE/JOIN/ORDER BY a BI tool writes works without a database.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.mysql import MySQL
 from sqlglot.errors import SqlglotError
-from sqlglot.executor import execute as run_in_python
 from sqlglot.executor.table import Table as PyTable
+from sqlglot.tokenizer_core import TokenType
 
 from backend.connectors.base import ResultColumn
 from backend.core.errors import NotSupported, SourceDatabaseMissing, UnknownTable
 from gateway.engine.types import VirtualTable
 
+from . import pyexec
 from .constants import DATABASE, SERVER_VERSION
 from .values import mysql_type_name
 
@@ -82,6 +84,9 @@ class SessionState:
     database: str | None = None
     variables: dict[str, Any] = field(default_factory=default_variables)
     user_variables: dict[str, Any] = field(default_factory=dict)
+    # SHOW PROCESSLIST rows (Id, User, Host, db, Command, Time, State, Info) of the connections
+    # this credential may see; provided by the server, which knows them all.
+    processes: Callable[[], list[tuple[Any, ...]]] = list
 
 
 @dataclass(frozen=True)
@@ -107,16 +112,38 @@ _SET_RE = re.compile(r"^\s*SET\b", re.IGNORECASE)
 _TX_RE = re.compile(r"^\s*(BEGIN|START\s+TRANSACTION|COMMIT|ROLLBACK)\b", re.IGNORECASE)
 
 
-def answer(sql: str, state: SessionState) -> Answer | None:
+def placeholder_count(sql: str) -> int:
+    try:
+        return len(list(sqlglot.parse_one(sql, read="mysql").find_all(exp.Placeholder)))
+    except SqlglotError:
+        return 0
+
+
+def _bind(stmt: exp.Expr, params: Sequence[object]) -> exp.Expr:
+    """Parameters of a locally answered statement become literal nodes of the syntax tree
+    (evaluated by the Python executor, never rendered into SQL for a database)."""
+    values = iter(params)
+
+    def replace(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Placeholder):
+            return _literal(next(values, None))
+        return node
+
+    return stmt.transform(replace)
+
+
+def answer(sql: str, state: SessionState, params: Sequence[object] = ()) -> Answer | None:
     """The local answer to ``sql``, or None when the engine must run it."""
     if _TX_RE.match(sql):
         return LocalOk()  # the SQL API is read-only: transactions are trivially empty
     try:
-        stmt = sqlglot.parse_one(sql, read="mysql")
+        stmt = sqlglot.parse_one(_parenthesize_assignments(sql), read="mysql")
     except SqlglotError:
         if _SET_RE.match(sql):
             return LocalOk()  # SET of anything is tolerated, even what we cannot parse
         return None
+    if params:
+        stmt = _bind(stmt, params)
     if isinstance(stmt, exp.Set) or _SET_RE.match(sql):
         if isinstance(stmt, exp.Set):
             _apply_set(stmt, state)
@@ -133,13 +160,16 @@ def answer(sql: str, state: SessionState) -> Answer | None:
         target = stmt.this
         if not isinstance(target, exp.Table):
             raise NotSupported("DESCRIBE/EXPLAIN of a query is not supported")
-        return _show_columns(_find_table(state, target.name, target.db or None), full=False)
+        return _show_columns(find_table(state, target.name, target.db or None), full=False)
     if isinstance(stmt, exp.Select | exp.Union):
         if _reads_information_schema(stmt):
             return _information_schema_query(stmt, state)
         if isinstance(stmt, exp.Select) and not stmt.args.get("from_") and \
                 not stmt.args.get("from"):
-            return _constant_select(stmt, state)
+            try:
+                return _constant_select(stmt, state)
+            except SqlglotError:
+                return None  # beyond the Python executor (e.g. NOW()): the engine decides
     return None
 
 
@@ -238,6 +268,8 @@ def _literal(value: Any) -> exp.Expression:
         return exp.Literal.number(int(value))
     if isinstance(value, int | float):
         return exp.Literal.number(value)
+    if isinstance(value, bytes):
+        return exp.Literal.string(value.decode("utf-8", "replace"))
     return exp.Literal.string(str(value))
 
 
@@ -248,7 +280,7 @@ def _constant_select(stmt: exp.Select, state: SessionState) -> LocalResult:
         exp.alias_(p.this if isinstance(p, exp.Alias) else p, f"c{i}")
         for i, p in enumerate(rewritten.expressions)
     ])
-    table = run_in_python(rewritten, dialect="mysql")
+    table = pyexec.execute(rewritten, {}, {})
     return _typed(names, [tuple(r) for r in table.rows])
 
 
@@ -296,8 +328,8 @@ def _filtered(result: LocalResult, stmt: exp.Show, like_column: int = 0) -> Loca
         names = [c.name.lower() for c in result.columns]
         query = exp.select(*[exp.column(n) for n in names]).from_("t").where(
             where.this.copy().transform(_lower_identifier))
-        table = run_in_python(query, dialect="mysql", tables={"t": PyTable(names, rows)},
-                              schema={"t": dict.fromkeys(names, "VARCHAR")})
+        table = pyexec.execute(query, {"t": dict.fromkeys(names, "VARCHAR")},
+                               {"t": PyTable(names, rows)})
         rows = [tuple(r) for r in table.rows]
     return LocalResult(result.columns, rows)
 
@@ -320,10 +352,10 @@ def _show(stmt: exp.Show, state: SessionState) -> LocalResult:
         table_rows: list[tuple[Any, ...]] = [(n, "BASE TABLE") if full else (n,) for n in names]
         return _filtered(LocalResult(cols, table_rows), stmt)
     if what == "COLUMNS":
-        table = _find_table(state, stmt.args["target"].name, db.name if db else None)
+        table = find_table(state, stmt.args["target"].name, db.name if db else None)
         return _filtered(_show_columns(table, full=bool(stmt.args.get("full"))), stmt)
     if what == "CREATE TABLE":
-        table = _find_table(state, stmt.args["target"].name, db.name if db else None)
+        table = find_table(state, stmt.args["target"].name, db.name if db else None)
         return LocalResult(_text_columns("Table", "Create Table"),
                            [(table.name, create_table_sql(table))])
     if what == "VARIABLES":
@@ -346,12 +378,19 @@ def _show(stmt: exp.Show, state: SessionState) -> LocalResult:
     if what == "STATUS":
         return _filtered(LocalResult(_text_columns("Variable_name", "Value"),
                                      [("Threads_connected", "1"), ("Uptime", "0")]), stmt)
+    if what == "PROCESSLIST":
+        cols = (ResultColumn("Id", "int8"), *_text_columns("User", "Host", "db", "Command"),
+                ResultColumn("Time", "int8"), *_text_columns("State", "Info"))
+        full = bool(stmt.args.get("full"))
+        rows = [(*r[:7], r[7] if full or r[7] is None else r[7][:100])
+                for r in state.processes()]
+        return LocalResult(cols, rows)
     if what == "ENGINES":
         cols = _text_columns("Engine", "Support", "Comment", "Transactions", "XA", "Savepoints")
         return LocalResult(cols, [("MetricSQL", "DEFAULT", "Semantic models", "NO", "NO",
                                    "NO")])
     if what in ("INDEX", "INDEXES", "KEYS"):
-        _find_table(state, stmt.args["target"].name, db.name if db else None)
+        find_table(state, stmt.args["target"].name, db.name if db else None)
         cols = _text_columns("Table", "Non_unique", "Key_name", "Seq_in_index", "Column_name",
                              "Collation", "Cardinality", "Sub_part", "Packed", "Null",
                              "Index_type", "Comment", "Index_comment")
@@ -384,7 +423,7 @@ def _current_database(state: SessionState) -> str:
     return state.database
 
 
-def _find_table(state: SessionState, name: str, database: str | None) -> VirtualTable:
+def find_table(state: SessionState, name: str, database: str | None) -> VirtualTable:
     database = check_database(database) if database else _current_database(state)
     if database == DATABASE:
         for t in state.tables:
@@ -522,6 +561,74 @@ def _lower_identifier(node: exp.Expression) -> exp.Expression:
     return node
 
 
+_ASSIGNMENT_ENDS = frozenset({TokenType.WHEN, TokenType.ELSE, TokenType.END, TokenType.THEN,
+                              TokenType.COMMA, TokenType.FROM, TokenType.ALIAS, TokenType.WHERE,
+                              TokenType.R_PAREN})
+
+
+def _parenthesize_assignments(sql: str) -> str:
+    """``@v := expr`` wrapped in parentheses, so the parser accepts it anywhere (drivers such
+    as MariaDB ODBC write ``CASE ... THEN @dt:=5 ...`` in their catalog queries)."""
+    if ":=" not in sql:
+        return sql
+    try:
+        tokens = MySQL().tokenize(sql)
+    except SqlglotError:
+        return sql
+    inserts: list[tuple[int, str]] = []
+    for i in range(len(tokens) - 3):
+        if tokens[i].token_type != TokenType.PARAMETER or \
+                tokens[i + 2].token_type != TokenType.COLON_EQ:
+            continue
+        depth, last = 0, tokens[i + 2]
+        for tok in tokens[i + 3:]:
+            if depth == 0 and tok.token_type in _ASSIGNMENT_ENDS:
+                break
+            depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(tok.token_type, 0)
+            last = tok
+        inserts += [(tokens[i].start, "("), (last.end + 1, ")")]
+    for pos, text in sorted(inserts, key=lambda p: p[0], reverse=True):
+        sql = sql[:pos] + text + sql[pos:]
+    return sql
+
+
+def _emulate_assignments(stmt: exp.Expression) -> exp.Expression:
+    """Per-row user-variable assignments (``@v := expr`` in one select item, ``@v`` in a later
+    one) become copies of the assigning item's expression: same value, no state."""
+    if not isinstance(stmt, exp.Select) or not stmt.find(exp.PropertyEQ):
+        return stmt
+    known: dict[str, exp.Expression] = {}
+    items = []
+    for item in stmt.expressions:
+        inner = item.this if isinstance(item, exp.Alias) else item
+        assigned = {n.this.name.lower() for n in inner.find_all(exp.PropertyEQ)
+                    if isinstance(n.this, exp.Parameter)}
+
+        def unassign(node: exp.Expression) -> exp.Expression:
+            if isinstance(node, exp.PropertyEQ) and isinstance(node.this, exp.Parameter):
+                value: exp.Expression = node.expression
+                return value
+            if isinstance(node, exp.Parameter) and node.name.lower() in known:
+                return exp.Paren(this=known[node.name.lower()].copy())
+            return node
+
+        new_inner = inner.transform(unassign)
+        for name in assigned:
+            known[name] = new_inner
+        items.append(exp.alias_(new_inner, item.alias) if isinstance(item, exp.Alias)
+                     else new_inner)
+    out = stmt.copy()
+    out.set("expressions", items)
+    return out
+
+
+def _python_friendly(node: exp.Expression) -> exp.Expression:
+    """Forms the Python executor lacks, rewritten to ones it has."""
+    if isinstance(node, exp.Chr) and all(isinstance(a, exp.Literal) for a in node.expressions):
+        return exp.Literal.string("".join(chr(int(a.name)) for a in node.expressions))
+    return node
+
+
 def _is_star(p: exp.Expression) -> bool:
     return isinstance(p, exp.Star) or (isinstance(p, exp.Column) and isinstance(p.this, exp.Star))
 
@@ -536,7 +643,8 @@ def _information_schema_query(stmt: exp.Expression, state: SessionState) -> Loca
     names: list[str] | None = None
     if isinstance(stmt, exp.Select) and not any(_is_star(p) for p in stmt.expressions):
         names = [output_name(p) for p in stmt.expressions]
-    lowered = stmt.copy().transform(lambda n: _lower_identifier(_substitute(n, state)))
+    lowered = _emulate_assignments(stmt).transform(
+        lambda n: _python_friendly(_lower_identifier(_substitute(n, state))))
     data = information_schema_rows(state)
     tables = {INFORMATION_SCHEMA: {name: PyTable(cols, data[name])
                                    for name, cols in _IS_COLUMNS.items()}}
@@ -544,7 +652,7 @@ def _information_schema_query(stmt: exp.Expression, state: SessionState) -> Loca
         name: {c: "BIGINT" if c in _IS_INTEGER_COLUMNS else "VARCHAR" for c in cols}
         for name, cols in _IS_COLUMNS.items()}}
     try:
-        table = run_in_python(lowered, dialect="mysql", tables=tables, schema=schema)
+        table = pyexec.execute(lowered, schema, tables)
     except SqlglotError as exc:
         raise NotSupported(f"information_schema query not supported: {exc}") from None
     out_names = names if names and len(names) == len(table.columns) else [

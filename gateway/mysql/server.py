@@ -6,19 +6,34 @@ import asyncio
 import itertools
 import logging
 import ssl
+import time
+from collections.abc import Callable
+from typing import Any
 
-from backend.core.grants import GrantDirectory
+from backend.core.grants import CredentialGrant, GrantDirectory
 from backend.core.ratelimit import FailureLimiter
 
+from .auth import Throttle
 from .connection import MysqlConnection
 from .interface import SessionFactory
 from .stream import PacketStream
 
 log = logging.getLogger("gateway.mysql")
+audit_log = logging.getLogger("gateway.audit")
+
+AuditSink = Callable[[str, dict[str, Any]], None]
 
 
-def default_limiter() -> FailureLimiter:
-    return FailureLimiter(max_failures=10, window_seconds=60.0)
+def _log_audit(action: str, detail: dict[str, Any]) -> None:
+    audit_log.info("%s %s", action, detail)
+
+
+def default_user_limiter() -> FailureLimiter:
+    return FailureLimiter(max_failures=10, window_seconds=300.0)
+
+
+def default_address_limiter() -> FailureLimiter:
+    return FailureLimiter(max_failures=50, window_seconds=300.0)
 
 
 class MysqlServer:
@@ -29,11 +44,19 @@ class MysqlServer:
         session_factory: SessionFactory,
         ssl_context: ssl.SSLContext | None,
         limiter: FailureLimiter | None = None,
+        address_limiter: FailureLimiter | None = None,
+        audit: AuditSink = _log_audit,
+        max_connections: int = 1000,
+        login_timeout: float = 30.0,
     ):
         self.grants = grants
+        self.max_connections = max_connections
+        self.login_timeout = login_timeout
         self.session_factory = session_factory
         self.ssl_context = ssl_context
-        self.limiter = limiter or default_limiter()
+        self.throttle = Throttle(limiter or default_user_limiter(),
+                                 address_limiter or default_address_limiter())
+        self._audit = audit
         self.connections: dict[int, MysqlConnection] = {}
         self._ids = itertools.count(1)
         self._server: asyncio.Server | None = None
@@ -57,20 +80,41 @@ class MysqlServer:
             self._tasks.add(task)
         try:
             await connection.run()
+        except asyncio.CancelledError:
+            pass  # shutting down: asyncio's server callback would report it as an error
         finally:
             self.connections.pop(connection.id, None)
             if task is not None:
                 self._tasks.discard(task)
+
+    def audit(self, action: str, **detail: Any) -> None:
+        try:
+            self._audit(action, {"protocol": "mysql", **detail})
+        except Exception:
+            log.exception("audit sink failed")
+
+    def processes(self, grant: CredentialGrant) -> list[tuple[Any, ...]]:
+        """SHOW PROCESSLIST rows: the connections of the same credential only."""
+        now = time.monotonic()
+        return [
+            (c.id, c.grant.username, c.address, c.state.database if c.state else None,
+             c.command, int(now - c.command_started), "", c.current_sql)
+            for c in sorted(self.connections.values(), key=lambda c: c.id)
+            if c.grant is not None and c.grant.credential_id == grant.credential_id
+        ]
 
     async def close(self) -> None:
         if self._server is not None:
             self._server.close()
         for connection in list(self.connections.values()):
             connection.terminate()
-        for task in self._tasks:
-            task.cancel()
         if self._tasks:
-            await asyncio.wait(list(self._tasks))
+            # Closed transports end each connection's read loop; cancel only stragglers.
+            _, pending = await asyncio.wait(list(self._tasks), timeout=5)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.wait(pending)
         if self._server is not None:
             await self._server.wait_closed()
 
@@ -83,9 +127,22 @@ async def start_mysql_server(
     session_factory: SessionFactory,
     ssl_context: ssl.SSLContext | None,
     limiter: FailureLimiter | None = None,
+    address_limiter: FailureLimiter | None = None,
+    audit: AuditSink = _log_audit,
+    max_connections: int = 1000,
+    login_timeout: float = 30.0,
 ) -> MysqlServer:
-    """Listen for MySQL clients on host:port (0 picks a free port; see ``.port``)."""
+    """Listen for MySQL clients on host:port (0 picks a free port; see ``.port``).
+
+    ``ssl_context`` None means no TLS, and then every login is refused: passwords only
+    travel encrypted. ``limiter``/``address_limiter`` throttle failed logins per username and
+    per client address; ``audit`` receives login, login_failed, login_rate_limited and kill
+    events. Beyond ``max_connections`` a client gets ERR 1040 instead of a handshake; a login
+    not finished within ``login_timeout`` seconds is dropped.
+    """
     server = MysqlServer(grants=grants, session_factory=session_factory,
-                         ssl_context=ssl_context, limiter=limiter)
+                         ssl_context=ssl_context, limiter=limiter,
+                         address_limiter=address_limiter, audit=audit,
+                         max_connections=max_connections, login_timeout=login_timeout)
     await server.start(host, port)
     return server

@@ -1,4 +1,10 @@
-"""Packet framing over an asyncio stream: 4-byte headers, sequence ids, 16 MiB splitting."""
+"""Packet framing over an asyncio stream: 4-byte headers, sequence ids, 16 MiB splitting.
+
+TLS runs through an ``ssl.MemoryBIO`` pair rather than ``StreamWriter.start_tls``: a MySQL
+client sends its ClientHello right behind the SSLRequest without waiting for an answer, so
+those bytes may already sit in the StreamReader's buffer, where ``start_tls`` would never see
+them (the handshake then stalls). Reading ciphertext through the same reader cannot lose any.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,8 @@ import ssl
 
 from .constants import MAX_PACKET
 from .packets import PacketError
+
+_CHUNK = 256 * 1024
 
 
 class ConnectionClosed(Exception):
@@ -19,24 +27,74 @@ class PacketStream:
         self.reader = reader
         self.writer = writer
         self.seq = 0
-        self.tls = False
+        self._tls: ssl.SSLObject | None = None
+        self._incoming = ssl.MemoryBIO()
+        self._outgoing = ssl.MemoryBIO()
+        self._plain = bytearray()  # decrypted bytes not yet consumed
+        self._out = bytearray()  # packets written but not yet flushed
+
+    @property
+    def tls(self) -> bool:
+        return self._tls is not None
 
     def reset(self) -> None:
         """Each command starts a new sequence."""
         self.seq = 0
 
+    # --- bytes ---------------------------------------------------------------------------------
+
+    async def _fill(self) -> None:
+        """Read one chunk of ciphertext from the socket into the TLS object."""
+        try:
+            data = await self.reader.read(_CHUNK)
+        except ConnectionError as exc:
+            raise ConnectionClosed() from exc
+        if not data:
+            raise ConnectionClosed()
+        self._incoming.write(data)
+
+    async def _read_exactly(self, n: int) -> bytes:
+        if self._tls is None:
+            try:
+                return await self.reader.readexactly(n)
+            except (asyncio.IncompleteReadError, ConnectionError) as exc:
+                raise ConnectionClosed() from exc
+        while len(self._plain) < n:
+            try:
+                chunk = self._tls.read(_CHUNK)
+            except ssl.SSLWantReadError:
+                await self._fill()
+                continue
+            except ssl.SSLZeroReturnError as exc:
+                raise ConnectionClosed() from exc
+            if not chunk:
+                raise ConnectionClosed()
+            self._plain.extend(chunk)
+        out = bytes(self._plain[:n])
+        del self._plain[:n]
+        return out
+
+    def _write_bytes(self, data: bytes | memoryview) -> None:
+        # Buffered until flush: one TLS write (and one socket write) per batch of packets,
+        # not per row.
+        self._out += data
+
+    def _drain_tls(self) -> None:
+        pending = self._outgoing.read()
+        if pending:
+            self.writer.write(pending)
+
+    # --- packets -------------------------------------------------------------------------------
+
     async def read(self) -> bytes:
         chunks: list[bytes] = []
         while True:
-            try:
-                header = await self.reader.readexactly(4)
-                length = int.from_bytes(header[:3], "little")
-                if header[3] != self.seq:
-                    raise PacketError(f"packet out of order (got {header[3]}, want {self.seq})")
-                self.seq = (self.seq + 1) & 0xFF
-                chunks.append(await self.reader.readexactly(length))
-            except (asyncio.IncompleteReadError, ConnectionError) as exc:
-                raise ConnectionClosed() from exc
+            header = await self._read_exactly(4)
+            length = int.from_bytes(header[:3], "little")
+            if header[3] != self.seq:
+                raise PacketError(f"packet out of order (got {header[3]}, want {self.seq})")
+            self.seq = (self.seq + 1) & 0xFF
+            chunks.append(await self._read_exactly(length))
             if length < MAX_PACKET:
                 return b"".join(chunks)
 
@@ -46,13 +104,19 @@ class PacketStream:
         while True:
             chunk = view[:MAX_PACKET]
             view = view[MAX_PACKET:]
-            self.writer.write(len(chunk).to_bytes(3, "little") + bytes((self.seq,)))
-            self.writer.write(chunk)
+            self._write_bytes(len(chunk).to_bytes(3, "little") + bytes((self.seq,)) + chunk)
             self.seq = (self.seq + 1) & 0xFF
             if len(chunk) < MAX_PACKET:
                 return
 
     async def flush(self) -> None:
+        if self._out:
+            data, self._out = bytes(self._out), bytearray()
+            if self._tls is None:
+                self.writer.write(data)
+            else:
+                self._tls.write(data)
+                self._drain_tls()
         try:
             await self.writer.drain()
         except ConnectionError as exc:
@@ -63,10 +127,26 @@ class PacketStream:
         await self.flush()
 
     async def start_tls(self, context: ssl.SSLContext) -> None:
-        await self.writer.start_tls(context)
-        self.tls = True
+        tls = context.wrap_bio(self._incoming, self._outgoing, server_side=True)
+        while True:
+            try:
+                tls.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                self.writer.write(self._outgoing.read())
+                await self.flush()
+                await self._fill()
+        self._tls = tls
+        self._drain_tls()
+        await self.flush()
 
     async def close(self) -> None:
+        if self._tls is not None:
+            # Send our close_notify; the peer's is not awaited.
+            with contextlib.suppress(ssl.SSLError, ConnectionError, RuntimeError):
+                self._tls.unwrap()
+            with contextlib.suppress(ssl.SSLError, ConnectionError, RuntimeError):
+                self._drain_tls()
         self.writer.close()
         with contextlib.suppress(ConnectionError, ssl.SSLError):
             await self.writer.wait_closed()

@@ -83,6 +83,10 @@ def _timedelta_text(v: dt.timedelta) -> str:
 def text_value(v: Any) -> bytes | None:
     if v is None:
         return None
+    if type(v) is str:  # the common cases first: this runs once per value streamed
+        return v.encode()
+    if type(v) is int:
+        return str(v).encode()
     if isinstance(v, bool):
         return b"1" if v else b"0"
     if isinstance(v, bytes | bytearray | memoryview):

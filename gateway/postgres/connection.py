@@ -546,7 +546,9 @@ class PgConnection:
             stmt.info = self.session.prepare(stmt.sql, [d for d in declared])
         return stmt.info
 
-    def _param_oids(self, stmt: Prepared, count: int, fmts: Sequence[int] | None = None) -> list[int]:
+    def _param_oids(
+        self, stmt: Prepared, count: int, fmts: Sequence[int] | None = None
+    ) -> list[int]:
         oids = list(stmt.declared) + [0] * max(0, count - len(stmt.declared))
         # Text values of unspecified type need no type: they reach SQL as literals and are
         # coerced there. Only binary ones (or Describe) need the inferred types.

@@ -354,3 +354,26 @@ async def test_lost_listen_connection_is_replaced(metadata_url: str, engine: Asy
         await asyncio.wait_for(until_listening(), WAIT)
     finally:
         await sub.stop()
+
+
+def test_grant_map_indexes_follow_moves_and_removals() -> None:
+    from backend.core.services.feed import _GrantMap, _Scope
+
+    def grant(username: str, ds: str, member: str = "m1") -> CredentialGrant:
+        return CredentialGrant(
+            credential_id="c-" + username, username=username, verifier="v", team_id="t",
+            member_id=member, user_email="e", data_source_id=ds, data_source_type="SQLITE",
+            data_source_params={}, model_version_id=None, model_files=(),
+            access=AccessPolicy(None), revision=1)
+
+    gm = _GrantMap({"a": grant("a", "ds1"), "b": grant("b", "ds1", "m2")})
+    assert gm.touched(_Scope(data_source_ids={"ds1"})) == {"a", "b"}
+    gm.put(grant("a", "ds2"))  # moved
+    assert gm.touched(_Scope(data_source_ids={"ds1"})) == {"b"}
+    assert gm.touched(_Scope(data_source_ids={"ds2"}, member_ids={"m2"})) == {"a", "b"}
+    assert gm.touched(_Scope(credential_ids={"c-a"}, usernames={"zzz"})) == {"a"}
+    gm.remove("b")
+    assert gm.touched(_Scope(member_ids={"m2"})) == set()
+    assert gm.touched(_Scope(team_ids={"t"})) == {"a"}
+    assert gm.touched(_Scope(everything=True)) == {"a"}
+    assert gm._index["data_source_id"] == {"ds2": {"a"}}

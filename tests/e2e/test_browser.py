@@ -114,6 +114,8 @@ def test_signup_onboarding_credentials_lifecycle(server: str, shop_sqlite: Path)
     if not (FRONTEND / "node_modules" / "playwright-core").exists():
         _missing("frontend/node_modules is not installed (cd frontend && npm ci)")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
     env = {
         **os.environ,
         "E2E_BASE_URL": server,
@@ -124,7 +126,7 @@ def test_signup_onboarding_credentials_lifecycle(server: str, shop_sqlite: Path)
         "CHROMIUM_PATH": str(CHROMIUM),
     }
     result = subprocess.run(
-        ["node", "e2e/flow.mjs"],
+        ["node", os.environ.get("E2E_FLOW", "e2e/flow.mjs")],
         cwd=FRONTEND,
         env=env,
         capture_output=True,

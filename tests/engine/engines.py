@@ -50,6 +50,38 @@ class DuckRunner:
         self.connection.close()
 
 
+class SqliteRunner:
+    """SQLite (stdlib): timestamps as 'YYYY-MM-DD HH:MM:SS' text, money as REAL."""
+
+    engine = "sqlite"
+
+    def __init__(self) -> None:
+        import sqlite3
+
+        self.schema = "demo"
+        self.connection = sqlite3.connect(":memory:")
+        self.connection.execute("ATTACH DATABASE ':memory:' AS demo")
+        data = generate()
+        for statement in create_statements("duckdb", "demo."):
+            self.connection.execute(statement)
+        for table in TABLES:
+            rows = [
+                tuple(
+                    v.isoformat(sep=" ") if isinstance(v, dt.datetime)
+                    else float(v) if isinstance(v, Decimal) else v
+                    for v in row
+                )
+                for row in data.rows[table]
+            ]
+            self.connection.executemany(insert_statement(table, "demo.", "?"), rows)
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.connection.execute(sql, list(params)).fetchall()
+
+    def close(self) -> None:
+        self.connection.close()
+
+
 class PostgresRunner:
     engine = "postgres"
 

@@ -43,7 +43,9 @@ cubes:
         type: sum
         filters: [{{sql: "{{CUBE}}.status = 'completed'"}}]
       - {{name: average_order, sql: "{{amount}} / NULLIF({{count}}, 0)", type: number}}
-      - {{name: completed_share, sql: "1.0 * {{completed_count}} / NULLIF({{count}}, 0)", type: number}}
+      - name: completed_share
+        sql: "1.0 * {{completed_count}} / NULLIF({{count}}, 0)"
+        type: number
     segments:
       - {{name: completed, sql: "{{CUBE}}.status = 'completed'"}}
       - {{name: large, sql: "{{CUBE}}.amount >= 300"}}

@@ -15,6 +15,7 @@ from .engines import (
     MariaRunner,
     PostgresRunner,
     Runner,
+    SqliteRunner,
     close_enough,
     normalise_rows,
     transpile_reference,
@@ -26,6 +27,13 @@ EXECUTED = [c for c in all_cases() if c.references and c.error is None]
 @pytest.fixture(scope="module")
 def duck() -> Iterator[DuckRunner]:
     runner = DuckRunner()
+    yield runner
+    runner.close()
+
+
+@pytest.fixture(scope="module")
+def sqlite() -> Iterator[SqliteRunner]:
+    runner = SqliteRunner()
     yield runner
     runner.close()
 
@@ -69,6 +77,20 @@ def test_corpus_executes_enough_cases() -> None:
 @pytest.mark.parametrize("case", EXECUTED, ids=[c.id for c in EXECUTED])
 def test_duckdb(case: Case, duck: DuckRunner) -> None:
     check(case, duck)
+
+
+# SQLite has no DATE_TRUNC/EXTRACT to write references with; those cases need a
+# reference.sqlite of their own.
+SQLITE = [
+    c for c in EXECUTED
+    if "sqlite" in c.references
+    or not any(f in c.references[""].upper() for f in ("DATE_TRUNC", "EXTRACT"))
+]
+
+
+@pytest.mark.parametrize("case", SQLITE, ids=[c.id for c in SQLITE])
+def test_sqlite(case: Case, sqlite: SqliteRunner) -> None:
+    check(case, sqlite)
 
 
 @pytest.mark.postgres

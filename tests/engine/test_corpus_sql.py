@@ -29,5 +29,7 @@ def test_case(case: Case, target: str) -> None:
     actual = render_case(case, target)
     if case.error is not None:
         assert actual.startswith(f"# error: {case.error} "), actual
-    assert expected is not None, f"no snapshot for {case.id} on {target}; run with ENGINE_UPDATE_SNAPSHOTS=1"
+    assert expected is not None, (
+        f"no snapshot for {case.id} on {target}; run with ENGINE_UPDATE_SNAPSHOTS=1"
+    )
     assert actual == expected

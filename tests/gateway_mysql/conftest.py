@@ -58,13 +58,13 @@ class MemoryGrants:
 
 
 def make_grant(username: str, password: str, data_path: Path, *,
-               access: AccessPolicy = ALLOW_ALL) -> CredentialGrant:
+               access: AccessPolicy = ALLOW_ALL, model: str = MODEL) -> CredentialGrant:
     return CredentialGrant(
         credential_id="cred-" + username, username=username,
         verifier=make_verifier(password, iterations=4096).encode(), team_id="t1",
         member_id="m1", user_email="a@example.com", data_source_id="ds1",
         data_source_type="DUCKDB", data_source_params={"path": str(data_path)},
-        model_version_id="v1", model_files=(("orders.yml", MODEL),), access=access,
+        model_version_id="v1", model_files=(("orders.yml", model),), access=access,
         revision=1,
     )
 
@@ -108,7 +108,9 @@ class Gateway:
 class ThreadedGateway:
     """A gateway on its own event loop thread, so blocking clients can be tested plainly."""
 
-    def __init__(self, tls_dir: Path, data: Path, *, limiter: FailureLimiter | None = None):
+    def __init__(self, tls_dir: Path, data: Path, *, limiter: FailureLimiter | None = None,
+                 **options: Any):
+        self.events: list[tuple[str, dict[str, Any]]] = []
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
@@ -119,8 +121,14 @@ class ThreadedGateway:
         ctx = server_context(tls_dir / "server.crt", tls_dir / "server.key")
         server = self.run(start_mysql_server(
             "127.0.0.1", 0, grants=grants, session_factory=EngineSessionFactory(self.services),
-            ssl_context=ctx, limiter=limiter))
+            ssl_context=ctx, limiter=limiter,
+            audit=lambda action, detail: self.events.append((action, detail)), **options))
         self.gw = Gateway(server, grants, user, password, tls_dir, data)
+
+    def add_user(self, model: str = MODEL) -> tuple[str, str]:
+        user, password = "u_" + secrets.token_hex(4), "pw-" + secrets.token_urlsafe(10)
+        self.gw.grants.grants[user] = make_grant(user, password, self.gw.data_path, model=model)
+        return user, password
 
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=60)

@@ -18,7 +18,7 @@ def connect(gw: Gateway, *, user: str | None = None, password: str | None = None
     return pymysql.connect(
         host="127.0.0.1", port=gw.port, user=user or gw.user,
         password=gw.password if password is None else password, database=database,
-        ssl=ctx if tls else None, connect_timeout=10, read_timeout=30,
+        ssl=ctx if tls else None, ssl_disabled=not tls, connect_timeout=10, read_timeout=30,
     )
 
 

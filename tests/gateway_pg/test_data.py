@@ -112,7 +112,7 @@ def test_writes_are_refused(tgw: ThreadedGateway) -> None:
                 conn.execute(sql)
 
 
-# --- the real PostgreSQL ---------------------------------------------------------------------------
+# --- the real PostgreSQL ------------------------------------------------------------------
 
 PG_MODEL = """
 cubes:
@@ -125,7 +125,8 @@ cubes:
       - {{ name: count, type: count }}
       - {{ name: total, sql: value, type: sum }}
   - name: slow
-    sql: "SELECT g AS id FROM generate_series(1, 3) g CROSS JOIN LATERAL (SELECT pg_sleep(30)) s"
+    sql: >-
+      SELECT g AS id FROM generate_series(1, 3) g CROSS JOIN LATERAL (SELECT pg_sleep(30)) s
     dimensions:
       - {{ name: id, sql: id, type: number, primary_key: true }}
 """
@@ -194,7 +195,8 @@ async def test_postgres_portal_suspension_with_asyncpg(pggw: ThreadedGateway) ->
 
 def test_cancel_request_stops_the_data_source_query(pggw: ThreadedGateway) -> None:
     with psycopg.connect(pggw.gw.dsn(), autocommit=True) as conn:
-        timer = threading.Timer(1.0, conn.cancel)
+        # cancel_safe: the blocking conn.cancel() keeps the GIL, starving the in-process server.
+        timer = threading.Timer(1.0, conn.cancel_safe)
         timer.start()
         try:
             with pytest.raises(psycopg.errors.QueryCanceled):

@@ -34,16 +34,19 @@ def test_psycopg3_connect_time_queries_and_params(tgw: ThreadedGateway) -> None:
         assert info is not None and info.oid == 1700
         assert conn.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
         conn.commit()
-        assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        status = conn.info.transaction_status
+        assert status == psycopg.pq.TransactionStatus.IDLE  # type: ignore[comparison-overlap]
 
 
 def test_psycopg3_transaction_status_and_aborted_transactions(tgw: ThreadedGateway) -> None:
     with psycopg.connect(tgw.gw.dsn()) as conn:
         conn.execute("select 1")
-        assert conn.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
+        status = conn.info.transaction_status
+        assert status == psycopg.pq.TransactionStatus.INTRANS
         with pytest.raises(psycopg.errors.UndefinedTable):
             conn.execute("select * from pg_catalog.pg_nope")
-        assert conn.info.transaction_status == psycopg.pq.TransactionStatus.INERROR
+        status = conn.info.transaction_status
+        assert status == psycopg.pq.TransactionStatus.INERROR
         with pytest.raises(psycopg.errors.InFailedSqlTransaction):
             conn.execute("select 1")
         conn.rollback()
@@ -59,9 +62,10 @@ def test_psycopg3_binary_and_server_side_cursor(tgw: ThreadedGateway) -> None:
         ).fetchone()
         assert row == (True, 2, 3, 1.5, Decimal("2.50"), "é", dt.date(2024, 1, 2),
                        dt.datetime(2024, 1, 2, 3, 4, 5))
-        with conn.transaction(), conn.cursor(name="c1") as named:
-            with pytest.raises(psycopg.errors.FeatureNotSupported):
-                named.execute("select 1")
+        with conn.transaction(), conn.cursor(name="c1") as named, pytest.raises(
+            psycopg.errors.FeatureNotSupported
+        ):
+            named.execute("select 1")
 
 
 def test_psycopg2(tgw: ThreadedGateway) -> None:

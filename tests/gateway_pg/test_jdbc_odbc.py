@@ -1,4 +1,4 @@
-"""pgjdbc (Debian libpostgresql-jdbc-java) and psqlODBC through pyodbc (Excel's, Power BI's path)."""
+"""pgjdbc (Debian libpostgresql-jdbc-java) and psqlODBC via pyodbc (the Excel/Power BI path)."""
 
 from __future__ import annotations
 

@@ -8,8 +8,10 @@ import subprocess
 from tests.gateway_pg.conftest import ThreadedGateway
 
 
-def psql(tgw: ThreadedGateway, *commands: str, password: str | None = None,
-         conninfo: str = "sslmode=require", user: str | None = None) -> subprocess.CompletedProcess[str]:
+def psql(
+    tgw: ThreadedGateway, *commands: str, password: str | None = None,
+    conninfo: str = "sslmode=require", user: str | None = None,
+) -> subprocess.CompletedProcess[str]:
     gw = tgw.gw
     args = ["psql", f"host=127.0.0.1 port={gw.port} user={user or gw.user} dbname=db {conninfo}",
             "-X", "-v", "ON_ERROR_STOP=1"]
@@ -71,7 +73,8 @@ def test_wrong_password_and_unknown_user_look_the_same(tgw: ThreadedGateway) -> 
 def test_errors_keep_the_session_usable(tgw: ThreadedGateway) -> None:
     gw = tgw.gw
     env = dict(os.environ, PGPASSWORD=gw.password)
-    script = "select * from pg_catalog.pg_nothing;\nselect 42 as answer;\ninsert into orders values (1);\n"
+    script = ("select * from pg_catalog.pg_nothing;\nselect 42 as answer;\n"
+              "insert into orders values (1);\n")
     out = subprocess.run(
         ["psql", f"host=127.0.0.1 port={gw.port} user={gw.user} dbname=db sslmode=require", "-X"],
         input=script, capture_output=True, text=True, env=env, timeout=60,

@@ -117,11 +117,6 @@ class _Scope:
         else:
             self.everything = True
 
-    def touches(self, g: CredentialGrant) -> bool:
-        return (self.everything or g.username in self.usernames
-                or g.credential_id in self.credential_ids or g.member_id in self.member_ids
-                or g.data_source_id in self.data_source_ids or g.team_id in self.team_ids)
-
     def conditions(self) -> list[ColumnElement[bool]]:
         conds: list[ColumnElement[bool]] = []
         for column, values in (
@@ -143,6 +138,53 @@ def _add(target: set[str], value: str | None) -> None:
 def _chunks(values: Iterable[str]) -> list[list[str]]:
     items = sorted(values)
     return [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+
+
+_INDEXED = ("credential_id", "member_id", "data_source_id", "team_id")
+
+
+class _GrantMap:
+    """username → grant, indexed by the ids events name, so a change costs its scope only."""
+
+    def __init__(self, grants: Mapping[str, CredentialGrant] | None = None):
+        self._grants: dict[str, CredentialGrant] = {}
+        self._index: dict[str, dict[str, set[str]]] = {f: {} for f in _INDEXED}
+        for grant in (grants or {}).values():
+            self.put(grant)
+
+    def get(self, username: str) -> CredentialGrant | None:
+        return self._grants.get(username)
+
+    def copy(self) -> dict[str, CredentialGrant]:
+        return dict(self._grants)
+
+    def put(self, grant: CredentialGrant) -> None:
+        self.remove(grant.username)
+        self._grants[grant.username] = grant
+        for f in _INDEXED:
+            self._index[f].setdefault(getattr(grant, f), set()).add(grant.username)
+
+    def remove(self, username: str) -> None:
+        old = self._grants.pop(username, None)
+        if old is None:
+            return
+        for f in _INDEXED:
+            names = self._index[f][getattr(old, f)]
+            names.discard(username)
+            if not names:
+                del self._index[f][getattr(old, f)]
+
+    def touched(self, scope: _Scope) -> set[str]:
+        if scope.everything:
+            return set(self._grants)
+        found = {u for u in scope.usernames if u in self._grants}
+        for f, values in (("credential_id", scope.credential_ids),
+                          ("member_id", scope.member_ids),
+                          ("data_source_id", scope.data_source_ids),
+                          ("team_id", scope.team_ids)):
+            for value in values:
+                found |= self._index[f].get(value, set())
+        return found
 
 
 def _same(a: CredentialGrant, b: CredentialGrant) -> bool:
@@ -257,7 +299,7 @@ class FeedSubscriber:
         self._poll = poll_interval
         self._fallback_poll = fallback_poll_interval
         self._gap_timeout = gap_timeout
-        self._grants: dict[str, CredentialGrant] = {}
+        self._grants = _GrantMap()
         self._listeners: list[Listener] = []
         self._last_id = 0
         self._gaps: dict[int, float] = {}  # id → monotonic deadline
@@ -274,7 +316,7 @@ class FeedSubscriber:
         return self._grants.get(username)
 
     def grants(self) -> Mapping[str, CredentialGrant]:
-        return dict(self._grants)
+        return self._grants.copy()
 
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -294,7 +336,7 @@ class FeedSubscriber:
 
     def snapshot(self) -> tuple[int, dict[str, CredentialGrant]]:
         """(position, grants): enough to start a new subscriber without a full reload."""
-        return self.position, dict(self._grants)
+        return self.position, self._grants.copy()
 
     @property
     def running(self) -> bool:
@@ -324,9 +366,9 @@ class FeedSubscriber:
             else:
                 self._last_id = resume_from
             if grants is None:
-                self._grants = await self._loader.load(db, None, newest)
+                self._grants = _GrantMap(await self._loader.load(db, None, newest))
             else:
-                self._grants = dict(grants)
+                self._grants = _GrantMap(grants)
         await self.catch_up()
         self._task = asyncio.create_task(self._run(), name="credential-feed")
 
@@ -417,17 +459,17 @@ class FeedSubscriber:
     def _apply(self, scope: _Scope, fresh: dict[str, CredentialGrant]
                ) -> list[tuple[str, CredentialGrant | None]]:
         """Update the map; return what changed, in username order."""
-        touched = {u for u, g in self._grants.items() if scope.touches(g)} | set(fresh)
+        touched = self._grants.touched(scope) | set(fresh)
         changed: list[tuple[str, CredentialGrant | None]] = []
         for username in sorted(touched):
             old = self._grants.get(username)
             new = fresh.get(username)
             if new is None:
                 if old is not None:
-                    del self._grants[username]
+                    self._grants.remove(username)
                     changed.append((username, None))
             elif old is None or not _same(old, new):
-                self._grants[username] = new
+                self._grants.put(new)
                 changed.append((username, new))
         return changed
 

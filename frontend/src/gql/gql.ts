@@ -41,6 +41,7 @@ type Documents = {
     "\n  mutation RemoveMember($input: RemoveMemberInput!) {\n    removeMember(input: $input) {\n      __typename\n      ... on Member {\n        id\n      }\n      ... on UserError {\n        code\n        message\n        field\n      }\n    }\n  }\n": typeof types.RemoveMemberDocument,
     "\n  query TeamMembers($teamId: ID!) {\n    team(id: $teamId) {\n      id\n      name\n      members {\n        id\n        role\n        user {\n          id\n          email\n          displayName\n        }\n      }\n      invitations {\n        id\n        email\n        role\n      }\n    }\n  }\n": typeof types.TeamMembersDocument,
     "\n  mutation UpdateMemberRole($input: UpdateMemberRoleInput!) {\n    updateMemberRole(input: $input) {\n      __typename\n      ... on Member {\n        id\n        role\n      }\n      ... on UserError {\n        code\n        message\n        field\n      }\n    }\n  }\n": typeof types.UpdateMemberRoleDocument,
+    "\n  query ViewerProbe {\n    viewer {\n      id\n    }\n  }\n": typeof types.ViewerProbeDocument,
 };
 const documents: Documents = {
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      __typename\n      ... on AuthPayload {\n        viewer {\n          id\n          email\n          displayName\n        }\n      }\n      ... on UserError {\n        code\n        message\n        field\n      }\n    }\n  }\n": types.LogInDocument,
@@ -69,6 +70,7 @@ const documents: Documents = {
     "\n  mutation RemoveMember($input: RemoveMemberInput!) {\n    removeMember(input: $input) {\n      __typename\n      ... on Member {\n        id\n      }\n      ... on UserError {\n        code\n        message\n        field\n      }\n    }\n  }\n": types.RemoveMemberDocument,
     "\n  query TeamMembers($teamId: ID!) {\n    team(id: $teamId) {\n      id\n      name\n      members {\n        id\n        role\n        user {\n          id\n          email\n          displayName\n        }\n      }\n      invitations {\n        id\n        email\n        role\n      }\n    }\n  }\n": types.TeamMembersDocument,
     "\n  mutation UpdateMemberRole($input: UpdateMemberRoleInput!) {\n    updateMemberRole(input: $input) {\n      __typename\n      ... on Member {\n        id\n        role\n      }\n      ... on UserError {\n        code\n        message\n        field\n      }\n    }\n  }\n": types.UpdateMemberRoleDocument,
+    "\n  query ViewerProbe {\n    viewer {\n      id\n    }\n  }\n": types.ViewerProbeDocument,
 };
 
 /**
@@ -175,6 +177,10 @@ export function graphql(source: "\n  query TeamMembers($teamId: ID!) {\n    team
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation UpdateMemberRole($input: UpdateMemberRoleInput!) {\n    updateMemberRole(input: $input) {\n      __typename\n      ... on Member {\n        id\n        role\n      }\n      ... on UserError {\n        code\n        message\n        field\n      }\n    }\n  }\n"): typeof import('./graphql').UpdateMemberRoleDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ViewerProbe {\n    viewer {\n      id\n    }\n  }\n"): typeof import('./graphql').ViewerProbeDocument;
 
 
 export function graphql(source: string) {

@@ -340,6 +340,11 @@ export type UpdateMemberRoleMutation = { updateMemberRole:
     | { __typename: 'UserError', code: string, message: string, field: string | null }
    };
 
+export type ViewerProbeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ViewerProbeQuery = { viewer: { id: string } | null };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -989,3 +994,10 @@ export const UpdateMemberRoleDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<UpdateMemberRoleMutation, UpdateMemberRoleMutationVariables>;
+export const ViewerProbeDocument = new TypedDocumentString(`
+    query ViewerProbe {
+  viewer {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<ViewerProbeQuery, ViewerProbeQueryVariables>;

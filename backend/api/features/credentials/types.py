@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
+from typing import Protocol, cast, runtime_checkable
 
 import strawberry
 from strawberry.scalars import JSON
@@ -12,10 +12,16 @@ from backend.api.features.teams.types import Member, UserRef
 from backend.core.models import AuditEvent as AuditEventModel
 from backend.core.models import User as UserModel
 from backend.core.services import credentials as svc
-from backend.core.services.feed import SessionRegistry
 from backend.core.settings import Settings
 
-SESSIONS_KEY = "sessions"  # services.extra[...]: the in-process gateways' SessionRegistry
+SESSIONS_KEY = "sessions"  # services.extra[...]: open wire sessions of in-process gateways
+
+
+@runtime_checkable
+class OpenSessionCounter(Protocol):
+    """What the server puts under ``SESSIONS_KEY`` (e.g. ``feed.SessionRegistry``)."""
+
+    def count(self, username: str) -> int: ...
 
 
 @strawberry.type(description="How to reach one wire gateway. Never carries the password.")
@@ -68,7 +74,7 @@ class SqlCredential:
     @strawberry.field(description="Open wire sessions in this process's gateways.")
     def open_sessions(self, info: Info) -> int:
         registry = info.context.services.extra.get(SESSIONS_KEY)
-        return registry.count(self.username) if isinstance(registry, SessionRegistry) else 0
+        return registry.count(self.username) if isinstance(registry, OpenSessionCounter) else 0
 
     @classmethod
     def from_view(cls, settings: Settings, v: svc.CredentialView) -> SqlCredential:

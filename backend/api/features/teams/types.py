@@ -15,9 +15,13 @@ from backend.core.services import datasources as datasource_service
 from backend.core.services import teams as team_service
 
 if TYPE_CHECKING:
+    from backend.api.features.credentials.types import SqlCredential
     from backend.api.features.datasources.types import DataSource
 
 DataSourceRef = Annotated["DataSource", strawberry.lazy("backend.api.features.datasources.types")]
+SqlCredentialRef = Annotated[
+    "SqlCredential", strawberry.lazy("backend.api.features.credentials.types")
+]
 
 
 @strawberry.type
@@ -87,6 +91,16 @@ class Team:
             info.context.db, info.context.actor, str(self.id)
         )
         return [DataSource.from_model(ds) for ds in rows]
+
+    @strawberry.field(description="Owners and admins see every credential; members their own.")
+    async def sql_credentials(self, info: Info) -> list[SqlCredentialRef]:
+        from backend.api.features.credentials.types import SqlCredential
+        from backend.core.services import credentials as credential_service
+
+        views = await credential_service.list_credentials(
+            info.context.db, info.context.actor, str(self.id)
+        )
+        return [SqlCredential.from_view(info.context.settings, v) for v in views]
 
     @classmethod
     def from_model(cls, team: TeamModel, role: str) -> Team:

@@ -85,6 +85,7 @@ function Shell() {
             label={label}
             leftSection={<Icon size={16} />}
             active={location.pathname.startsWith(to)}
+            variant="filled"
             onClick={(e) => {
               e.preventDefault();
               navigate(to);

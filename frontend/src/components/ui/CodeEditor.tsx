@@ -67,7 +67,7 @@ export const CodeEditor = forwardRef<CodeEditorHandle, CodeEditorProps>(function
                 textAlign: 'right',
                 padding: '0 8px',
                 height: LINE_HEIGHT,
-                color: messages ? 'var(--mantine-color-red-7)' : 'var(--mantine-color-gray-6)',
+                color: messages ? 'var(--mantine-color-red-9)' : 'var(--mantine-color-gray-7)',
                 background: messages ? 'var(--mantine-color-red-1)' : undefined,
                 fontWeight: messages ? 700 : undefined,
               }}

@@ -1,5 +1,6 @@
 import { Alert, Button, Checkbox, Group, NumberInput, PasswordInput, SegmentedControl, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
+import { useMediaQuery } from '@mantine/hooks';
 import { IconCircleCheck, IconCircleX } from '@tabler/icons-react';
 import { useState } from 'react';
 import { ErrorAlert } from '@/components/ui/States';
@@ -79,6 +80,8 @@ export function DataSourceForm({ teamId, existing, submitLabel = 'Save', onSaved
   const update = useUpdateDataSource();
   const check = useCheckConnection();
   const [saveError, setSaveError] = useState<unknown>(null);
+  // Four type names do not fit side by side on a phone.
+  const narrow = useMediaQuery('(max-width: 30em)');
   const form = useForm<Values>({
     initialValues: initialValues(existing),
     validate: {
@@ -138,6 +141,7 @@ export function DataSourceForm({ teamId, existing, submitLabel = 'Save', onSaved
             <SegmentedControl
               aria-labelledby="ds-type-label"
               fullWidth
+              orientation={narrow ? 'vertical' : 'horizontal'}
               data={DATA_SOURCE_TYPES}
               {...form.getInputProps('type')}
               onChange={(value) => {

@@ -108,7 +108,7 @@ export function ModelEditor({ dataSourceId, canEdit }: { dataSourceId: string; c
         </Alert>
       )}
       {problems.length > 0 && (
-        <Alert color="red" icon={<IconAlertTriangle size={16} />} title={`${problems.length} problem(s) — nothing was saved`} role="alert">
+        <Alert color="red" icon={<IconAlertTriangle size={16} />} title={`${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} — nothing was saved`} role="alert">
           <List size="sm" spacing={2}>
             {problems.map((p, i) => (
               <List.Item key={i}>
@@ -172,7 +172,7 @@ export function ModelEditor({ dataSourceId, canEdit }: { dataSourceId: string; c
                 {problemsOf(file.name)
                   .filter((p) => p.line != null)
                   .map((p, i) => (
-                    <Text key={i} c="red" size="sm">
+                    <Text key={i} c="red.9" size="sm">
                       <LineMessage line={p.line!} message={p.message} />
                     </Text>
                   ))}

@@ -3,7 +3,7 @@ import { IconChevronDown, IconDownload, IconInfoCircle } from '@tabler/icons-rea
 import { useState } from 'react';
 import { CopyCode, CopyField } from '@/components/ui/CopyField';
 import type { SqlCredentialFieldsFragment } from '@/gql/graphql';
-import { credentialsDownloadUrl } from '@/lib/download';
+import { type CredentialsFormat, downloadCredentials } from '@/lib/download';
 import { buildSnippets, type Protocol } from '../utils/snippets';
 
 type ConnectionDetailsProps = {
@@ -21,6 +21,12 @@ const PROTOCOLS = [
 /** Host, port, database, login and (once) password per protocol, with snippets per tool. */
 export function ConnectionDetails({ credential, password = null, downloadToken = null }: ConnectionDetailsProps) {
   const [protocol, setProtocol] = useState<Protocol>('postgres');
+  // The server honours a download token once: later downloads come without the password.
+  const [tokenUsed, setTokenUsed] = useState(false);
+  const download = (format: CredentialsFormat) => {
+    downloadCredentials(credential.downloadPath, { format, protocol, token: tokenUsed ? null : downloadToken });
+    if (downloadToken) setTokenUsed(true);
+  };
   const info = credential.connection[protocol];
   const snippets = buildSnippets(protocol, info, password);
 
@@ -58,14 +64,15 @@ export function ConnectionDetails({ credential, password = null, downloadToken =
           </Button>
         </Menu.Target>
         <Menu.Dropdown>
-          <Menu.Item component="a" href={credentialsDownloadUrl(credential.downloadPath, 'json', protocol, downloadToken)} download="credentials.json">
-            credentials.json
-          </Menu.Item>
-          <Menu.Item component="a" href={credentialsDownloadUrl(credential.downloadPath, 'env', protocol, downloadToken)} download=".env">
-            .env
-          </Menu.Item>
+          <Menu.Item onClick={() => download('json')}>credentials.json</Menu.Item>
+          <Menu.Item onClick={() => download('env')}>.env</Menu.Item>
         </Menu.Dropdown>
       </Menu>
+      {downloadToken && tokenUsed && (
+        <Text size="xs" c="dimmed">
+          Your first download carried the password; later downloads leave it out.
+        </Text>
+      )}
       <Text size="sm" fw={600} mt="xs">
         Connect from your tools
       </Text>

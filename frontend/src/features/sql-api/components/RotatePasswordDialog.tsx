@@ -29,7 +29,7 @@ export function RotatePasswordDialog({ credential, onClose }: { credential: SqlC
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button color="orange" loading={rotate.isPending} onClick={() => rotate.mutate(credential.id)}>
+            <Button color="red" loading={rotate.isPending} onClick={() => rotate.mutate(credential.id)}>
               Rotate password
             </Button>
           </Group>

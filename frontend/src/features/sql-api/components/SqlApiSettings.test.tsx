@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { credential, dataSources, members, secret, viewer } from '@/testing/fixtures';
 import { mockGraphQL, userError } from '@/testing/graphql-mock';
 import { renderApp } from '@/testing/render';
@@ -109,13 +109,21 @@ describe('Settings > SQL API', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Rotate password' }));
     const shown = await screen.findByRole('dialog', { name: 'New password' });
     expect(within(shown).getByLabelText('Password')).toHaveValue('brand-new-pass');
-    const json = within(shown).getByRole('button', { name: 'Download Credentials' });
-    await user.click(json);
-    expect(await screen.findByRole('menuitem', { name: 'credentials.json' })).toHaveAttribute(
-      'href',
-      '/api/credentials/c1/download?format=json&protocol=postgres&token=tok123',
-    );
-    expect(screen.getByRole('menuitem', { name: '.env' })).toHaveAttribute('href', '/api/credentials/c1/download?format=env&protocol=postgres&token=tok123');
+    // Downloads POST a form (the token stays out of URLs); only the first carries the token.
+    const posted: { action: string; fields: Record<string, string> }[] = [];
+    vi.spyOn(HTMLFormElement.prototype, 'submit').mockImplementation(function (this: HTMLFormElement) {
+      posted.push({ action: this.getAttribute('action')!, fields: Object.fromEntries(new FormData(this)) as Record<string, string> });
+    });
+    await user.click(within(shown).getByRole('button', { name: 'Download Credentials' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'credentials.json' }));
+    await user.click(within(shown).getByRole('radio', { name: 'MYSQL' }));
+    await user.click(within(shown).getByRole('button', { name: 'Download Credentials' }));
+    await user.click(await screen.findByRole('menuitem', { name: '.env' }));
+    expect(posted).toEqual([
+      { action: '/api/credentials/c1/download', fields: { format: 'json', protocol: 'postgres', token: 'tok123' } },
+      { action: '/api/credentials/c1/download', fields: { format: 'env', protocol: 'mysql' } },
+    ]);
+    expect(within(shown).getByText(/later downloads leave it out/)).toBeInTheDocument();
     expect(api.callsOf('RotateSqlCredentialPassword')).toEqual([{ input: { id: 'c1' } }]);
   });
 
@@ -138,5 +146,19 @@ describe('Settings > SQL API', () => {
     await user.click(within(await screen.findByRole('dialog', { name: 'Delete SQL API credentials' })).getByRole('button', { name: 'Delete' }));
     expect(await screen.findByText('No SQL API credentials yet')).toBeInTheDocument();
     expect(api.callsOf('DeleteSqlCredential')).toEqual([{ input: { id: 'c1' } }]);
+  });
+
+  it('works from the keyboard: the gear menu, a labelled dialog, Escape to close', async () => {
+    mockGraphQL({ Viewer: () => ({ viewer }), SqlCredentials: () => team([credential()]) });
+    const { user } = renderApp('/settings/sql-api');
+    const gear = await screen.findByRole('button', { name: 'Settings for 4x4qg8ei76' });
+    gear.focus();
+    await user.keyboard('{Enter}');
+    await screen.findByRole('menuitem', { name: 'Edit' });
+    await user.keyboard('{ArrowDown}{ArrowDown}{Enter}');
+    const dialog = await screen.findByRole('dialog', { name: 'Rotate password' });
+    expect(dialog).toHaveAttribute('aria-modal', 'true');
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
   });
 });

@@ -184,7 +184,7 @@ function InviteForm({ teamId }: { teamId: string }) {
           <ErrorAlert error={invite.error} title="Could not invite" />
         )}
         {notice && (
-          <Text size="sm" c="teal" mt="xs" role="status">
+          <Text size="sm" c="teal.9" mt="xs" role="status">
             {notice}
           </Text>
         )}

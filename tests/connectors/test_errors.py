@@ -1,0 +1,173 @@
+"""Each way a connection can fail gives its own error class, with a message a person can act
+on — and never the password."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from backend.connectors.factory import connector_for
+from backend.connectors.limits import Limits
+from backend.core.errors import (
+    DataSourceError,
+    SourceAuthFailed,
+    SourceDatabaseMissing,
+    SourceTimeout,
+    SourceUnreachable,
+)
+from tests.connectors.conftest import FAST, PasswordServer, closed_port
+from tests.services import require_mariadb, require_postgres
+
+SECRET = "s3cret-Pa55word-xyz"
+DEFAULT_PORTS = {"POSTGRES": 5432, "MYSQL": 3306}
+USERS = {"POSTGRES": "postgres", "MYSQL": "root"}
+DATABASES = {"POSTGRES": "test", "MYSQL": "test"}
+SERVERS = ["POSTGRES", "MYSQL"]
+
+
+def _require(type_: str) -> None:
+    (require_postgres if type_ == "POSTGRES" else require_mariadb)()
+
+
+def _params(type_: str, **overrides: Any) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "host": "127.0.0.1",
+        "port": DEFAULT_PORTS[type_],
+        "database": DATABASES[type_],
+        "user": USERS[type_],
+        "password": SECRET,
+    }
+    params.update(overrides)
+    return params
+
+
+async def _check_fails(type_: str, params: dict[str, Any], limits: Limits = FAST) -> Exception:
+    connector = connector_for(type_, params, limits=limits)
+    try:
+        with pytest.raises(DataSourceError) as info:
+            await connector.check()
+    finally:
+        await connector.close()
+    error = info.value
+    assert SECRET not in str(error)
+    assert SECRET not in (error.hint or "")
+    assert SECRET not in repr(error.args)
+    return error
+
+
+@pytest.mark.parametrize("type_", SERVERS)
+async def test_closed_port_is_unreachable(type_: str) -> None:
+    port = closed_port()
+    error = await _check_fails(type_, _params(type_, port=port))
+    assert type(error) is SourceUnreachable
+    assert f"127.0.0.1:{port}" in str(error)
+    assert "refused" in str(error)
+
+
+@pytest.mark.parametrize("type_", SERVERS)
+async def test_unknown_host_is_unreachable(type_: str) -> None:
+    error = await _check_fails(type_, _params(type_, host="no-such-host.invalid"))
+    assert type(error) is SourceUnreachable
+    assert "no-such-host.invalid" in str(error)
+    assert error.field == "host"
+
+
+@pytest.mark.parametrize("type_", SERVERS)
+async def test_silent_server_times_out(type_: str, silent_port: int) -> None:
+    limits = Limits(connect_timeout=0.5, statement_timeout=5)
+    error = await _check_fails(type_, _params(type_, port=silent_port), limits)
+    assert type(error) is SourceTimeout
+    assert "did not answer within 0.5 s" in str(error)
+
+
+@pytest.mark.parametrize("type_", SERVERS)
+async def test_missing_database(type_: str) -> None:
+    _require(type_)
+    name = f"missing_{uuid.uuid4().hex[:8]}"
+    params = _params(type_, database=name)
+    if type_ == "MYSQL":
+        params["password"] = ""  # root has no password; with one, auth fails first
+    connector = connector_for(type_, params, limits=FAST)
+    try:
+        with pytest.raises(SourceDatabaseMissing) as info:
+            await connector.check()
+    finally:
+        await connector.close()
+    assert name in str(info.value)
+    assert info.value.field == "database"
+
+
+async def test_mysql_wrong_password() -> None:
+    require_mariadb()
+    import pymysql
+
+    user = f"conn_pw_{uuid.uuid4().hex[:8]}"
+    admin = pymysql.connect(host="127.0.0.1", user="root", password="", autocommit=True)
+    with admin.cursor() as cur:
+        cur.execute(f"CREATE USER '{user}'@'%' IDENTIFIED BY 'right-password'")
+        cur.execute(f"GRANT SELECT ON test.* TO '{user}'@'%'")
+    try:
+        error = await _check_fails("MYSQL", _params("MYSQL", user=user, password=SECRET))
+        assert type(error) is SourceAuthFailed
+        assert user in str(error)
+        connector = connector_for(
+            "MYSQL", _params("MYSQL", user=user, password="right-password"), limits=FAST
+        )
+        try:
+            await connector.check()  # the same user with the right password gets in
+        finally:
+            await connector.close()
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f"DROP USER '{user}'@'%'")
+        admin.close()
+
+
+async def test_postgres_wrong_password(pg_password_server: PasswordServer) -> None:
+    server = pg_password_server
+    params = _params(
+        "POSTGRES", port=server.port, user=server.user, database="postgres", password=SECRET
+    )
+    error = await _check_fails("POSTGRES", params)
+    assert type(error) is SourceAuthFailed
+    assert "password authentication failed" in str(error)
+    assert error.field == "password"
+    params["password"] = server.password
+    connector = connector_for("POSTGRES", params, limits=FAST)
+    try:
+        await connector.check()
+        # ...and its missing database is told apart from a wrong password.
+        missing = connector_for("POSTGRES", {**params, "database": "nope"}, limits=FAST)
+        with pytest.raises(SourceDatabaseMissing):
+            await missing.check()
+        await missing.close()
+    finally:
+        await connector.close()
+
+
+@pytest.mark.parametrize("type_", ["SQLITE", "DUCKDB"])
+async def test_missing_file(type_: str, tmp_path: Any) -> None:
+    connector = connector_for(type_, {"path": str(tmp_path / "nope.db")})
+    try:
+        with pytest.raises(SourceDatabaseMissing) as info:
+            await connector.check()
+    finally:
+        await connector.close()
+    assert "nope.db" in str(info.value)
+    assert "does not exist" in str(info.value)
+
+
+@pytest.mark.parametrize("type_", ["SQLITE", "DUCKDB"])
+async def test_file_of_another_kind(type_: str, tmp_path: Any) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("not a database, just some words\n" * 100)
+    connector = connector_for(type_, {"path": str(path)})
+    try:
+        with pytest.raises(DataSourceError) as info:
+            await connector.check()
+    finally:
+        await connector.close()
+    assert type(info.value) is DataSourceError
+    assert "is not a" in str(info.value)

@@ -1,0 +1,153 @@
+"""The engine's public surface: errors with codes and hints, the cache, the visible schema,
+output columns, and the rule that the engine does no I/O."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from backend.core.errors import (
+    AccessDenied,
+    NotSupported,
+    ReadOnly,
+    SqlSyntaxError,
+    UnknownColumn,
+    UnknownTable,
+)
+from backend.semantic.model import ALLOW_ALL, AccessPolicy
+from gateway.engine import OutputColumn, PlanCache, compile_query, visible_schema
+
+from .models import RESTRICTED, demo_models
+
+MODELS = demo_models("demo")
+
+
+def _compile(sql: str, access: AccessPolicy = ALLOW_ALL, client: str = "postgres") -> object:
+    return compile_query(sql, client_dialect=client, models=MODELS, access=access,  # type: ignore[arg-type]
+                         target_dialect="postgres")
+
+
+def test_unknown_column_suggests_a_name() -> None:
+    with pytest.raises(UnknownColumn) as caught:
+        _compile("SELECT stauts FROM orders")
+    assert caught.value.hint == "did you mean status?"
+    assert caught.value.sqlstate == "42703" and caught.value.mysql_errno == 1054
+
+
+def test_unknown_table_suggests_a_cube() -> None:
+    with pytest.raises(UnknownTable) as caught:
+        _compile("SELECT COUNT(*) FROM order")
+    assert caught.value.hint is not None and "orders" in caught.value.hint
+
+
+def test_access_denied_names_the_member() -> None:
+    with pytest.raises(AccessDenied) as caught:
+        _compile("SELECT status FROM orders WHERE customer_id = 1", RESTRICTED)
+    assert "orders.customer_id" in caught.value.message
+    assert caught.value.sqlstate == "42501"
+
+
+def test_join_path_through_a_denied_cube_is_refused() -> None:
+    policy = AccessPolicy(frozenset({"customers", "order_items"}))
+    with pytest.raises(AccessDenied) as caught:
+        _compile(
+            "SELECT customers.country, MEASURE(order_items.count) FROM order_items "
+            "CROSS JOIN customers",
+            policy,
+        )
+    assert "orders" in caught.value.message
+
+
+def test_mismatched_aggregate_hints_measure() -> None:
+    with pytest.raises(NotSupported) as caught:
+        _compile("SELECT AVG(amount) FROM orders")
+    assert caught.value.hint is not None and "MEASURE(amount)" in caught.value.hint
+
+
+def test_measure_in_where_hints_having() -> None:
+    with pytest.raises(NotSupported) as caught:
+        _compile("SELECT status FROM orders WHERE MEASURE(count) > 1")
+    assert caught.value.hint == "filter measures with HAVING"
+
+
+def test_dml_is_read_only() -> None:
+    with pytest.raises(ReadOnly) as caught:
+        _compile("DELETE FROM orders")
+    assert caught.value.sqlstate == "25006" and caught.value.mysql_errno == 1290
+
+
+def test_several_statements_are_refused() -> None:
+    with pytest.raises(SqlSyntaxError):
+        _compile("SELECT 1; SELECT 2")
+
+
+def test_output_columns_and_types() -> None:
+    compiled = compile_query(
+        "SELECT status, created_at, DATE_TRUNC('month', created_at) AS m, COUNT(*), "
+        "MEASURE(amount), MEASURE(average_order), completed, EXTRACT(YEAR FROM created_at) "
+        "FROM orders",
+        client_dialect="postgres", models=MODELS, access=ALLOW_ALL, target_dialect="duckdb",
+    )
+    assert compiled.columns == (
+        OutputColumn("status", "text"), OutputColumn("created_at", "timestamp"),
+        OutputColumn("m", "timestamp"), OutputColumn("count", "int8"),
+        OutputColumn("measure", "numeric"), OutputColumn("measure", "numeric"),
+        OutputColumn("completed", "bool"), OutputColumn("extract", "numeric"),
+    )
+
+
+def test_mysql_client_names_columns_by_text() -> None:
+    compiled = compile_query("SELECT COUNT(*), status AS St FROM orders", client_dialect="mysql",
+                             models=MODELS, access=ALLOW_ALL, target_dialect="mysql")
+    assert [c.name for c in compiled.columns] == ["COUNT(*)", "St"]
+
+
+def test_cache_returns_the_same_plan_and_keys_on_access_and_models() -> None:
+    cache = PlanCache(maxsize=2)
+    args = {"client_dialect": "postgres", "models": MODELS, "target_dialect": "postgres"}
+    first = cache.compile("SELECT COUNT(*) FROM orders", access=ALLOW_ALL, **args)  # type: ignore[arg-type]
+    second = cache.compile("SELECT COUNT(*) FROM orders", access=ALLOW_ALL, **args)  # type: ignore[arg-type]
+    assert first is second and cache.hits == 1
+    restricted = cache.compile("SELECT COUNT(*) FROM orders", access=RESTRICTED, **args)  # type: ignore[arg-type]
+    assert restricted is not first and cache.misses == 2
+    with pytest.raises(AccessDenied):  # errors are recomputed, never cached as success
+        cache.compile("SELECT note FROM orders", access=RESTRICTED, **args)  # type: ignore[arg-type]
+    other = demo_models("other")
+    moved = cache.compile("SELECT COUNT(*) FROM orders", access=ALLOW_ALL,
+                          client_dialect="postgres", models=other, target_dialect="postgres")
+    assert "other.orders" in moved.sql
+    assert len(cache) == 2
+
+
+def test_visible_schema_follows_access() -> None:
+    tables = {t.name: t for t in visible_schema(MODELS, RESTRICTED)}
+    assert set(tables) == {"orders", "customers"}
+    orders = [(c.name, c.type, c.kind) for c in tables["orders"].columns]
+    assert orders == [
+        ("id", "numeric", "dimension"), ("status", "text", "dimension"),
+        ("created_at", "timestamp", "dimension"), ("count", "int8", "measure"),
+        ("amount", "numeric", "measure"), ("average_order", "numeric", "measure"),
+        ("completed", "bool", "segment"), ("__cubeJoinField", "text", "join_field"),
+    ]
+    everything = {t.name for t in visible_schema(MODELS, ALLOW_ALL)}
+    assert "internal_audit" not in everything and "products" in everything
+    hidden = [c.name for c in next(t for t in visible_schema(MODELS, ALLOW_ALL)
+                                    if t.name == "orders").columns]
+    assert "secret_note" not in hidden
+
+
+def test_engine_modules_do_no_io() -> None:
+    forbidden = {"asyncio", "socket", "os", "subprocess", "pathlib", "io", "duckdb", "asyncpg",
+                 "aiomysql", "sqlite3", "urllib", "http"}
+    for path in (Path(__file__).parents[2] / "gateway" / "engine").glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            for name in names:
+                assert name.split(".")[0] not in forbidden, f"{path.name} imports {name}"
