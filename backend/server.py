@@ -23,6 +23,8 @@ from backend.core.db import make_engine, make_sessionmaker
 from backend.core.services import credentials as credential_service
 from backend.core.services.feed import FeedSubscriber
 from backend.core.settings import Settings
+from gateway.mysql.server import MysqlServer
+from gateway.session import SessionServices
 
 log = logging.getLogger("metricsql.server")
 
@@ -151,24 +153,26 @@ async def serve(settings: Settings, *, only: str | None = None,
             audit.start()
             cleanups.append(audit.stop)
             context = tls_context(settings)
+            gateway_services = SessionServices()
+            cleanups.append(gateway_services.close)
             pg = PgServer(
                 PgGatewayConfig(host=settings.bind_host, port=settings.pg_port,
                                 ssl_context=context,
                                 allow_cleartext_password=settings.allow_cleartext_password,
                                 max_connections=settings.max_connections),
-                feed, audit=audit.for_protocol("postgres"),
+                feed, gateway_services, audit=audit.for_protocol("postgres"),
             )
             await pg.start()
             cleanups.append(pg.stop)
             feed.add_listener(pg.on_grant_changed)
             sessions.gateways.append(pg)
             health["postgres_gateway"] = lambda: True
-            mysql = await _start_mysql(settings, feed, context, audit)
-            if mysql is not None:
-                cleanups.append(mysql.stop)
-                feed.add_listener(mysql.on_grant_changed)
-                sessions.gateways.append(mysql)
-                health["mysql_gateway"] = lambda: True
+            mysql = await _start_mysql(settings, feed, context, audit, gateway_services)
+            cleanups.append(mysql.close)
+            feed.add_listener(mysql.on_grant_changed)
+            sessions.gateways.append(mysql)
+            health["mysql_gateway"] = lambda: True
+            log.info("MySQL wire gateway listening on %s:%d", settings.bind_host, mysql.port)
 
         if run_web:
             background.append(asyncio.create_task(_prepare_demo(settings)))
@@ -214,7 +218,12 @@ async def _stop_web(web: uvicorn.Server, task: asyncio.Task[None]) -> None:
 
 
 async def _start_mysql(settings: Settings, feed: FeedSubscriber, context: ssl.SSLContext,
-                       audit: LoginAudit) -> Any:
-    """The MySQL gateway (wired in once its server entry point lands)."""
-    log.warning("MySQL gateway not wired into serve yet")
-    return None
+                       audit: LoginAudit, services: SessionServices) -> MysqlServer:
+    from gateway.mysql.engine_session import EngineSessionFactory
+    from gateway.mysql.server import start_mysql_server
+
+    return await start_mysql_server(
+        settings.bind_host, settings.mysql_port, grants=feed,
+        session_factory=EngineSessionFactory(services), ssl_context=context,
+        audit=audit, max_connections=settings.max_connections,
+    )

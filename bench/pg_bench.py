@@ -87,6 +87,9 @@ def _serve(model: str, user: str, password: str, pipe: Connection) -> None:
         def lookup(self, username: str) -> CredentialGrant | None:
             return grant if username == user else None
 
+        async def sync(self) -> None:
+            pass
+
     async def main() -> None:
         tls = Path(tempfile.mkdtemp(prefix="pgbench-tls-"))
         cert, key = ensure_self_signed(tls)
@@ -221,12 +224,12 @@ async def concurrent(kwargs: dict[str, Any], sql: str, clients: int, seconds: fl
     return done, errors
 
 
-def row(label: str, base: float, *others: tuple[str, float], unit: str = "ms",
-        higher_is_better: bool = False) -> None:
+def row(label: str, base: float, *others: tuple[str, float], unit: str = "ms") -> None:
+    """One measurement; each ratio is value / direct (latency: lower is better, rates: higher)."""
     parts = [f"{label:<34} direct {base:10.3f} {unit}"]
     for name, value in others:
-        ratio = (base / value if higher_is_better else value / base) if base and value else 0
-        parts.append(f"{name} {value:10.3f} {unit} ({ratio:.2f}x)")
+        ratio = value / base if base else 0
+        parts.append(f"{name} {value:10.3f} {unit} ({ratio:.2f}x direct)")
     print("  ".join(parts), flush=True)
 
 
@@ -303,7 +306,7 @@ def main() -> None:
             n_b, t_b = stream(pgb, target)
             others.insert(0, ("pgbouncer", n_b / t_b))
         row(f"stream {args.stream_rows} rows, rows/s", n_direct / t_direct, *others,
-            unit="r/s", higher_is_better=True)
+            unit="r/s")
         print(f"{'  gateway peak RSS':<34} after 100k rows {rss_small:.1f} MB, "
               f"after {args.stream_rows} rows {rss_big:.1f} MB", flush=True)
 
@@ -313,8 +316,7 @@ def main() -> None:
         others = [("gateway SCRAM", ours_plain), ("gateway SCRAM+TLS", ours_tls)]
         if pgb:
             others.insert(0, ("pgbouncer", logins(pgb, args.logins)))
-        row("logins/s (direct = trust auth)", direct_logins, *others, unit="/s",
-            higher_is_better=True)
+        row("logins/s (direct = trust auth)", direct_logins, *others, unit="/s")
 
         kwargs = {"host": "127.0.0.1", "port": port, "user": user, "password": password,
                   "database": "db", "ssl": False}

@@ -14,7 +14,7 @@ import hmac
 import logging
 import secrets
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from backend.core.errors import AppError, SessionTerminated, TooManyConnections
 from backend.core.grants import CredentialGrant, GrantDirectory
@@ -29,6 +29,14 @@ audit_log = logging.getLogger("gateway.audit")
 AuditSink = Callable[[str, dict[str, Any]], None]
 
 
+class SessionCounter(Protocol):
+    """Where open sessions are counted (``backend.core.services.feed.SessionRegistry``)."""
+
+    def opened(self, username: str) -> None: ...
+
+    def closed(self, username: str) -> None: ...
+
+
 def _log_audit(action: str, detail: dict[str, Any]) -> None:
     audit_log.info("%s %s", action, detail)
 
@@ -41,6 +49,7 @@ class PgServer:
         services: SessionServices | None = None,
         *,
         audit: AuditSink = _log_audit,
+        session_counter: SessionCounter | None = None,
     ):
         self.config = config
         self.grants = grants
@@ -54,6 +63,7 @@ class PgServer:
             window_seconds=config.login_window_seconds,
         )
         self._audit = audit
+        self._counter = session_counter
         self._server: asyncio.Server | None = None
         self._sessions: dict[int, PgConnection] = {}  # by process id, logged in
         self._by_user: dict[str, set[PgConnection]] = {}
@@ -130,11 +140,15 @@ class PgServer:
             raise SessionTerminated("the SQL credential changed during login")
         self._sessions[conn.process_id] = conn
         self._by_user.setdefault(conn.username, set()).add(conn)
+        if self._counter is not None:
+            self._counter.opened(conn.username)
 
     def unregister(self, conn: PgConnection) -> None:
         self._pending.discard(conn)
         if self._sessions.get(conn.process_id) is conn:
             del self._sessions[conn.process_id]
+            if self._counter is not None:
+                self._counter.closed(conn.username)
         users = self._by_user.get(conn.username)
         if users is not None:
             users.discard(conn)
@@ -159,7 +173,11 @@ class PgServer:
     # --- change-feed hooks -------------------------------------------------------------------
 
     def on_grant_changed(self, username: str, grant: CredentialGrant | None) -> None:
-        """Call after the credential cache changed for ``username`` (None: gone)."""
+        """Call after the credential cache changed for ``username`` (None: gone).
+
+        It is a ``FeedSubscriber`` listener as it is:
+        ``feed.add_listener(server.on_grant_changed)``.
+        """
         for conn in list(self._by_user.get(username, ())):
             conn.grant_changed(grant)
 

@@ -382,7 +382,7 @@ class SessionServices:
     models: ModelCache = field(default_factory=ModelCache)
     compiler: Compiler = field(default_factory=EngineCompiler)
     connector_factory: ConnectorFactory = default_connector_factory
-    batch_size: int = 1000
+    batch_size: int = 5000
     connectors: ConnectorCache = field(init=False)
 
     def __post_init__(self) -> None:

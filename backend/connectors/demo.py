@@ -454,6 +454,7 @@ async def load_mysql(
     )
     try:
         async with conn.cursor() as cur:
+            await cur.execute("SET SESSION sql_notes = 0")  # "unknown table" notes on DROP
             for table in reversed(TABLES):
                 await cur.execute(f"DROP TABLE IF EXISTS `{table}`")
             for table in TABLES:

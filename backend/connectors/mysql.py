@@ -17,7 +17,7 @@ from typing import Any
 
 import aiomysql
 import pymysql
-from pymysql.constants import FIELD_TYPE
+from pymysql.constants import CLIENT, FIELD_TYPE
 
 from backend.connectors.base import ColumnInfo, ForeignKey, QueryResult, ResultColumn, TableInfo
 from backend.connectors.limits import DEFAULT_LIMITS, Limits
@@ -42,6 +42,7 @@ _TIMEOUT_ERRNOS = {1969, 3024}  # MariaDB max_statement_time, MySQL max_executio
 _AUTH_ERRNOS = {1044, 1045, 1698, 1251, 2059}
 _READ_ONLY_ERRNOS = {1792, 1290}
 _LOST_ERRNOS = {2006, 2013}
+_UNKNOWN_VARIABLE = 1193
 
 _NEUTRAL_BY_FIELD_TYPE = {
     FIELD_TYPE.DECIMAL: "numeric", FIELD_TYPE.NEWDECIMAL: "numeric",
@@ -81,6 +82,7 @@ class MySQLConnector:
         self._pool: aiomysql.Pool | None = None
         self._pool_lock = asyncio.Lock()
         self._prepared: weakref.WeakSet[aiomysql.Connection] = weakref.WeakSet()
+        self._tls_confirmed = False
 
     # --- connections ---------------------------------------------------------------------------
 
@@ -114,22 +116,61 @@ class MySQLConnector:
         pool = await self._get_pool()
         try:
             async with asyncio.timeout(self.limits.connect_timeout):
+                if self._ssl != "disable" and not self._tls_confirmed:
+                    # aiomysql quietly stays in plaintext when the server offers no TLS:
+                    # look at the server's greeting first, before any credentials are sent.
+                    if not await self._server_offers_tls():
+                        raise self._no_tls()
+                    self._tls_confirmed = True
                 conn: aiomysql.Connection = await pool.acquire()
                 if conn not in self._prepared:
-                    await self._prepare(conn)
+                    try:
+                        await self._prepare(conn)
+                    except BaseException:
+                        self._release(conn, discard=True)
+                        raise
                 return conn
         except Exception as exc:
             raise self._connect_error(exc) from None
 
+    async def _server_offers_tls(self) -> bool:
+        """Whether the server's initial handshake packet announces CLIENT_SSL."""
+        reader, writer = await asyncio.open_connection(self.host, self.port)
+        try:
+            header = await reader.readexactly(4)
+            payload = await reader.readexactly(int.from_bytes(header[:3], "little"))
+        finally:
+            writer.close()
+        if not payload or payload[0] != 10:  # an error packet or an unknown protocol:
+            return True  # let the real connection attempt report it
+        # protocol 10: version, server version NUL-terminated, thread id (4), scramble (8),
+        # filler (1), then the low two bytes of the capability flags.
+        offset = payload.index(b"\0", 1) + 1 + 4 + 8 + 1
+        capabilities = int.from_bytes(payload[offset : offset + 2], "little")
+        return bool(capabilities & CLIENT.SSL)
+
+    def _no_tls(self) -> DataSourceError:
+        return DataSourceError(
+            f"MySQL at {self.host}:{self.port} does not accept TLS connections",
+            hint="set ssl to false, or enable TLS on the server",
+            field="ssl",
+        )
+
     async def _prepare(self, conn: aiomysql.Connection) -> None:
         """Make a new connection read-only and time-limited, in the server's own dialect."""
+        if self._ssl != "disable" and not getattr(conn, "_secure", False):
+            raise self._no_tls()
         timeout = self.limits.statement_timeout
         if "mariadb" in (conn.get_server_info() or "").lower():
             limit = f"SET SESSION max_statement_time = {timeout:.3f}"
         else:  # MySQL: milliseconds, and only SELECT statements are limited
             limit = f"SET SESSION max_execution_time = {int(timeout * 1000)}"
         async with conn.cursor() as cur:
-            await cur.execute(limit)
+            try:
+                await cur.execute(limit)
+            except pymysql.err.OperationalError as exc:
+                if _errno(exc) != _UNKNOWN_VARIABLE:  # servers too old for a statement limit
+                    raise
             await cur.execute("SET SESSION TRANSACTION READ ONLY")
         self._prepared.add(conn)
 

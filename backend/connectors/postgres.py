@@ -103,6 +103,12 @@ class PostgresConnector:
     def _connect_error(self, exc: BaseException) -> AppError:
         if isinstance(exc, AppError):
             return exc
+        if isinstance(exc, ConnectionError) and "rejected SSL" in str(exc):
+            return DataSourceError(
+                f"PostgreSQL at {self.host}:{self.port} does not accept TLS connections",
+                hint="set ssl to false, or enable TLS on the server",
+                field="ssl",
+            )
         network = connect_failure(
             exc,
             engine="PostgreSQL",
@@ -132,12 +138,6 @@ class PostgresConnector:
             )
         if isinstance(exc, asyncpg.TooManyConnectionsError):
             return DataSourceError(f"the server has no free connections: {self._scrub(exc)}")
-        if isinstance(exc, ConnectionError) and "SSL" in str(exc):
-            return DataSourceError(
-                f"PostgreSQL at {self.host}:{self.port} does not accept TLS",
-                hint="set ssl to false, or enable TLS on the server",
-                field="ssl",
-            )
         return DataSourceError(
             f"cannot connect to PostgreSQL at {self.host}:{self.port}: {self._scrub(exc)}"
         )

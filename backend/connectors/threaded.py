@@ -36,6 +36,7 @@ class BlockingCalls:
         self._timeout = statement_timeout
         self._map_error = map_error
         self._running: asyncio.Future[Any] | None = None
+        self._watchdog: asyncio.Future[None] | None = None
         self.canceled = False
         self.timed_out = False
 
@@ -51,8 +52,7 @@ class BlockingCalls:
         except asyncio.CancelledError:
             # The caller gave up: stop the engine too, and let the thread finish before the
             # connection can be touched again.
-            self._interrupt()
-            await asyncio.wait([future])
+            await self._interrupt_until_done(future)
             raise
         except AppError:
             raise
@@ -69,19 +69,35 @@ class BlockingCalls:
             timer.cancel()
             self._running = None
 
+    async def _interrupt_until_done(self, future: asyncio.Future[Any]) -> None:
+        """Interrupt until the call returns: an interrupt that lands just before the engine
+        starts the statement would otherwise be lost."""
+        while not future.done():
+            self._interrupt()
+            await asyncio.wait([future], timeout=0.05)
+
+    def _stop_running_call(self) -> None:
+        running = self._running
+        if running is None:
+            self._interrupt()
+        elif self._watchdog is None or self._watchdog.done():
+            self._watchdog = asyncio.ensure_future(self._interrupt_until_done(running))
+
     def _on_timeout(self) -> None:
         self.timed_out = True
-        self._interrupt()
+        self._stop_running_call()
 
     def cancel(self) -> None:
         self.canceled = True
-        self._interrupt()
+        self._stop_running_call()
 
     async def settle(self) -> None:
         """Wait until no call is running (after an interrupt), so resources can be freed."""
         running = self._running
         if running is not None:
             await asyncio.wait([running])
+        if self._watchdog is not None:
+            await self._watchdog
 
 
 class ThreadedResult:

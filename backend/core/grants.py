@@ -37,3 +37,6 @@ class GrantDirectory(Protocol):
     """The gateways' view of the credential cache."""
 
     def lookup(self, username: str) -> CredentialGrant | None: ...
+
+    async def sync(self) -> None:
+        """Bring the cache up to date with everything committed so far (called at login)."""

@@ -88,10 +88,13 @@ def resolve_cube_select(select: exp.Select, ctx: Context) -> CubeQuery:
     for ordered in order:
         _check_grouped(ordered.expression, groups, "ORDER BY")
 
-    used = _cubes_used(outputs, where_expr, having_expr, order, groups)
-    # Like Cube, a query is over the cubes whose members it uses: a cube named in FROM but
-    # not used adds no join (and could only drop or repeat rows).
-    cubes = tuple(c.name for c in scope.cubes if c.name in used) or (scope.cubes[0].name,)
+    used = _cubes_used(ctx, outputs, where_expr, having_expr, order, groups)
+    # Like Cube, a query is over the cubes whose members it uses (and the cubes their SQL
+    # reads): a cube named in FROM but not used adds no join (it could only drop or repeat
+    # rows).
+    cubes = tuple(c.name for c in scope.cubes if c.name in used)
+    cubes += tuple(sorted(used - set(cubes)))
+    cubes = cubes or (scope.cubes[0].name,)
     return CubeQuery(
         cubes=cubes,
         outputs=tuple(outputs),
@@ -550,12 +553,13 @@ def _function_name(node: exp.Expr) -> str:
 
 
 def _cubes_used(
-    outputs: list[OutputItem], where: exp.Expr | None, having: exp.Expr | None,
+    ctx: Context, outputs: list[OutputItem], where: exp.Expr | None, having: exp.Expr | None,
     order: list[OrderItem], groups: list[exp.Expr],
 ) -> set[str]:
     expressions = [o.expression for o in outputs] + [o.expression for o in order] + groups
     expressions += [e for e in (where, having) if e is not None]
     used: set[str] = set()
     for expression in expressions:
-        used.update(ref_key(node)[0] for node in all_refs(expression))
+        for node in all_refs(expression):
+            used.update(ctx.index.cubes_referenced(*ref_key(node)))
     return used

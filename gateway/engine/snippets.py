@@ -55,6 +55,7 @@ class ModelIndex:
     _formulas: dict[tuple[str, str], exp.Expr] = field(default_factory=dict)
     _joins: dict[tuple[str, int], exp.Expr] = field(default_factory=dict)
     _tables: dict[str, exp.Expr] = field(default_factory=dict)
+    _referenced: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
     def cube(self, name: str) -> Cube:
         cube = self.models.get(name)
@@ -94,6 +95,32 @@ class ModelIndex:
     def dimension_sql(self, cube_name: str, name: str) -> exp.Expr:
         """A dimension's SQL, or a segment's condition (segments are boolean dimensions)."""
         return self._member(cube_name, name, 0).copy()
+
+    def cubes_referenced(self, cube_name: str, name: str) -> frozenset[str]:
+        """The cubes whose tables a member's SQL (with its filters) reads: its own and any
+        other it refers to (``{customers.country}``); those must be joined in too."""
+        key = (cube_name, name)
+        cached = self._referenced.get(key)
+        if cached is None:
+            cube = self.cube(cube_name)
+            member = cube.member(name)
+            trees: list[exp.Expr] = []
+            if member is not None and member.sql is not None and not (
+                isinstance(member, Measure) and member.type == "number"
+            ):
+                trees.append(self._member(cube_name, name, 0))
+            if isinstance(member, Measure) and member.filters:
+                filters = self.measure_filters(cube_name, member)
+                if filters is not None:
+                    trees.append(filters)
+            found = {cube_name}
+            for tree in trees:
+                for column in tree.find_all(exp.Column):
+                    if column.table and self.models.get(column.table) is not None:
+                        found.add(column.table)
+            cached = frozenset(found)
+            self._referenced[key] = cached
+        return cached
 
     def measure_input(self, cube_name: str, measure: Measure) -> exp.Expr | None:
         """The expression a non-number measure aggregates (None: ``COUNT(*)``)."""

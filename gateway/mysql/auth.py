@@ -8,6 +8,8 @@ verification keeps their timing alike too.
 
 from __future__ import annotations
 
+import asyncio
+
 from backend.core.errors import AuthenticationFailed, RateLimited
 from backend.core.grants import CredentialGrant, GrantDirectory
 from backend.core.ratelimit import FailureLimiter
@@ -45,7 +47,7 @@ class Throttle:
         self.by_user.succeed(username)
 
 
-def authenticate(
+async def authenticate(
     grants: GrantDirectory, throttle: Throttle, username: str, password: str,
     address: str,
 ) -> CredentialGrant:
@@ -53,6 +55,7 @@ def authenticate(
     (or RateLimited, checked before the password is).
     """
     throttle.check(username, address)
+    await grants.sync()  # a credential created a moment ago must already work
     grant = grants.lookup(username)
     verifier = _DUMMY
     if grant is not None:
@@ -60,7 +63,8 @@ def authenticate(
             verifier = ScramVerifier.parse(grant.verifier)
         except ValueError:
             grant = None
-    ok = verify_plaintext(verifier, password)
+    # PBKDF2 off the event loop: a flood of guesses must not stall other connections.
+    ok = await asyncio.to_thread(verify_plaintext, verifier, password)
     if grant is None or not ok:
         throttle.fail(username, address)
         raise access_denied(username)

@@ -179,8 +179,8 @@ class MysqlConnection:
         if password is None:
             return False
         try:
-            grant = authenticate(self.server.grants, self.server.throttle, username, password,
-                                 self.address)
+            grant = await authenticate(self.server.grants, self.server.throttle, username,
+                                       password, self.address)
         except AppError as exc:
             action = "login_rate_limited" if isinstance(exc, RateLimited) else "login_failed"
             self.server.audit(action, username=username, client_addr=self.address)
@@ -201,6 +201,7 @@ class MysqlConnection:
                                            tables=list(self.session.tables()),
                                            database=database,
                                            processes=lambda: self.server.processes(grant))
+        self.stream.max_incoming = int(self.state.variables["max_allowed_packet"])
         await self.stream.send(make_ok(status=self._status()))
         return True
 
@@ -318,7 +319,10 @@ class MysqlConnection:
     async def handle_process_kill(self, payload: bytes) -> bool:
         target = Reader(payload[1:]).uint(4)
         await self._kill(metadata.Kill(target, query_only=False))
-        return not self._closing
+        if self._closing:
+            return False
+        await self.stream.send(make_ok(status=self._status()))
+        return True
 
     async def handle_field_list(self, payload: bytes) -> bool:
         assert self.state is not None

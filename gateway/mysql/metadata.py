@@ -10,6 +10,7 @@ tables, so any WHERE/JOIN/ORDER BY a BI tool writes works without a database.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -132,8 +133,25 @@ def _bind(stmt: exp.Expr, params: Sequence[object]) -> exp.Expr:
     return stmt.transform(replace)
 
 
+# Statement texts known to be the engine's: repeated dashboard queries skip a second parse
+# (whether a text is answered locally depends on the text alone, never on session state).
+_ENGINE_BOUND: OrderedDict[str, None] = OrderedDict()
+_ENGINE_BOUND_MAX = 4096
+
+
 def answer(sql: str, state: SessionState, params: Sequence[object] = ()) -> Answer | None:
     """The local answer to ``sql``, or None when the engine must run it."""
+    if sql in _ENGINE_BOUND:
+        return None
+    result = _answer(sql, state, params)
+    if result is None:
+        _ENGINE_BOUND[sql] = None
+        if len(_ENGINE_BOUND) > _ENGINE_BOUND_MAX:
+            _ENGINE_BOUND.popitem(last=False)
+    return result
+
+
+def _answer(sql: str, state: SessionState, params: Sequence[object]) -> Answer | None:
     if _TX_RE.match(sql):
         return LocalOk()  # the SQL API is read-only: transactions are trivially empty
     try:
@@ -328,8 +346,11 @@ def _filtered(result: LocalResult, stmt: exp.Show, like_column: int = 0) -> Loca
         names = [c.name.lower() for c in result.columns]
         query = exp.select(*[exp.column(n) for n in names]).from_("t").where(
             where.this.copy().transform(_lower_identifier))
-        table = pyexec.execute(query, {"t": dict.fromkeys(names, "VARCHAR")},
-                               {"t": PyTable(names, rows)})
+        try:
+            table = pyexec.execute(query, {"t": dict.fromkeys(names, "VARCHAR")},
+                                   {"t": PyTable(names, rows)})
+        except SqlglotError as exc:
+            raise NotSupported(f"SHOW ... WHERE not supported: {exc}") from None
         rows = [tuple(r) for r in table.rows]
     return LocalResult(result.columns, rows)
 

@@ -103,6 +103,22 @@ class MysqlServer:
             if c.grant is not None and c.grant.credential_id == grant.credential_id
         ]
 
+    def session_count(self, username: str | None = None) -> int:
+        """Logged-in connections (of one user), for ``SqlCredential.openSessions``."""
+        return sum(1 for c in self.connections.values()
+                   if c.grant is not None and username in (None, c.grant.username))
+
+    def on_grant_changed(self, username: str, grant: CredentialGrant | None) -> None:
+        """Change-feed hook: end at once the idle connections of a credential that was
+        deleted, rotated or moved (others re-check their grant before every command)."""
+        for c in list(self.connections.values()):
+            old = c.grant
+            if old is None or old.username != username:
+                continue
+            if grant is None or (grant.verifier, grant.member_id, grant.data_source_id) != (
+                    old.verifier, old.member_id, old.data_source_id):
+                c.terminate()
+
     async def close(self) -> None:
         if self._server is not None:
             self._server.close()

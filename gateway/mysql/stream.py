@@ -32,6 +32,9 @@ class PacketStream:
         self._outgoing = ssl.MemoryBIO()
         self._plain = bytearray()  # decrypted bytes not yet consumed
         self._out = bytearray()  # packets written but not yet flushed
+        # Largest logical packet accepted: small until login, so an unauthenticated peer
+        # cannot make us buffer megabytes; the connection raises it afterwards.
+        self.max_incoming = 64 * 1024
 
     @property
     def tls(self) -> bool:
@@ -91,6 +94,8 @@ class PacketStream:
         while True:
             header = await self._read_exactly(4)
             length = int.from_bytes(header[:3], "little")
+            if sum(map(len, chunks)) + length > self.max_incoming:
+                raise PacketError(f"packet larger than {self.max_incoming} bytes")
             if header[3] != self.seq:
                 raise PacketError(f"packet out of order (got {header[3]}, want {self.seq})")
             self.seq = (self.seq + 1) & 0xFF

@@ -325,6 +325,11 @@ class PgConnection:
         if limiter.blocked(user) or by_addr.blocked(self.client_addr):
             self.host.audit("login_rate_limited", username=user, client_addr=self.client_addr)
             raise RateLimited("too many failed login attempts; try again later")
+        try:
+            # A credential created or rotated a moment ago must work (or stop working) now.
+            await self.host.grants.sync()
+        except Exception:
+            log.warning("credential cache sync failed; using the cache as it is", exc_info=True)
         grant = self.host.grants.lookup(user)
         verifier: ScramVerifier | None = None
         if grant is not None:
@@ -484,7 +489,7 @@ class PgConnection:
         encoders = portal.encoders
         limit = max_rows if max_rows > 0 else None
         sent_now = 0
-        data_row = codec.data_row
+        data_rows = codec.data_rows
         while True:
             if portal.buffer:
                 take = portal.buffer
@@ -493,11 +498,7 @@ class PgConnection:
                     portal.buffer = portal.buffer[len(take):]
                 else:
                     portal.buffer = []
-                self.send(b"".join(
-                    data_row([None if v is None else enc(v)
-                              for enc, v in zip(encoders, row, strict=False)])
-                    for row in take
-                ))
+                self.send(data_rows(take, encoders))
                 sent_now += len(take)
                 portal.sent += len(take)
                 await self.flush()

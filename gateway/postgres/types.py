@@ -163,7 +163,7 @@ def _array_literal(v: Any, elem: Encoder) -> bytes:
 
 
 def _text_numeric(v: Any) -> bytes:
-    if isinstance(v, float):
+    if type(v) is float:
         return _text_float(v)
     return str(v).encode()
 

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -119,7 +120,7 @@ def pg_source() -> Iterator[Source]:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
-def _mysql_admin() -> object:
+def _mysql_admin() -> Any:
     import pymysql
 
     return pymysql.connect(host="127.0.0.1", port=3306, user="root", password="", autocommit=True)
@@ -130,7 +131,7 @@ def mysql_source() -> Iterator[Source]:
     require_mariadb()
     database = _unique("conn_test")
     conn = _mysql_admin()
-    with conn.cursor() as cur:  # type: ignore[attr-defined]
+    with conn.cursor() as cur:
         cur.execute(f"CREATE DATABASE {database}")
         for stmt in statements(_DDL["mysql"].format(s=database)):
             cur.execute(stmt)
@@ -144,9 +145,9 @@ def mysql_source() -> Iterator[Source]:
             database,
         )
     finally:
-        with conn.cursor() as cur:  # type: ignore[attr-defined]
+        with conn.cursor() as cur:
             cur.execute(f"DROP DATABASE IF EXISTS {database}")
-        conn.close()  # type: ignore[attr-defined]
+        conn.close()
 
 
 @pytest.fixture
@@ -245,9 +246,10 @@ def pg_password_server() -> Iterator[PasswordServer]:
     pwfile = workdir / "pw"
     pwfile.write_text(password)
     data = workdir / "data"
+    _self_signed_pair(workdir)
     if as_user:
-        shutil.chown(workdir, "postgres")
-        shutil.chown(pwfile, "postgres")
+        for owned in (workdir, *workdir.iterdir()):
+            shutil.chown(owned, "postgres")
     port = closed_port()
     try:
         subprocess.run(
@@ -257,7 +259,9 @@ def pg_password_server() -> Iterator[PasswordServer]:
         )  # fmt: skip
         subprocess.run(
             [*as_user, pg_ctl, "-D", str(data), "-w", "-l", str(workdir / "log"), "-o",
-             f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
+             f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off "
+             f"-c ssl=on -c ssl_cert_file={workdir}/cert.pem -c ssl_key_file={workdir}/key.pem",
+             "start"],
             check=True, capture_output=True,
         )  # fmt: skip
         yield PasswordServer(port, "owner", password)
@@ -266,3 +270,37 @@ def pg_password_server() -> Iterator[PasswordServer]:
             [*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True
         )
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _self_signed_pair(directory: Path) -> None:
+    """A throw-away TLS key and self-signed certificate for the private server."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    (directory / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file = directory / "key.pem"
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    key_file.chmod(0o600)

@@ -38,9 +38,7 @@ async def test_check_passes(connector: Connector) -> None:
     await connector.check()
 
 
-async def test_list_schemas_includes_the_test_schema(
-    source: Source, connector: Connector
-) -> None:
+async def test_list_schemas_includes_the_test_schema(source: Source, connector: Connector) -> None:
     schemas = await connector.list_schemas()
     assert source.schema in schemas
     assert not {"information_schema", "pg_catalog", "mysql", "performance_schema"} & set(schemas)

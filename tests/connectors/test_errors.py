@@ -171,3 +171,42 @@ async def test_file_of_another_kind(type_: str, tmp_path: Any) -> None:
         await connector.close()
     assert type(info.value) is DataSourceError
     assert "is not a" in str(info.value)
+
+
+@pytest.mark.parametrize("type_", SERVERS)
+@pytest.mark.parametrize("mode", ["require", "verify-full", True])
+async def test_tls_required_but_not_offered(type_: str, mode: object) -> None:
+    """The shared servers run without TLS: asking for it must fail, never fall back."""
+    _require(type_)
+    params = _params(type_, ssl=mode, password="")
+    error = await _check_fails(type_, params)
+    assert type(error) is DataSourceError
+    assert error.field == "ssl"
+    assert "does not accept TLS" in str(error)
+
+
+async def test_postgres_tls_modes(pg_password_server: PasswordServer) -> None:
+    server = pg_password_server
+    params = _params(
+        "POSTGRES",
+        port=server.port,
+        user=server.user,
+        database="postgres",
+        password=server.password,
+    )
+    encrypted = connector_for("POSTGRES", {**params, "ssl": "require"}, limits=FAST)
+    try:
+        await encrypted.check()
+        result = await encrypted.execute("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        try:
+            rows = [row async for batch in result.rows() for row in batch]
+        finally:
+            await result.close()
+        assert rows == [(True,)]
+    finally:
+        await encrypted.close()
+    # A self-signed certificate cannot be verified.
+    error = await _check_fails("POSTGRES", {**params, "ssl": "verify-full"})
+    assert type(error) is DataSourceError
+    assert error.field == "ssl"
+    assert "could not be verified" in str(error)

@@ -377,3 +377,23 @@ def test_grant_map_indexes_follow_moves_and_removals() -> None:
     assert gm.touched(_Scope(team_ids={"t"})) == {"a"}
     assert gm.touched(_Scope(everything=True)) == {"a"}
     assert gm._index["data_source_id"] == {"ds2": {"a"}}
+
+
+async def test_sync_makes_a_new_credential_usable_before_the_next_poll(
+        engine: AsyncEngine, maker: Maker, team3: Team3) -> None:
+    # A poll interval far longer than the test: only sync() can bring the change in.
+    sub = FeedSubscriber(engine, SECRET_KEY, poll_interval=3600, fallback_poll_interval=3600)
+    await sub.start()
+    try:
+        issued = await issue(maker, team3, "member")
+        username = issued.credential.username
+        assert sub.lookup(username) is None or engine.dialect.name == "postgresql"
+        await sub.sync()
+        grant = sub.lookup(username)
+        assert grant is not None
+        assert verify_plaintext(ScramVerifier.parse(grant.verifier), issued.password)
+        # Many concurrent logins coalesce into few catch-ups and all see the credential.
+        await asyncio.gather(*(sub.sync() for _ in range(50)))
+        assert sub.lookup(username) == grant
+    finally:
+        await sub.stop()

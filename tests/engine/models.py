@@ -79,6 +79,7 @@ cubes:
       - {{name: order_id, sql: order_id, type: number}}
       - {{name: product_id, sql: product_id, type: number}}
       - {{name: quantity_value, sql: quantity, type: number}}
+      - {{name: customer_country, sql: "{{customers.country}}", type: string}}
     measures:
       - {{name: count, type: count}}
       - {{name: quantity, sql: quantity, type: sum}}

@@ -52,9 +52,13 @@ class MemoryGrants:
 
     def __init__(self) -> None:
         self.grants: dict[str, CredentialGrant] = {}
+        self.syncs = 0
 
     def lookup(self, username: str) -> CredentialGrant | None:
         return self.grants.get(username)
+
+    async def sync(self) -> None:
+        self.syncs += 1
 
 
 def make_grant(username: str, password: str, data_path: Path, *,

@@ -43,6 +43,7 @@ def test_logins_are_audited(strict: ThreadedGateway) -> None:
     (event,) = [d for a, d in strict.events if a == "login"]
     assert event["username"] == gw.user and event["protocol"] == "mysql"
     assert event["credential_id"] == "cred-" + gw.user
+    assert gw.grants.syncs >= 1  # the credential cache was brought up to date at login
 
 
 def test_rotated_password_ends_open_sessions(strict: ThreadedGateway) -> None:

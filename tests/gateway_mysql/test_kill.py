@@ -85,3 +85,24 @@ def test_other_credentials_cannot_kill(tgw: ThreadedGateway) -> None:
     finally:
         mine.close()
         theirs.close()
+
+
+
+@pytest.mark.parametrize("how", ["sql", "com_process_kill"])
+def test_kill_connection_closes_the_victim(tgw: ThreadedGateway, how: str) -> None:
+    gw = tgw.gw
+    victim, admin = connect(gw), connect(gw)
+    try:
+        if how == "sql":
+            with admin.cursor() as cur:
+                cur.execute(f"KILL CONNECTION {victim.thread_id()}")
+        else:
+            admin.kill(victim.thread_id())  # COM_PROCESS_KILL, answered with OK
+        with pytest.raises(pymysql.err.MySQLError), victim.cursor() as cur:
+            cur.execute("SELECT 1")
+        with admin.cursor() as cur:
+            cur.execute("SELECT 1")
+            assert cur.fetchone() == (1,)
+    finally:
+        victim.close()
+        admin.close()

@@ -97,3 +97,15 @@ def test_resultset_framing_with_and_without_deprecate_eof(gw: Gateway) -> None:
     modern = _query_packets(gw, deprecate_eof=True)
     assert modern[0] == b"\x02" and modern[3] == b"\x02db\x011"
     assert modern[4][:1] == b"\xfe" and len(modern[4]) == 7  # OK with the EOF header
+
+
+def test_oversized_packets_before_login_are_refused(gw: Gateway) -> None:
+    client = RawClient(gw.port)
+    try:
+        # Only the header of a 1 MiB packet where a login belongs: the length alone is refused
+        # (sending the body too could turn the server's close into a reset before we read).
+        client.send((1 << 20).to_bytes(3, "little") + b"\x01")
+        packets = client.read_all_until_closed()
+    finally:
+        client.close()
+    assert len(packets) == 1 and err_code(packets[0]) == 1047

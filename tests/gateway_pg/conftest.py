@@ -54,6 +54,9 @@ class MemoryGrants:
     def lookup(self, username: str) -> CredentialGrant | None:
         return self.grants.get(username)
 
+    async def sync(self) -> None:
+        """Nothing to catch up: tests change ``grants`` directly."""
+
 
 def make_grant(
     username: str, password: str, data_path: Path | None = None, *,
@@ -144,8 +147,11 @@ class started:
         user, password = "u_" + secrets.token_hex(4), secrets.token_urlsafe(12)
         grants.grants[user] = make_grant(user, password, self.data,
                                          **self.grant_options)  # type: ignore[arg-type]
-        server = PgServer(_config(self.tls_dir, **self.config), grants, self.services,
-                          **({"audit": self.audit} if self.audit else {}))
+        config = _config(self.tls_dir, **self.config)
+        if self.audit is not None:
+            server = PgServer(config, grants, self.services, audit=self.audit)
+        else:
+            server = PgServer(config, grants, self.services)
         await server.start()
         self.gw = Gateway(server, grants, user, password, self.tls_dir, self.data)
         return self.gw

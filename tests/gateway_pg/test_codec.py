@@ -111,3 +111,14 @@ def test_split_statements_respects_quotes_and_comments() -> None:
     assert [s.strip() for s in split_statements(sql)] == [
         "select ';'", "select $$a;b$$", "-- c;\n select \"x;y\" /* ; */",
     ]
+
+
+def test_data_rows_matches_data_row() -> None:
+    rows = [(1, "a", None), (None, "", 3)]
+    encs = [text_encoder(20), text_encoder(25), text_encoder(20)]
+    expected = b"".join(
+        codec.data_row([None if v is None else e(v) for e, v in zip(encs, r, strict=True)])
+        for r in rows
+    )
+    assert codec.data_rows(rows, encs) == expected
+    assert codec.data_rows([], encs) == b""

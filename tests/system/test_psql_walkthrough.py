@@ -90,3 +90,37 @@ def test_deleting_the_credential_ends_its_session(server: Server,
                 time.sleep(0.05)
     with pytest.raises(psycopg.OperationalError):
         psycopg.connect(conninfo)
+
+
+def test_mysql_command_from_the_dialog_runs_a_query(server: Server, tmp_path: Any) -> None:
+    if shutil.which("mysql") is None:
+        pytest.skip("the mysql client (mariadb-client) is not installed")
+    with server.client() as http:
+        r = server.gql(http, SIGN_UP, input={"email": f"m-{uuid.uuid4().hex[:6]}@example.com",
+                                            "password": "walkthrough-password",
+                                            "displayName": "Maria"})
+        team_id = r["signUp"]["viewer"]["teams"][0]["id"]
+        ds = server.gql(http, DEMO, input={"teamId": team_id})["createDemoDataSource"]
+        member = server.gql(http, MEMBERS, id=team_id)["team"]["members"][0]["id"]
+        cred = server.gql(http, CREATE_MYSQL, input={"memberId": member,
+                                                     "dataSourceId": ds["id"]})
+    secret = cred["createSqlCredential"]
+    info = secret["credential"]["connection"]["mysql"]
+    assert info["command"] == (f"mysql -h {info['host']} -P {server.mysql_port} "
+                               f"-u {info['username']} -p db")
+    # The dialog's command with -p prompts; the same flags with the password from the
+    # environment run unattended.
+    args = [a for a in info["command"].split() if a != "-p"]
+    out = subprocess.run(
+        [*args, "--ssl", "--batch", "-e", "SELECT status, MEASURE(count) FROM orders GROUP BY 1"],
+        env={**os.environ, "MYSQL_PWD": secret["password"]}, capture_output=True, text=True,
+        timeout=60)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert lines[0].split("\t")[0] == "status" and len(lines) > 2
+
+
+CREATE_MYSQL = """mutation($input: CreateSqlCredentialInput!) { createSqlCredential(input: $input) {
+  __typename ... on SqlCredentialSecret { password credential { id username
+    connection { mysql { host port database username command } } } }
+  ... on UserError { code message } } }"""

@@ -304,6 +304,8 @@ class FeedSubscriber:
         self._last_id = 0
         self._gaps: dict[int, float] = {}  # id → monotonic deadline
         self._lock = asyncio.Lock()
+        self._sync_lock = asyncio.Lock()
+        self._last_sync_started = 0.0
         self._wake = asyncio.Event()
         self._caught_up = asyncio.Condition()
         self._task: asyncio.Task[None] | None = None
@@ -388,6 +390,20 @@ class FeedSubscriber:
         await self.stop()
 
     # --- following ----------------------------------------------------------------------
+
+    async def sync(self) -> None:
+        """Apply every event committed before this call, now (gateways call it at login).
+
+        A credential created or rotated a moment ago must work at once, not after the next
+        poll. Concurrent callers coalesce: a catch-up that began after a caller asked covers
+        that caller, so a flood of logins costs one small query at a time, not one each.
+        """
+        asked = time.monotonic()
+        async with self._sync_lock:
+            if self._last_sync_started > asked:
+                return
+            self._last_sync_started = time.monotonic()
+            await self.catch_up()
 
     async def catch_up(self) -> int:
         """Apply every event committed so far; returns how many were applied."""

@@ -247,7 +247,7 @@ export type CreateSqlCredentialMutationVariables = Exact<{
 
 
 export type CreateSqlCredentialMutation = { createSqlCredential:
-    | { __typename: 'SqlCredentialSecret', password: string, downloadToken: string, credential: { id: string, username: string, createdAt: string, lastUsedAt: string | null, openSessions: number, downloadPath: string, member: { id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }, dataSource: { id: string, name: string, type: DataSourceType }, connection: { postgres: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string }, mysql: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string } } } }
+    | { __typename: 'SqlCredentialSecret', password: string, downloadToken: string, credential: { id: string, username: string, createdAt: string, lastUsedAt: string | null, expiresAt: string | null, openSessions: number, downloadPath: string, member: { id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }, dataSource: { id: string, name: string, type: DataSourceType }, connection: { postgres: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string }, mysql: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string } } } }
     | { __typename: 'UserError', code: string, message: string, field: string | null }
    };
 
@@ -261,7 +261,7 @@ export type DeleteSqlCredentialMutation = { deleteSqlCredential:
     | { __typename: 'UserError', code: string, message: string, field: string | null }
    };
 
-export type SqlCredentialFieldsFragment = { id: string, username: string, createdAt: string, lastUsedAt: string | null, openSessions: number, downloadPath: string, member: { id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }, dataSource: { id: string, name: string, type: DataSourceType }, connection: { postgres: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string }, mysql: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string } } };
+export type SqlCredentialFieldsFragment = { id: string, username: string, createdAt: string, lastUsedAt: string | null, expiresAt: string | null, openSessions: number, downloadPath: string, member: { id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }, dataSource: { id: string, name: string, type: DataSourceType }, connection: { postgres: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string }, mysql: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string } } };
 
 export type ConnectionInfoFieldsFragment = { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string };
 
@@ -271,7 +271,7 @@ export type RotateSqlCredentialPasswordMutationVariables = Exact<{
 
 
 export type RotateSqlCredentialPasswordMutation = { rotateSqlCredentialPassword:
-    | { __typename: 'SqlCredentialSecret', password: string, downloadToken: string, credential: { id: string, username: string, createdAt: string, lastUsedAt: string | null, openSessions: number, downloadPath: string, member: { id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }, dataSource: { id: string, name: string, type: DataSourceType }, connection: { postgres: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string }, mysql: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string } } } }
+    | { __typename: 'SqlCredentialSecret', password: string, downloadToken: string, credential: { id: string, username: string, createdAt: string, lastUsedAt: string | null, expiresAt: string | null, openSessions: number, downloadPath: string, member: { id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }, dataSource: { id: string, name: string, type: DataSourceType }, connection: { postgres: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string }, mysql: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string } } } }
     | { __typename: 'UserError', code: string, message: string, field: string | null }
    };
 
@@ -280,7 +280,7 @@ export type SqlCredentialsQueryVariables = Exact<{
 }>;
 
 
-export type SqlCredentialsQuery = { sqlCredentials: Array<{ id: string, username: string, createdAt: string, lastUsedAt: string | null, openSessions: number, downloadPath: string, member: { id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }, dataSource: { id: string, name: string, type: DataSourceType }, connection: { postgres: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string }, mysql: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string } } }>, team: { id: string, members: Array<{ id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }>, dataSources: Array<{ id: string, name: string, type: DataSourceType }> } };
+export type SqlCredentialsQuery = { sqlCredentials: Array<{ id: string, username: string, createdAt: string, lastUsedAt: string | null, expiresAt: string | null, openSessions: number, downloadPath: string, member: { id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }, dataSource: { id: string, name: string, type: DataSourceType }, connection: { postgres: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string }, mysql: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string } } }>, team: { id: string, members: Array<{ id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }>, dataSources: Array<{ id: string, name: string, type: DataSourceType }> } };
 
 export type UpdateSqlCredentialMutationVariables = Exact<{
   input: UpdateSqlCredentialInput;
@@ -288,7 +288,7 @@ export type UpdateSqlCredentialMutationVariables = Exact<{
 
 
 export type UpdateSqlCredentialMutation = { updateSqlCredential:
-    | { __typename: 'SqlCredential', id: string, username: string, createdAt: string, lastUsedAt: string | null, openSessions: number, downloadPath: string, member: { id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }, dataSource: { id: string, name: string, type: DataSourceType }, connection: { postgres: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string }, mysql: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string } } }
+    | { __typename: 'SqlCredential', id: string, username: string, createdAt: string, lastUsedAt: string | null, expiresAt: string | null, openSessions: number, downloadPath: string, member: { id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }, dataSource: { id: string, name: string, type: DataSourceType }, connection: { postgres: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string }, mysql: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string } } }
     | { __typename: 'UserError', code: string, message: string, field: string | null }
    };
 
@@ -381,6 +381,7 @@ export const SqlCredentialFieldsFragmentDoc = new TypedDocumentString(`
   username
   createdAt
   lastUsedAt
+  expiresAt
   openSessions
   downloadPath
   member {
@@ -680,6 +681,7 @@ export const CreateSqlCredentialDocument = new TypedDocumentString(`
   username
   createdAt
   lastUsedAt
+  expiresAt
   openSessions
   downloadPath
   member {
@@ -753,6 +755,7 @@ export const RotateSqlCredentialPasswordDocument = new TypedDocumentString(`
   username
   createdAt
   lastUsedAt
+  expiresAt
   openSessions
   downloadPath
   member {
@@ -816,6 +819,7 @@ export const SqlCredentialsDocument = new TypedDocumentString(`
   username
   createdAt
   lastUsedAt
+  expiresAt
   openSessions
   downloadPath
   member {
@@ -870,6 +874,7 @@ export const UpdateSqlCredentialDocument = new TypedDocumentString(`
   username
   createdAt
   lastUsedAt
+  expiresAt
   openSessions
   downloadPath
   member {

@@ -1,11 +1,22 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
-import { afterEach, vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
+
+// React reports invalid markup and state updates out of act() on console.error: fail on them.
+let consoleErrors: unknown[][] = [];
+beforeEach(() => {
+  consoleErrors = [];
+  vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+    consoleErrors.push(args);
+  });
+});
 
 afterEach(() => {
   cleanup();
   vi.restoreAllMocks();
+  vi.unstubAllGlobals();
   localStorage.clear();
+  if (consoleErrors.length) throw new Error(`console.error during the test: ${String(consoleErrors[0]?.[0])}`);
 });
 
 // jsdom lacks these; Mantine's layout hooks ask for them.

@@ -7,6 +7,7 @@ export const SqlCredentialFields = graphql(`
     username
     createdAt
     lastUsedAt
+    expiresAt
     openSessions
     downloadPath
     member {

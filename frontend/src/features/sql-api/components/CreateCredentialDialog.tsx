@@ -13,10 +13,11 @@ type Props = {
   onClose: () => void;
   team: TeamCredentials;
   defaultMemberId: string | null;
+  onlyMemberId?: string | null;
 };
 
 /** "Create Now": pick a member and a data source, then show the new secret once. */
-export function CreateCredentialDialog({ opened, onClose, team, defaultMemberId }: Props) {
+export function CreateCredentialDialog({ opened, onClose, team, defaultMemberId, onlyMemberId = null }: Props) {
   const create = useCreateSqlCredential();
   const [memberId, setMemberId] = useState<string | null>(defaultMemberId);
   const [dataSourceId, setDataSourceId] = useState<string | null>(team.dataSources[0]?.id ?? null);
@@ -53,6 +54,7 @@ export function CreateCredentialDialog({ opened, onClose, team, defaultMemberId 
               onMemberChange={setMemberId}
               onDataSourceChange={setDataSourceId}
               errors={fieldError?.field ? { [fieldError.field]: fieldError.message } : undefined}
+            onlyMemberId={onlyMemberId}
             />
             {!fieldError?.field && <ErrorAlert error={create.error} title="Could not create the credentials" />}
             <Group justify="flex-end">

@@ -62,6 +62,7 @@ export function CredentialCard({
           <Detail label="Data source" value={credential.dataSource.name} />
           <Detail label="Created" value={formatDateTime(credential.createdAt)} />
           <Detail label="Last used" value={formatDateTime(credential.lastUsedAt)} />
+          {credential.expiresAt && <Detail label="Expires" value={formatDateTime(credential.expiresAt)} />}
         </SimpleGrid>
         <Group gap="xs">
           <Badge variant="light" color={credential.openSessions > 0 ? 'teal' : 'gray'}>

@@ -13,10 +13,11 @@ type Props = {
   credential: SqlCredentialFieldsFragment;
   team: TeamCredentials;
   onClose: () => void;
+  onlyMemberId?: string | null;
 };
 
 /** Moves a credential to another member or data source; shows its connection details, never a password. */
-export function EditCredentialDialog({ credential, team, onClose }: Props) {
+export function EditCredentialDialog({ credential, team, onClose, onlyMemberId = null }: Props) {
   const update = useUpdateSqlCredential();
   const [memberId, setMemberId] = useState<string | null>(credential.member.id);
   const [dataSourceId, setDataSourceId] = useState<string | null>(credential.dataSource.id);
@@ -42,6 +43,7 @@ export function EditCredentialDialog({ credential, team, onClose }: Props) {
             onMemberChange={setMemberId}
             onDataSourceChange={setDataSourceId}
             errors={fieldError?.field ? { [fieldError.field]: fieldError.message } : undefined}
+            onlyMemberId={onlyMemberId}
           />
           {!fieldError?.field && <ErrorAlert error={update.error} title="Could not save the credentials" />}
           <Divider label="Connection" labelPosition="left" />

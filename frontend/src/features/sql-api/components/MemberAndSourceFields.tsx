@@ -10,6 +10,8 @@ type Props = {
   onMemberChange: (id: string | null) => void;
   onDataSourceChange: (id: string | null) => void;
   errors?: { memberId?: string; dataSourceId?: string };
+  /** Set for a plain member: they may bind a credential only to themselves. */
+  onlyMemberId?: string | null;
 };
 
 export function memberLabel(member: { user: { displayName: string; email: string } }): string {
@@ -17,7 +19,16 @@ export function memberLabel(member: { user: { displayName: string; email: string
 }
 
 /** The two choices a credential binds: whose permissions, and which data source. */
-export function MemberAndSourceFields({ team, memberId, dataSourceId, onMemberChange, onDataSourceChange, errors }: Props) {
+export function MemberAndSourceFields({
+  team,
+  memberId,
+  dataSourceId,
+  onMemberChange,
+  onDataSourceChange,
+  errors,
+  onlyMemberId,
+}: Props) {
+  const members = onlyMemberId ? team.members.filter((m) => m.id === onlyMemberId) : team.members;
   return (
     <SimpleGrid cols={{ base: 1, sm: 2 }}>
       <Select
@@ -26,7 +37,9 @@ export function MemberAndSourceFields({ team, memberId, dataSourceId, onMemberCh
         required
         searchable
         comboboxProps={{ withinPortal: true }}
-        data={team.members.map((m) => ({ value: m.id, label: memberLabel(m) }))}
+        data={members.map((m) => ({ value: m.id, label: memberLabel(m) }))}
+        disabled={onlyMemberId != null}
+        description={onlyMemberId ? 'Members create credentials for themselves' : undefined}
         value={memberId}
         onChange={onMemberChange}
         error={errors?.memberId}

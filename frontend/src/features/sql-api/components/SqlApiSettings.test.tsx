@@ -161,4 +161,15 @@ describe('Settings > SQL API', () => {
     await user.keyboard('{Escape}');
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
   });
+
+  it('offers a plain member only themselves as the credential holder', async () => {
+    const asBob = { ...viewer, id: 'u2', teams: [{ id: 't1', name: 'Shared', role: 'MEMBER', personal: false }] };
+    mockGraphQL({ Viewer: () => ({ viewer: asBob }), SqlCredentials: () => team([]) });
+    const { user } = renderApp('/settings/sql-api');
+    await user.click(await screen.findByRole('button', { name: 'Create Now' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Create SQL API credentials' });
+    const member = within(dialog).getByRole('combobox', { name: /Team member/ });
+    expect(member).toBeDisabled();
+    expect(member).toHaveValue('Bob (bob@example.com)');
+  });
 });

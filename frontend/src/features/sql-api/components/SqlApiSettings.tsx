@@ -3,7 +3,7 @@ import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { EmptyState, ErrorAlert, LoadingState } from '@/components/ui/States';
-import type { SqlCredentialFieldsFragment } from '@/gql/graphql';
+import type { SqlCredentialFieldsFragment, TeamRole } from '@/gql/graphql';
 import { useDeleteSqlCredential } from '../api/delete-sql-credential';
 import { useSqlCredentials } from '../api/sql-credentials';
 import { type CredentialAction, CredentialCard } from './CredentialCard';
@@ -14,7 +14,9 @@ import { RotatePasswordDialog } from './RotatePasswordDialog';
 type Open = { action: CredentialAction; credential: SqlCredentialFieldsFragment } | null;
 
 /** Settings > SQL API: the team's credentials as cards, each with a gear menu, and "Create Now". */
-export function SqlApiSettings({ teamId, viewerId }: { teamId: string; viewerId: string }) {
+type SqlApiSettingsProps = { teamId: string; viewerId: string; viewerRole: TeamRole };
+
+export function SqlApiSettings({ teamId, viewerId, viewerRole }: SqlApiSettingsProps) {
   const query = useSqlCredentials(teamId);
   const remove = useDeleteSqlCredential();
   const [creating, setCreating] = useState(false);
@@ -44,6 +46,8 @@ export function SqlApiSettings({ teamId, viewerId }: { teamId: string; viewerId:
   }
   const team = query.data;
   const viewerMember = team.members.find((m) => m.user.id === viewerId);
+  // The server enforces it; the form just does not offer what would be refused.
+  const onlyMemberId = viewerRole === 'MEMBER' ? (viewerMember?.id ?? null) : null;
 
   return (
     <Stack>
@@ -64,9 +68,15 @@ export function SqlApiSettings({ teamId, viewerId }: { teamId: string; viewerId:
         </SimpleGrid>
       )}
       {creating && (
-        <CreateCredentialDialog opened team={team} defaultMemberId={viewerMember?.id ?? null} onClose={() => setCreating(false)} />
+        <CreateCredentialDialog
+          opened
+          team={team}
+          defaultMemberId={viewerMember?.id ?? null}
+          onlyMemberId={onlyMemberId}
+          onClose={() => setCreating(false)}
+        />
       )}
-      {open?.action === 'edit' && <EditCredentialDialog credential={open.credential} team={team} onClose={close} />}
+      {open?.action === 'edit' && <EditCredentialDialog credential={open.credential} team={team} onlyMemberId={onlyMemberId} onClose={close} />}
       {open?.action === 'rotate' && <RotatePasswordDialog credential={open.credential} onClose={close} />}
       <ConfirmDialog
         opened={open?.action === 'delete'}

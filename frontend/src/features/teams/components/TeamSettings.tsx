@@ -61,7 +61,7 @@ export function TeamSettings({ teamId, viewerId, viewerRole }: TeamSettingsProps
               {members.map((m) => (
                 <Table.Tr key={m.id}>
                   <Table.Td>
-                    <Text size="sm" fw={500}>
+                    <Text size="sm" fw={500} component="div">
                       {m.user.displayName} {m.user.id === viewerId && <Badge size="xs">you</Badge>}
                     </Text>
                     <Text size="xs" c="dimmed">
@@ -112,7 +112,7 @@ export function TeamSettings({ teamId, viewerId, viewerRole }: TeamSettingsProps
           <Stack gap="xs">
             {invitations.map((inv) => (
               <Group key={inv.id} justify="space-between">
-                <Text size="sm">
+                <Text size="sm" component="div">
                   {inv.email} <Badge size="xs" variant="light">{titleCase(inv.role)}</Badge>
                 </Text>
                 {canManage && (
