@@ -19,9 +19,11 @@ from typing import Any, Protocol
 from backend.core.errors import AppError, SessionTerminated, TooManyConnections
 from backend.core.grants import CredentialGrant, GrantDirectory
 from backend.core.ratelimit import FailureLimiter
+from backend.core.settings import Settings
 from gateway.postgres.config import PgGatewayConfig
 from gateway.postgres.connection import PgConnection
-from gateway.session import SessionServices
+from gateway.session import SessionServices, services_from_settings
+from gateway.tls import context_from_settings
 
 log = logging.getLogger("gateway.postgres")
 audit_log = logging.getLogger("gateway.audit")
@@ -188,3 +190,31 @@ class PgServer:
         if username is None:
             return len(self._sessions)
         return len(self._by_user.get(username, ()))
+
+
+def config_from_settings(settings: Settings, *, port: int | None = None) -> PgGatewayConfig:
+    return PgGatewayConfig(
+        host=settings.bind_host,
+        port=settings.pg_port if port is None else port,
+        ssl_context=context_from_settings(settings),
+        allow_cleartext_password=settings.allow_cleartext_password,
+        max_connections=settings.max_connections,
+    )
+
+
+async def start_pg_gateway(
+    settings: Settings,
+    grants: GrantDirectory,
+    *,
+    services: SessionServices | None = None,
+    audit: AuditSink = _log_audit,
+    session_counter: SessionCounter | None = None,
+) -> PgServer:
+    """Start the PostgreSQL wire gateway as the embedded default configures it; stop it with
+    ``await server.stop()``. Pass the same ``services`` to both gateways to share pools."""
+    server = PgServer(
+        config_from_settings(settings), grants, services or services_from_settings(settings),
+        audit=audit, session_counter=session_counter,
+    )
+    await server.start()
+    return server

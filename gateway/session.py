@@ -28,6 +28,7 @@ from backend.core.errors import (
     SqlError,
 )
 from backend.core.grants import CredentialGrant
+from backend.core.settings import Settings as AppSettings
 from backend.semantic.model import AccessPolicy, ModelSet
 from gateway.catalog import rewrite as catalog_sql
 from gateway.catalog.cache import CatalogCache
@@ -47,9 +48,13 @@ DATABASE_NAME = "db"
 Row = tuple[Any, ...]
 
 
-class TransactionAborted(SqlError):
-    code = "TRANSACTION_ABORTED"
-    sqlstate = "25P02"
+def transaction_aborted() -> AppError:
+    # errors.py has no class for 25P02 yet; the state is what clients (psycopg) act on.
+    err = SqlError(
+        "current transaction is aborted, commands ignored until end of transaction block"
+    )
+    err.sqlstate = "25P02"
+    return err
 
 
 # --- settings ------------------------------------------------------------------------------------
@@ -122,7 +127,7 @@ SETTING_ALIASES = {"time zone": "timezone", "transaction isolation level": "tran
 UTF8_NAMES = frozenset({"utf8", "utf-8", "unicode"})
 
 
-class Settings:
+class SessionSettings:
     def __init__(self, user: str, startup: Mapping[str, str]):
         self.values = {k: v for k, (_, v) in DEFAULT_SETTINGS.items()}
         self.values["session_authorization"] = user
@@ -428,7 +433,7 @@ class Session:
         self.grant = grant
         self.services = services
         self.backend_pid = backend_pid
-        self.settings = Settings(grant.username, startup or {})
+        self.settings = SessionSettings(grant.username, startup or {})
         self.tx_status = "I"  # I idle, T in transaction, E failed transaction
         self._running: QueryResult | None = None
         self._cancel_requested = False
@@ -466,9 +471,7 @@ class Session:
     def _guard_aborted(self, words: list[str]) -> None:
         ends = (["commit"], ["end"], ["rollback"], ["abort"])
         if self.tx_status == "E" and words[:1] not in ends:
-            raise TransactionAborted(
-                "current transaction is aborted, commands ignored until end of transaction block"
-            )
+            raise transaction_aborted()
 
     def _transaction(self, words: list[str]) -> StatementResult | None:
         w = words[0] if words else ""
@@ -522,13 +525,14 @@ class Session:
         name = re.sub(r"^\s*show\s+", "", strip_noise(text), flags=re.I).strip().strip('"')
         name = re.sub(r"\s+", " ", name)
         if name.lower() == "all":
-            rows = [(Settings.display(k), v, "") for k, v in sorted(self.settings.values.items())]
+            values = sorted(self.settings.values.items())
+            rows = [(SessionSettings.display(k), v, "") for k, v in values]
             cols = [ResultColumn("name", "text"), ResultColumn("setting", "text"),
                     ResultColumn("description", "text")]
             return StatementResult("SHOW", cols, _batches_of(rows))
         key = SETTING_ALIASES.get(name.lower(), name.lower())
         value = self.settings.get(key)
-        column = ResultColumn(Settings.display(key), "text")
+        column = ResultColumn(SessionSettings.display(key), "text")
         return StatementResult("SHOW", [column], _batches_of([(value,)]))
 
     def _reset(self, words: list[str]) -> StatementResult:
@@ -821,3 +825,16 @@ def visible_column_types(models: ModelSet, access: AccessPolicy) -> dict[str, st
         for c in t.columns:
             out.setdefault(c.name.lower(), c.pg_type)
     return out
+
+
+def services_from_settings(settings: AppSettings) -> SessionServices:
+    """Shared services for the wire gateways of one process: file data sources are confined
+    to ``FILE_SOURCE_ROOTS`` (a team admin must not point a source at the server's files)."""
+    from backend.connectors import connector_for
+
+    roots = tuple(settings.file_source_roots)
+
+    def factory(kind: str, params: Mapping[str, Any]) -> Connector:
+        return connector_for(kind, dict(params), file_roots=roots)
+
+    return SessionServices(connector_factory=factory)

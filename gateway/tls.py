@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from backend.core.settings import Settings
+
 
 def ensure_self_signed(
     directory: Path, hosts: Sequence[str] = ("localhost", "127.0.0.1")
@@ -79,3 +81,15 @@ def server_context(cert_path: Path, key_path: Path) -> ssl.SSLContext:
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     ctx.load_cert_chain(str(cert_path), str(key_path))
     return ctx
+
+
+def context_from_settings(settings: Settings) -> ssl.SSLContext:
+    """The operator's TLS_CERT/TLS_KEY, else the pair generated into ``<DATA_DIR>/tls``."""
+    if settings.tls_cert is not None and settings.tls_key is not None:
+        return server_context(settings.tls_cert, settings.tls_key)
+    hosts = list(dict.fromkeys(
+        h for h in (settings.public_host, "localhost", "127.0.0.1", settings.bind_host)
+        if h and h not in ("0.0.0.0", "::")
+    ))
+    cert, key = ensure_self_signed(settings.data_dir / "tls", hosts)
+    return server_context(cert, key)

@@ -16,7 +16,7 @@ from sqlglot import exp
 from backend.core.errors import NotSupported, SqlSyntaxError, UnknownColumn, UnknownTable
 from backend.semantic.model import Cube, Measure, Segment
 
-from .context import Context, Member, did_you_mean
+from .context import CUBE_SCHEMAS, Context, Member, did_you_mean
 from .infer import infer_type
 from .naming import output_name
 from .query import CubeQuery, OrderItem, OutputItem
@@ -338,6 +338,8 @@ class _Resolver:
         return dim_ref(cube.name, member.name, segment=isinstance(member, Segment))
 
     def _lookup(self, column: exp.Column) -> tuple[Cube | None, Member | None]:
+        if column.db.lower() not in CUBE_SCHEMAS or column.catalog.lower() not in ("", "db"):
+            raise UnknownTable(f'missing FROM-clause entry for table "{column.table}"')
         if column.table:
             cube = self._cube_for_qualifier(column.table)
             return cube, self.ctx.find_member(cube, column.name)

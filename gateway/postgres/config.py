@@ -19,6 +19,8 @@ class PgGatewayConfig:
     max_startup_bytes: int = 10_000  # PostgreSQL's own limit for the startup packet
     startup_timeout: float = 10.0  # whole pre-login phase: TLS, startup, authentication
     message_timeout: float = 30.0  # a message whose header arrived must complete within this
+    # A client that stops reading a result holds a pooled data-source connection: give up on it.
+    send_timeout: float = 120.0
     login_max_failures: int = 10  # per user name ...
     login_max_failures_per_address: int = 100  # ... and per client address (NAT: higher) ...
     login_window_seconds: float = 60.0  # ... within this window

@@ -47,7 +47,7 @@ from gateway.session import (
     PreparedInfo,
     Session,
     SessionServices,
-    Settings,
+    SessionSettings,
     StatementResult,
     split_statements,
 )
@@ -156,6 +156,7 @@ class PgConnection:
         self._skip_until_sync = False
         self.task: asyncio.Task[None] | None = None
         self._terminating: AppError | None = None
+        self._abort = False  # drop buffered output instead of flushing it at close
 
     # --- output ----------------------------------------------------------------------------
 
@@ -168,9 +169,14 @@ class PgConnection:
             self._out.clear()
             self.writer.write(data)
         try:
-            await self.writer.drain()
+            async with asyncio.timeout(self.config.send_timeout):
+                await self.writer.drain()
         except (ConnectionError, OSError) as exc:
             raise ClientGone() from exc
+        except TimeoutError as exc:
+            log.info("connection %s: client stopped reading; closing", self.process_id)
+            self._abort = True
+            raise ClientGone("send timeout") from exc
 
     # --- input -----------------------------------------------------------------------------
 
@@ -245,6 +251,8 @@ class PgConnection:
 
     async def _fatal(self, exc: BaseException) -> None:
         self._out.clear()
+        if self._abort:
+            return
         self.send(codec.error_response(error_fields(exc, fatal=True)))
         try:
             async with asyncio.timeout(1.0):
@@ -262,7 +270,10 @@ class PgConnection:
                 await self.session.close()
             except Exception:
                 log.exception("closing session %s", self.process_id)
-        self.writer.close()
+        if self._abort:
+            self.writer.transport.abort()
+        else:
+            self.writer.close()
         try:
             async with asyncio.timeout(1.0):
                 await self.writer.wait_closed()
@@ -361,8 +372,8 @@ class PgConnection:
                         credential_id=grant.credential_id)
         self.send(codec.AUTH_OK)
         values = self.session.settings.values
-        for key in sorted(REPORTED, key=lambda k: Settings.display(k).lower()):
-            self.send(codec.parameter_status(Settings.display(key), values[key]))
+        for key in sorted(REPORTED, key=lambda k: SessionSettings.display(k).lower()):
+            self.send(codec.parameter_status(SessionSettings.display(key), values[key]))
         self.send(codec.backend_key_data(self.process_id, self.secret_key))
         self.send(codec.ready_for_query(self.session.tx_status))
         await self.flush()

@@ -1,8 +1,9 @@
 """A small deterministic shop data set for executing compiled queries on real engines.
 
-backend/connectors/demo.py (the product's demo data) was not there when these tests were
-written, so the engine tests generate their own: a few thousand rows with the awkward cases
-the engine must get right — NULL cities, orders without a customer, orders without items.
+The product's demo data (backend/connectors/demo.py, exercised in test_demo_scaffold.py) has
+no NULLs and no childless rows; the corpus needs the awkward cases the engine must get right —
+NULL cities, orders without a customer, orders without items, nullable notes — so it makes
+its own few thousand rows.
 """
 
 from __future__ import annotations

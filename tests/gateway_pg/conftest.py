@@ -62,14 +62,16 @@ def make_grant(
     username: str, password: str, data_path: Path | None = None, *,
     access: AccessPolicy = ALLOW_ALL, revision: int = 1, source_type: str = "DUCKDB",
     source_params: dict[str, object] | None = None, model: str = MODEL,
+    model_files: dict[str, str] | None = None,
 ) -> CredentialGrant:
     params = source_params if source_params is not None else {"path": str(data_path)}
+    files = tuple(sorted((model_files or {"orders.yml": model}).items()))
     return CredentialGrant(
         credential_id="cred-" + username, username=username,
         verifier=make_verifier(password).encode(), team_id="t1", member_id="m1",
         user_email="a@example.com", data_source_id="ds1", data_source_type=source_type,
-        data_source_params=params, model_version_id="v-" + str(hash(model)),
-        model_files=(("orders.yml", model),), access=access, revision=revision,
+        data_source_params=params, model_version_id="v-" + str(hash(files)),
+        model_files=files, access=access, revision=revision,
     )
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
 import struct
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -105,3 +108,36 @@ def test_garbage_after_login_is_a_protocol_violation(strict: ThreadedGateway) ->
         finally:
             sock.close()
     _still_serves(strict.gw)
+
+
+@pytest.fixture(scope="module")
+def impatient(tls_dir: Path, demo_duckdb: Path) -> Any:
+    t = ThreadedGateway(tls_dir, demo_duckdb, send_timeout=0.5)
+    yield t
+    t.close()
+
+
+def test_client_that_stops_reading_is_dropped(impatient: ThreadedGateway) -> None:
+    """A stalled reader must not pin the server (nor a pooled source connection) forever."""
+    gw = impatient.gw
+    conn = psycopg.connect(gw.dsn("disable"), autocommit=True)
+    sock = socket.socket(fileno=os.dup(conn.fileno()))
+    try:
+        # ~10 MB of result, far beyond the socket buffers, and we do not read it.
+        query = b"select repeat('x', 100000) from pg_attribute a, pg_attribute b\x00"
+        sock.sendall(b"Q" + struct.pack("!i", len(query) + 4) + query)
+        for _ in range(3000):  # until the server has given up on us (send_timeout 0.5 s)
+            if impatient.call(lambda: gw.server.session_count()) == 0:
+                break
+            threading.Event().wait(0.01)
+        assert impatient.call(lambda: gw.server.session_count()) == 0
+        received = 0
+        sock.settimeout(10)
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := sock.recv(1 << 20):
+                received += len(chunk)
+        assert received < 100 * 100_000  # aborted, not flushed
+    finally:
+        sock.close()
+        conn.close()
+    _still_serves(gw)

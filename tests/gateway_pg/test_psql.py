@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
 
 from tests.gateway_pg.conftest import ThreadedGateway
 
@@ -92,3 +97,29 @@ def test_wrong_database_is_refused(tgw: ThreadedGateway) -> None:
          "-c", "select 1"], capture_output=True, text=True, env=env, timeout=60,
     )
     assert out.returncode != 0 and 'database "postgres" does not exist' in out.stderr
+
+
+@pytest.fixture(scope="module")
+def cleartext(tls_dir: Path, demo_duckdb: Path) -> Iterator[ThreadedGateway]:
+    t = ThreadedGateway(tls_dir, demo_duckdb, allow_cleartext_password=True, require_tls=True)
+    yield t
+    t.close()
+
+
+def test_cleartext_password_only_over_tls(cleartext: ThreadedGateway) -> None:
+    gw = cleartext.gw
+    ok = psql(cleartext, "select 'in' as x")
+    assert ok.returncode == 0, ok.stderr
+    # A client that insists on SCRAM sees that cleartext was asked for (libpq >= 16).
+    with pytest.raises(psycopg.OperationalError, match="password"):
+        psycopg.connect(gw.dsn(require_auth="scram-sha-256"))
+    plain = psql(cleartext, "select 1", conninfo="sslmode=disable")
+    assert plain.returncode != 0 and "requires TLS" in plain.stderr
+    wrong = psql(cleartext, "select 1", password="nope")
+    assert "password authentication failed" in wrong.stderr
+
+
+def test_scram_without_tls_when_allowed(tgw: ThreadedGateway) -> None:
+    with psycopg.connect(tgw.gw.dsn("disable", require_auth="scram-sha-256")) as conn:
+        assert conn.execute("select 1").fetchone() == (1,)
+        assert conn.pgconn.ssl_in_use is False

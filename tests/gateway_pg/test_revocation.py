@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import os
 import subprocess
@@ -109,3 +110,40 @@ def test_open_psql_session_gets_fatal(rgw: ThreadedGateway) -> None:
             proc.kill()
     assert "after" not in out
     assert "FATAL:  terminating connection" in err
+
+
+async def test_start_from_settings_and_session_counter(tmp_path: Path) -> None:
+    from backend.core.settings import load_settings
+    from gateway.server import start_pg_gateway
+    from tests.gateway_pg.conftest import MemoryGrants, make_grant
+
+    class Counter:
+        def __init__(self) -> None:
+            self.open: dict[str, int] = {}
+
+        def opened(self, username: str) -> None:
+            self.open[username] = self.open.get(username, 0) + 1
+
+        def closed(self, username: str) -> None:
+            self.open[username] -= 1
+
+    settings = load_settings({"DATA_DIR": str(tmp_path), "PG_PORT": "0"})
+    grants = MemoryGrants()
+    grants.grants["alice"] = make_grant("alice", "s3cret", tmp_path / "missing.duckdb")
+    counter = Counter()
+    server = await start_pg_gateway(settings, grants, session_counter=counter)
+    try:
+        # The self-signed pair was generated into DATA_DIR/tls and verifies as localhost.
+        ca = tmp_path / "tls" / "server.crt"
+        conn = await psycopg.AsyncConnection.connect(
+            f"host=localhost port={server.port} user=alice password=s3cret dbname=db "
+            f"sslmode=verify-full sslrootcert={ca}")
+        assert counter.open == {"alice": 1}
+        await conn.close()
+        for _ in range(1000):  # the server notices the close on its next loop turns
+            if counter.open["alice"] == 0:
+                break
+            await asyncio.sleep(0.01)
+        assert counter.open == {"alice": 0}
+    finally:
+        await server.stop()
