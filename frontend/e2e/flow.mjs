@@ -230,6 +230,8 @@ async function run(page) {
     throw new Error(`credentials.json does not match the page: ${Object.keys(downloaded).join(', ')}`);
   }
   log(`downloaded ${download.suggestedFilename()} with ${Object.keys(downloaded).join(', ')}`);
+  // Let the download menu finish closing: a half-closed dropdown is not a screen to audit.
+  await page.getByRole('menu').waitFor({ state: 'detached' });
 
   await page.getByText('MYSQL', { exact: true }).click();
   await page.getByText('MySQL client connection').waitFor();
