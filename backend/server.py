@@ -103,16 +103,6 @@ class LoginAudit:
                 log.exception("could not write %d login audit rows", len(batch))
 
 
-def tls_context(settings: Settings) -> ssl.SSLContext:
-    from gateway.tls import ensure_self_signed, server_context
-
-    if settings.tls_cert and settings.tls_key:
-        return server_context(settings.tls_cert, settings.tls_key)
-    hosts = list(dict.fromkeys([settings.public_host, "localhost", "127.0.0.1"]))
-    cert, key = ensure_self_signed(settings.data_dir / "tls", hosts)
-    return server_context(cert, key)
-
-
 async def _prepare_demo(settings: Settings) -> None:
     """Generate the demo data set in the background so onboarding finds it ready."""
     try:
@@ -142,8 +132,9 @@ async def serve(settings: Settings, *, only: str | None = None,
     background: list[asyncio.Task[None]] = []
     try:
         if run_gateways:
-            from gateway.postgres.config import PgGatewayConfig
-            from gateway.server import PgServer
+            from gateway.server import start_pg_gateway
+            from gateway.session import services_from_settings
+            from gateway.tls import context_from_settings
 
             feed = FeedSubscriber(engine, settings.secret_key,
                                   poll_interval=settings.feed_poll_interval_ms / 1000)
@@ -152,22 +143,17 @@ async def serve(settings: Settings, *, only: str | None = None,
             audit = LoginAudit(engine)
             audit.start()
             cleanups.append(audit.stop)
-            context = tls_context(settings)
-            gateway_services = SessionServices()
+            # One set of connector pools and model caches for both gateways.
+            gateway_services = services_from_settings(settings)
             cleanups.append(gateway_services.close)
-            pg = PgServer(
-                PgGatewayConfig(host=settings.bind_host, port=settings.pg_port,
-                                ssl_context=context,
-                                allow_cleartext_password=settings.allow_cleartext_password,
-                                max_connections=settings.max_connections),
-                feed, gateway_services, audit=audit.for_protocol("postgres"),
-            )
-            await pg.start()
+            pg = await start_pg_gateway(settings, feed, services=gateway_services,
+                                        audit=audit.for_protocol("postgres"))
             cleanups.append(pg.stop)
             feed.add_listener(pg.on_grant_changed)
             sessions.gateways.append(pg)
             health["postgres_gateway"] = lambda: True
-            mysql = await _start_mysql(settings, feed, context, audit, gateway_services)
+            mysql = await _start_mysql(settings, feed, context_from_settings(settings), audit,
+                                       gateway_services)
             cleanups.append(mysql.close)
             feed.add_listener(mysql.on_grant_changed)
             sessions.gateways.append(mysql)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing as mp
+import os
 import secrets
 import ssl
 import statistics
@@ -105,6 +106,12 @@ def _serve(files: dict[str, str], source: dict[str, Any], user: str, password: s
 
 def peak_rss_mb(pid: int) -> float:
     return _status_mb(pid, "VmHWM:")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process: its own work, whatever else loads the machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def current_rss_mb(pid: int) -> float:
@@ -286,13 +293,16 @@ def main() -> None:
                 ("aggregate by category", AGGREGATE, AGGREGATE_DIRECT,
                  max(20, args.iterations // 20)))
         for label, sql, direct_sql, n in runs:
+            cpu = cpu_seconds(pid)
             base, ours = paired_latencies(direct, direct_sql, gateway, sql, n, args.budget)
+            cpu = cpu_seconds(pid) - cpu
             row(f"{label} p50", pct(base, 0.5), ("gateway", pct(ours, 0.5)))
             row(f"{label} p99", pct(base, 0.99), ("gateway", pct(ours, 0.99)))
             print(f"{'  samples':<36} direct {len(base)}, gateway {len(ours)}", flush=True)
             if label.startswith("trivial"):
                 print(f"{'  gateway fixed cost (p50 - direct)':<36} "
-                      f"{pct(ours, 0.5) - pct(base, 0.5):.3f} ms", flush=True)
+                      f"{pct(ours, 0.5) - pct(base, 0.5):.3f} ms; gateway CPU "
+                      f"{cpu / (len(ours) + 20) * 1000:.3f} ms per query", flush=True)
         rss_latency = peak_rss_mb(pid)
 
         print(f"\naggregate: engine sends MariaDB  {compiled(AGGREGATE)}", flush=True)
@@ -304,11 +314,15 @@ def main() -> None:
         sides = {"direct": (direct, STREAM_DIRECT), "compiled": (direct, stream_compiled),
                  "gateway": (gateway, STREAM)}
         rates: dict[str, list[float]] = {name: [] for name in sides}
+        gateway_cpu = 0.0
         for _ in range(args.stream_runs):
             for name, (kwargs, sql) in sides.items():
+                cpu = cpu_seconds(pid)
                 n, seconds = stream(kwargs, sql)
                 assert n == args.order_items, (name, n)
                 rates[name].append(n / seconds)
+                if name == "gateway":
+                    gateway_cpu += cpu_seconds(pid) - cpu
         rss_big = peak_rss_mb(pid)
         direct_rate, compiled_rate, ours_rate = (statistics.median(rates[name])
                                                  for name in sides)
@@ -317,6 +331,8 @@ def main() -> None:
         print(f"{'  gateway / direct compiled SQL':<36} {ours_rate / compiled_rate:.2f}x "
               f"(its own cost: re-encoding, TLS; median of {args.stream_runs} runs each)",
               flush=True)
+        print(f"{'  gateway CPU per streamed row':<36} "
+              f"{gateway_cpu / (args.stream_runs * args.order_items) * 1e6:.2f} us", flush=True)
         print(f"{'  gateway peak RSS (VmHWM)':<36} after latency runs {rss_latency:.1f} MB, "
               f"after 10k streamed rows {rss_small:.1f} MB, after {args.stream_runs} x "
               f"{args.order_items} rows {rss_big:.1f} MB", flush=True)

@@ -383,7 +383,8 @@ class ConnectorCache:
 class SessionServices:
     """Shared by all sessions of a gateway process."""
 
-    catalogs: CatalogCache = field(default_factory=CatalogCache)
+    catalogs: CatalogCache = field(default_factory=lambda: CatalogCache(settings={
+        display: value for display, value in DEFAULT_SETTINGS.values()}))
     models: ModelCache = field(default_factory=ModelCache)
     compiler: Compiler = field(default_factory=EngineCompiler)
     connector_factory: ConnectorFactory = default_connector_factory

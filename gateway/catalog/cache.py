@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 
 from backend.semantic.model import AccessPolicy, ModelSet
 from gateway.catalog.database import CatalogDatabase
@@ -12,8 +13,12 @@ CacheKey = tuple[str, str | None, frozenset[str] | None]
 
 
 class CatalogCache:
-    def __init__(self, *, database: str = "db", max_entries: int = 256):
+    def __init__(
+        self, *, database: str = "db", max_entries: int = 256,
+        settings: Mapping[str, str] | None = None,
+    ):
         self.database = database
+        self.settings = dict(settings or {})  # shown in pg_settings (the defaults)
         self.max_entries = max_entries
         self._entries: OrderedDict[CacheKey, CatalogDatabase] = OrderedDict()
 
@@ -24,7 +29,8 @@ class CatalogCache:
         db = self._entries.get(key)
         if db is None:
             db = CatalogDatabase(
-                visible_tables(models, access), username=username, database=self.database
+                visible_tables(models, access), username=username, database=self.database,
+                settings=self.settings,
             )
             self._entries[key] = db
             while len(self._entries) > self.max_entries:

@@ -8,7 +8,7 @@ configuration changes) because client SQL, after the rewrite in ``rewrite``, run
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,6 +118,8 @@ CREATE MACRO pgc.pg_get_statisticsobjdef_columns(o) AS NULL::VARCHAR;
 CREATE MACRO pgc.pg_tablespace_location(o) AS NULL::VARCHAR;
 CREATE MACRO pgc.pg_relation_is_publishable(o) AS false;
 CREATE MACRO pgc.pg_sleep(s) AS NULL::VARCHAR;
+CREATE MACRO pgc.setting_of(n) AS (SELECT setting FROM pgc.pg_settings
+    WHERE lower(name) = lower(n) LIMIT 1);
 CREATE MACRO pgc._pg_expandarray(a) AS
     unnest(list_transform(range(1, len(a) + 1), lambda i: {'x': a[i], 'n': i}));
 """
@@ -156,7 +158,11 @@ def duckdb_type_name(type_name: str) -> str:
 class CatalogDatabase:
     """One catalog; queries are serialised because a DuckDB connection is not reentrant."""
 
-    def __init__(self, tables: Sequence[VisibleTable], *, username: str, database: str = "db"):
+    def __init__(
+        self, tables: Sequence[VisibleTable], *, username: str, database: str = "db",
+        settings: Mapping[str, str] | None = None,
+    ):
+        self.settings = dict(settings or {})
         self._lock = threading.Lock()
         self.con = duckdb.connect(":memory:")
         self.tables = list(tables)
@@ -237,6 +243,12 @@ class CatalogDatabase:
         self._insert("pgis.schemata", [
             {"catalog_name": self.database, "schema_name": s, "schema_owner": self.username}
             for s in ("information_schema", "pg_catalog", "public")
+        ])
+        self._insert("pgc.pg_settings", [
+            {"name": name, "setting": value, "category": "Client Connection Defaults",
+             "context": "user", "vartype": "string", "source": "default",
+             "boot_val": value, "reset_val": value, "pending_restart": False}
+            for name, value in sorted(self.settings.items())
         ])
         self._insert("pgis.character_sets", [{
             "character_set_name": "UTF8", "character_repertoire": "UCS", "form_of_use": "UTF8",

@@ -154,6 +154,7 @@ def _uncast(node: exp.Expr) -> exp.Expr:
 
 
 def _session_value(name: str, args: list[exp.Expr], facts: SessionFacts) -> object:
+    """The value a session function stands for (a literal), or an expression for it."""
     if name in ("version",):
         return facts.version
     if name in ("current_schema",):
@@ -166,8 +167,13 @@ def _session_value(name: str, args: list[exp.Expr], facts: SessionFacts) -> obje
         return facts.backend_pid
     if name in ("current_setting", "set_config"):
         args = [_uncast(a) for a in args]
-        if not args or not isinstance(args[0], exp.Literal):
-            raise NotSupported(f"{name}() needs a literal setting name")
+        if not args:
+            raise NotSupported(f"{name}() needs a setting name")
+        if not isinstance(args[0], exp.Literal):
+            if name == "current_setting":
+                # Over pg_settings rows (\dconfig): the defaults, not this session's values.
+                return _pgc_call("setting_of", args[0])
+            raise NotSupported("set_config() needs a literal setting name")
         if name == "set_config":
             return args[1].name if len(args) > 1 and isinstance(args[1], exp.Literal) else None
         key = str(args[0].name).lower()
@@ -253,7 +259,8 @@ def rewrite(tree: exp.Expr, facts: SessionFacts) -> str:
             fname = called
             args = list(node.expressions)
             if fname in SESSION_FUNCTIONS:
-                return _literal(_session_value(fname, args, facts))
+                value = _session_value(fname, args, facts)
+                return value if isinstance(value, exp.Expr) else _literal(value)
             if fname in CATALOG_FUNCTIONS:
                 return _pgc_call(fname, *args)
             if fname in _RENAMED_FUNCTIONS:

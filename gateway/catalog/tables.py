@@ -197,6 +197,36 @@ PG_CATALOG: dict[str, str] = {
     "pg_available_extensions": "name VARCHAR, default_version VARCHAR, "
                                "installed_version VARCHAR, comment VARCHAR",
     "pg_timezone_names": "name VARCHAR, abbrev VARCHAR, utc_offset INTERVAL, is_dst BOOLEAN",
+    "pg_opfamily": "oid UINTEGER, opfmethod UINTEGER, opfname VARCHAR, opfnamespace UINTEGER, "
+                   "opfowner UINTEGER",
+    "pg_conversion": "oid UINTEGER, conname VARCHAR, connamespace UINTEGER, conowner UINTEGER, "
+                     "conforencoding INTEGER, contoencoding INTEGER, conproc VARCHAR, "
+                     "condefault BOOLEAN",
+    "pg_ts_config": "oid UINTEGER, cfgname VARCHAR, cfgnamespace UINTEGER, cfgowner UINTEGER, "
+                    "cfgparser UINTEGER",
+    "pg_ts_dict": "oid UINTEGER, dictname VARCHAR, dictnamespace UINTEGER, dictowner UINTEGER, "
+                  "dicttemplate UINTEGER, dictinitoption VARCHAR",
+    "pg_ts_parser": "oid UINTEGER, prsname VARCHAR, prsnamespace UINTEGER",
+    "pg_ts_template": "oid UINTEGER, tmplname VARCHAR, tmplnamespace UINTEGER",
+    "pg_default_acl": "oid UINTEGER, defaclrole UINTEGER, defaclnamespace UINTEGER, "
+                      "defaclobjtype VARCHAR, defaclacl VARCHAR[]",
+    "pg_foreign_data_wrapper": "oid UINTEGER, fdwname VARCHAR, fdwowner UINTEGER, "
+                               "fdwhandler UINTEGER, fdwvalidator UINTEGER, fdwacl VARCHAR[], "
+                               "fdwoptions VARCHAR[]",
+    "pg_user_mapping": "oid UINTEGER, umuser UINTEGER, umserver UINTEGER, umoptions VARCHAR[]",
+    "pg_subscription": "oid UINTEGER, subdbid UINTEGER, subname VARCHAR, subowner UINTEGER, "
+                       "subenabled BOOLEAN",
+    "pg_stat_user_tables": "relid UINTEGER, schemaname VARCHAR, relname VARCHAR, "
+                           "seq_scan BIGINT, n_live_tup BIGINT, n_dead_tup BIGINT",
+    "pg_statio_user_tables": "relid UINTEGER, schemaname VARCHAR, relname VARCHAR, "
+                             "heap_blks_read BIGINT, heap_blks_hit BIGINT",
+    "pg_stat_database": "datid UINTEGER, datname VARCHAR, numbackends INTEGER, "
+                        "xact_commit BIGINT, xact_rollback BIGINT",
+    "pg_seclabel": "objoid UINTEGER, classoid UINTEGER, objsubid INTEGER, provider VARCHAR, "
+                   "label VARCHAR",
+    "pg_init_privs": "objoid UINTEGER, classoid UINTEGER, objsubid INTEGER, privtype VARCHAR, "
+                     "initprivs VARCHAR[]",
+    "pg_largeobject_metadata": "oid UINTEGER, lomowner UINTEGER, lomacl VARCHAR[]",
 }
 
 INFORMATION_SCHEMA: dict[str, str] = {

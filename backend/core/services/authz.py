@@ -49,3 +49,19 @@ async def require_role(db: AsyncSession, actor: Actor, team_id: str, at_least: s
             f"This needs the {at_least} role in the team; you are {member.role}."
         )
     return member
+
+
+async def member_in_my_team(db: AsyncSession, actor: Actor, member_id: str
+                            ) -> tuple[Member, Member]:
+    """A member acted upon, and the actor's own membership of that member's team.
+
+    Members of teams the actor is not in are reported as not found, like the teams.
+    """
+    target = await db.get(Member, member_id)
+    if target is None:
+        raise NotFound("Member not found.", field="memberId")
+    try:
+        me = await membership(db, actor, target.team_id)
+    except NotFound:
+        raise NotFound("Member not found.", field="memberId") from None
+    return target, me

@@ -31,7 +31,7 @@ from backend.core.errors import InvalidInput, NotFound, PermissionDenied
 from backend.core.models import DataSource, Member, SqlCredential, User, utcnow
 from backend.core.scram import make_verifier
 from backend.core.services import audit, events
-from backend.core.services.authz import RANK, Actor, membership
+from backend.core.services.authz import RANK, Actor, member_in_my_team, membership
 from backend.core.settings import Settings
 
 USERNAME_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -192,18 +192,6 @@ def _may_bind(me: Member, target: Member) -> None:
         )
 
 
-async def _team_member(db: AsyncSession, actor: Actor, member_id: str) -> tuple[Member, Member]:
-    """The member a credential is to act for, and the actor's membership of that team."""
-    target = await db.get(Member, member_id)
-    if target is None:
-        raise NotFound("Member not found.", field="memberId")
-    try:
-        me = await membership(db, actor, target.team_id)
-    except NotFound:
-        raise NotFound("Member not found.", field="memberId") from None
-    return target, me
-
-
 async def _team_data_source(db: AsyncSession, actor: Actor, team_id: str,
                             data_source_id: str) -> DataSource:
     ds = await db.get(DataSource, data_source_id)
@@ -235,7 +223,7 @@ async def _unique_username(db: AsyncSession) -> str:
 async def create_credential(
     db: AsyncSession, actor: Actor, member_id: str, data_source_id: str
 ) -> IssuedCredential:
-    target, me = await _team_member(db, actor, member_id)
+    target, me = await member_in_my_team(db, actor, member_id)
     _may_bind(me, target)
     ds = await _team_data_source(db, actor, target.team_id, data_source_id)
     password = new_password()

@@ -17,7 +17,7 @@ from backend.core.errors import Conflict, InvalidInput, NotFound, PermissionDeni
 from backend.core.models import ROLES, Invitation, Member, SqlCredential, Team, User
 from backend.core.services import audit, events
 from backend.core.services.accounts import normalise_email
-from backend.core.services.authz import RANK, Actor, membership, require_role
+from backend.core.services.authz import RANK, Actor, member_in_my_team, membership, require_role
 
 
 def check_team_name(name: str) -> str:
@@ -166,18 +166,6 @@ async def cancel_invitation(db: AsyncSession, actor: Actor, invitation_id: str) 
     return inv
 
 
-async def _target_member(db: AsyncSession, actor: Actor, member_id: str) -> tuple[Member, Member]:
-    """The member acted upon, and the actor's own membership of the same team."""
-    target = await db.get(Member, member_id)
-    if target is None:
-        raise NotFound("Member not found.", field="memberId")
-    try:
-        me = await membership(db, actor, target.team_id)
-    except NotFound:
-        raise NotFound("Member not found.", field="memberId") from None
-    return target, me
-
-
 async def _owner_count(db: AsyncSession, team_id: str) -> int:
     count = await db.scalar(
         select(func.count()).where(Member.team_id == team_id, Member.role == "owner")
@@ -193,7 +181,7 @@ async def _revoke_credentials_of(db: AsyncSession, member: Member, kind: str) ->
 
 
 async def update_member_role(db: AsyncSession, actor: Actor, member_id: str, role: str) -> Member:
-    target, me = await _target_member(db, actor, member_id)
+    target, me = await member_in_my_team(db, actor, member_id)
     role = check_role(role)
     if RANK[me.role] < RANK["admin"]:
         raise PermissionDenied("Only owners and admins can change roles.")
@@ -213,7 +201,7 @@ async def update_member_role(db: AsyncSession, actor: Actor, member_id: str, rol
 
 
 async def remove_member(db: AsyncSession, actor: Actor, member_id: str) -> Member:
-    target, me = await _target_member(db, actor, member_id)
+    target, me = await member_in_my_team(db, actor, member_id)
     if target.id != me.id:
         if RANK[me.role] < RANK["admin"]:
             raise PermissionDenied("Only owners and admins can remove members.")
