@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import struct
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from .constants import BINARY_COLLATION, UTF8MB4_GENERAL_CI, ColumnFlag, ColumnType
-from .packets import ColumnDefinition, PacketError, Reader, lenenc_bytes
+from .packets import ColumnDefinition, PacketError, Reader, lenenc_bytes, lenenc_int
 
 # neutral type (backend.connectors.base.ResultColumn.type) → (MySQL type, length, decimals)
 _TYPES: dict[str, tuple[ColumnType, int, int]] = {
@@ -155,6 +156,184 @@ def binary_value(ctype: ColumnType, v: Any) -> bytes:
         return _binary_time(v)
     encoded = text_value(v)
     return lenenc_bytes(encoded or b"")
+
+
+# --- rows: one encoder per column, chosen once per resultset -----------------------------------
+#
+# Streaming spends its time here, once per value, so each column gets an encoder picked from
+# its declared type: the exact Python type a driver returns for that column takes a short path
+# and anything else (NULL, a driver returning another type) goes to the general encoders above,
+# so the bytes are always those of ``text_value`` / ``binary_value``.
+
+RowEncoder = Callable[[Sequence[Any]], bytes]
+_Field = Callable[[Any], bytes]
+
+_NULL = b"\xfb"
+_PREFIX = tuple(bytes((n,)) for n in range(0xFB))  # the one-byte length prefixes
+
+
+def _lenenc(b: bytes) -> bytes:
+    n = len(b)
+    return _PREFIX[n] + b if n < 0xFB else lenenc_int(n) + b
+
+
+def _text_field(v: Any) -> bytes:
+    """Any value as a text-row field: NULL, or its length-encoded text."""
+    encoded = text_value(v)
+    return _NULL if encoded is None else _lenenc(encoded)
+
+
+def _text_int(v: Any) -> bytes:
+    if type(v) is int:
+        b = b"%d" % v
+        if len(b) < 0xFB:
+            return _PREFIX[len(b)] + b
+    return _text_field(v)
+
+
+def _text_str(v: Any) -> bytes:
+    if type(v) is str:
+        return _lenenc(v.encode())
+    return _text_field(v)
+
+
+def _text_decimal(v: Any) -> bytes:
+    if type(v) is Decimal:
+        return _lenenc(format(v, "f").encode())
+    return _text_field(v)
+
+
+def _text_float(v: Any) -> bytes:
+    if type(v) is float:
+        b = repr(v).encode()
+        return _PREFIX[len(b)] + b
+    return _text_field(v)
+
+
+def _text_bool(v: Any) -> bytes:
+    if v is True:
+        return b"\x011"
+    if v is False:
+        return b"\x010"
+    return _text_field(v)
+
+
+def _text_bytes(v: Any) -> bytes:
+    if type(v) is bytes:
+        return _lenenc(v)
+    return _text_field(v)
+
+
+def _text_date(v: Any) -> bytes:
+    if type(v) is dt.date:
+        return _lenenc(v.isoformat().encode())
+    return _text_field(v)
+
+
+def _text_datetime(v: Any) -> bytes:
+    # isoformat matches _datetime_text except below year 1000, which strftime does not pad
+    if type(v) is dt.datetime and v.tzinfo is None and v.year >= 1000:
+        return _lenenc(v.isoformat(" ").encode())
+    return _text_field(v)
+
+
+_TEXT_FIELDS: dict[str, _Field] = {
+    "bool": _text_bool, "int2": _text_int, "int4": _text_int, "int8": _text_int,
+    "float4": _text_float, "float8": _text_float, "numeric": _text_decimal,
+    "date": _text_date, "timestamp": _text_datetime, "timestamptz": _text_datetime,
+    "bytea": _text_bytes, "text": _text_str,
+}  # fmt: skip
+
+
+def text_row_encoder(neutrals: Sequence[str]) -> RowEncoder:
+    """A text-protocol row payload maker for columns of these neutral types."""
+    fields = tuple(_TEXT_FIELDS.get(n, _text_field) for n in neutrals)
+    join, call = b"".join, operator.call
+
+    def encode(row: Sequence[Any]) -> bytes:
+        return join(map(call, fields, row))
+
+    return encode
+
+
+def _binary_general(ctype: ColumnType) -> _Field:
+    def encode(v: Any) -> bytes:
+        return binary_value(ctype, v)
+
+    return encode
+
+
+def _binary_struct(ctype: ColumnType, fmt: str, exact: type) -> _Field:
+    pack = struct.Struct(fmt).pack
+
+    def encode(v: Any) -> bytes:
+        if type(v) is exact:
+            return pack(v)
+        return binary_value(ctype, v)
+
+    return encode
+
+
+def _binary_longlong(v: Any) -> bytes:
+    if type(v) is int and -(1 << 63) <= v < 1 << 63:
+        return _pack_q(v)
+    return binary_value(ColumnType.LONGLONG, v)
+
+
+_pack_q = struct.Struct("<q").pack
+
+
+def _binary_lenenc(ctype: ColumnType, exact: type, text: Callable[[Any], bytes]) -> _Field:
+    def encode(v: Any) -> bytes:
+        if type(v) is exact:
+            return _lenenc(text(v))
+        return binary_value(ctype, v)
+
+    return encode
+
+
+def _binary_field(ctype: ColumnType) -> _Field:
+    if ctype == ColumnType.LONGLONG:
+        return _binary_longlong
+    ints = {ColumnType.TINY: "<b", ColumnType.SHORT: "<h", ColumnType.LONG: "<i"}
+    if ctype in ints:
+        return _binary_struct(ctype, ints[ctype], int)
+    if ctype == ColumnType.FLOAT:
+        return _binary_struct(ctype, "<f", float)
+    if ctype == ColumnType.DOUBLE:
+        return _binary_struct(ctype, "<d", float)
+    if ctype == ColumnType.NEWDECIMAL:
+        return _binary_lenenc(ctype, Decimal, lambda v: format(v, "f").encode())
+    if ctype == ColumnType.VAR_STRING:
+        return _binary_lenenc(ctype, str, str.encode)
+    if ctype == ColumnType.BLOB:
+        return _binary_lenenc(ctype, bytes, bytes)
+    return _binary_general(ctype)
+
+
+def binary_row_encoder(ctypes: Sequence[ColumnType]) -> RowEncoder:
+    """A binary-protocol row payload maker (header, NULL bitmap, values) for these columns."""
+    fields = tuple(_binary_field(ColumnType(t)) for t in ctypes)
+    width = len(fields)
+    no_nulls = b"\x00" + bytes((width + 7 + 2) // 8)
+    join, call = b"".join, operator.call
+
+    def encode(row: Sequence[Any]) -> bytes:
+        if len(row) != width:
+            raise ValueError(f"a row of {len(row)} values for {width} columns")
+        if None not in row:
+            return no_nulls + join(map(call, fields, row))
+        bitmap = bytearray(no_nulls)
+        values = []
+        for i, v in enumerate(row):
+            if v is None:
+                bit = i + 2  # the binary row's NULL bitmap starts at bit offset 2
+                bitmap[1 + bit // 8] |= 1 << (bit % 8)
+            else:
+                values.append(fields[i](v))
+        return bytes(bitmap) + join(values)
+
+    return encode
 
 
 # --- binary protocol: parameters ---------------------------------------------------------------
