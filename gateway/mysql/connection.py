@@ -42,32 +42,33 @@ from .constants import (
     SERVER_CAPABILITIES,
     SERVER_VERSION,
     Capability,
-    ColumnType,
     Command,
     ServerStatus,
 )
 from .errors import err_packet
 from .interface import SqlSession
 from .packets import (
-    ColumnDefinition,
     PacketError,
     Reader,
     is_null,
     make_auth_more_data,
     make_auth_switch_request,
-    make_binary_row,
     make_column_count,
     make_column_definition,
     make_eof,
     make_handshake_v10,
     make_ok,
     make_stmt_prepare_ok,
-    make_text_row,
     parse_handshake_response,
     parse_stmt_execute,
 )
 from .stream import ConnectionClosed, PacketStream
-from .values import binary_value, column_definition, read_binary_param, text_value
+from .values import (
+    binary_row_encoder,
+    column_definition,
+    read_binary_param,
+    text_row_encoder,
+)
 
 if TYPE_CHECKING:
     from .server import MysqlServer
@@ -475,11 +476,13 @@ class MysqlConnection:
             self.stream.write(make_column_definition(d))
         if not self.deprecate_eof:
             self.stream.write(make_eof(status=self._status()))
+        encode = (binary_row_encoder([d.type for d in defs]) if binary
+                  else text_row_encoder([c.type for c in columns]))
+        write = self.stream.write
         try:
             async for batch in batches:
                 for row in batch:
-                    self.stream.write(_binary_row(defs, row) if binary
-                                      else make_text_row([text_value(v) for v in row]))
+                    write(encode(row))
                 await self.stream.flush()  # backpressure: a slow client slows the source
         except AppError as exc:
             # An error after rows started is still a valid end of the resultset.
@@ -545,11 +548,4 @@ def _long_data_value(data: bytearray) -> object:
         return bytes(data).decode("utf-8")
     except UnicodeDecodeError:
         return bytes(data)
-
-
-def _binary_row(defs: Sequence[ColumnDefinition], row: Sequence[Any]) -> bytes:
-    return make_binary_row([
-        None if v is None else binary_value(ColumnType(d.type), v)
-        for d, v in zip(defs, row, strict=True)
-    ])
 

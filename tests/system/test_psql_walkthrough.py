@@ -33,6 +33,16 @@ DELETE = """mutation($input: DeleteSqlCredentialInput!) { deleteSqlCredential(in
 
 @pytest.fixture(scope="module")
 def credential(server: Server) -> dict[str, Any]:
+    return new_credential(server)
+
+
+@pytest.fixture
+def fresh_credential(server: Server) -> dict[str, Any]:
+    return new_credential(server)
+
+
+def new_credential(server: Server) -> dict[str, Any]:
+    """Sign up, add the demo data with its models, and create a credential for oneself."""
     with server.client() as http:
         r = server.gql(http, SIGN_UP, input={"email": f"w-{uuid.uuid4().hex[:6]}@example.com",
                                             "password": "walkthrough-password",
@@ -45,7 +55,7 @@ def credential(server: Server) -> dict[str, Any]:
         cred = server.gql(http, CREATE, input={"memberId": member,
                                                "dataSourceId": ds["id"]})["createSqlCredential"]
         assert cred["__typename"] == "SqlCredentialSecret", cred
-        return {"http_cookies": dict(http.cookies), **cred}
+        return {"http_cookies": dict(http.cookies), "team_id": team_id, **cred}
 
 
 def test_psql_command_from_the_dialog_runs_a_query(server: Server,
@@ -124,3 +134,34 @@ CREATE_MYSQL = """mutation($input: CreateSqlCredentialInput!) { createSqlCredent
   __typename ... on SqlCredentialSecret { password credential { id username
     connection { mysql { host port database username command } } } }
   ... on UserError { code message } } }"""
+
+
+AUDIT = """query($t: ID!) { auditEvents(teamId: $t) { action target detail clientAddr } }"""
+
+
+def test_logins_are_audited_with_protocol_and_address(
+    server: Server, fresh_credential: dict[str, Any]
+) -> None:
+    credential = fresh_credential
+    import psycopg
+
+    username = credential["credential"]["username"]
+    base = f"host=127.0.0.1 port={server.pg_port} dbname=db user={username} sslmode=require"
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(base + " password=wrong-password")
+    with psycopg.connect(base + f" password={credential['password']}") as conn:
+        conn.execute("SELECT 1")
+    with server.client() as http:
+        http.cookies.update(credential["http_cookies"])
+        deadline = time.monotonic() + 10
+        while True:  # the audit is written off the login path, shortly after
+            events = server.gql(http, AUDIT, t=credential["team_id"])["auditEvents"]
+            logins = [e for e in events if e["target"] == username
+                      and e["action"].startswith("sql.login")]
+            if len(logins) >= 2 or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+    actions = {e["action"] for e in logins}
+    assert {"sql.login_failed", "sql.login_succeeded"} <= actions, logins
+    assert all(e["clientAddr"] == "127.0.0.1" and e["detail"]["protocol"] == "postgres"
+               for e in logins)
