@@ -117,6 +117,30 @@ async def test_postgres_source_with_foreign_keys(world: World, pg_schema: str) -
     assert f"{pg_schema}.orders" in orders and "relationship: many_to_one" in orders
 
 
+async def test_duckdb_source(world: World, tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "shop.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE products (id INTEGER PRIMARY KEY, price DECIMAL(8,2), name TEXT)")
+    con.execute("INSERT INTO products VALUES (1, 9.5, 'pen')")
+    con.close()
+    ds = await create(world.owner, world.team_id, "DUCKDB", {"path": str(path)})
+    check = (await world.member.gql(CHECK, input={"dataSourceId": ds["id"]}))["checkConnection"]
+    assert check["__typename"] == "ConnectionCheck", check
+    tables = (await world.member.gql(TABLES, id=ds["id"]))["dataSourceTables"]
+    assert [(t["schema"], t["name"], t["primaryKey"]) for t in tables] == [
+        ("main", "products", ["id"])]
+    gen = (await world.owner.gql(GENERATE, input={"dataSourceId": ds["id"]}))["generateModels"]
+    assert [f["name"] for f in gen["files"]] == ["products.yml"], gen
+    missing = (await world.member.gql(CHECK, input={"teamId": world.team_id, "type": "DUCKDB",
+                                                    "params": {"path": str(tmp_path / "no")}}))
+    assert missing["checkConnection"]["code"] == "FORBIDDEN"  # members may not probe files
+    missing = (await world.owner.gql(CHECK, input={"teamId": world.team_id, "type": "DUCKDB",
+                                                   "params": {"path": str(tmp_path / "no")}}))
+    assert missing["checkConnection"]["code"] == "DATABASE_NOT_FOUND", missing
+
+
 async def test_mariadb_source(world: World) -> None:
     require_mariadb()
     import pymysql
@@ -133,6 +157,13 @@ async def test_mariadb_source(world: World) -> None:
         assert check["checkConnection"]["__typename"] == "ConnectionCheck", check
         tables = (await world.owner.gql(TABLES, id=ds["id"]))["dataSourceTables"]
         assert [t["name"] for t in tables] == ["items"]
+        assert tables[0]["primaryKey"] == ["id"]
+        gen = (await world.owner.gql(GENERATE, input={"dataSourceId": ds["id"]}))
+        files = gen["generateModels"]["files"]
+        assert [f["name"] for f in files] == ["items.yml"], gen
+        assert "type: sum" in files[0]["code"] and "price" in files[0]["code"]
+        read = (await world.member.gql(READ, id=ds["id"]))["dataSource"]
+        assert read["models"]["files"] == [{"name": "items.yml"}]
     finally:
         with conn.cursor() as cur:
             cur.execute(f"DROP DATABASE {name}")
