@@ -272,14 +272,27 @@ class PostgresConnector:
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> QueryResult:
         conn = await self._acquire()
+        statement: PreparedStatement | None = None
+        if not params and _copyable(sql):
+            try:
+                statement = await conn.prepare(sql)
+            except BaseException as exc:
+                await self._release(conn)
+                if isinstance(exc, Exception):
+                    raise self._query_error(exc) from None
+                raise
+            attributes = statement.get_attributes()
+            decoders = [DECODERS.get(a.type.oid) for a in attributes]
+            if attributes and all(d is not None for d in decoders):
+                return CopyResult(
+                    _columns(attributes), self, conn, sql, [d for d in decoders if d is not None]
+                )
         transaction = conn.transaction(readonly=True)
         try:
             await transaction.start()
-            statement = await conn.prepare(sql)
-            columns = [
-                ResultColumn(a.name, neutral_type("postgres", a.type.name))
-                for a in statement.get_attributes()
-            ]
+            if statement is None:
+                statement = await conn.prepare(sql)
+            columns = _columns(statement.get_attributes())
             cursor = await statement.cursor(*params)
         except BaseException as exc:
             await _abandon(conn, transaction, self.limits.connect_timeout)

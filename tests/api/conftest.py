@@ -51,7 +51,8 @@ class Client:
                                               "displayName": name})
         result: dict[str, Any] = data["signUp"]
         assert result["__typename"] == "AuthPayload", result
-        return result["viewer"]
+        viewer: dict[str, Any] = result["viewer"]
+        return viewer
 
     async def close(self) -> None:
         await self.http.aclose()
