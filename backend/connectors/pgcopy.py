@@ -24,14 +24,14 @@ _HEADER = struct.Struct(">ii")  # flags, header extension length
 
 _EPOCH_DATE = dt.date(2000, 1, 1).toordinal()
 _EPOCH = dt.datetime(2000, 1, 1)
-_EPOCH_UTC = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+_EPOCH_UTC = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 _TIME_INFINITY, _TIME_NEG_INFINITY = 0x7FFFFFFFFFFFFFFF, -0x8000000000000000
 _DATE_INFINITY, _DATE_NEG_INFINITY = 0x7FFFFFFF, -0x80000000
 # What asyncpg hands out for +-infinity (Python has no infinite dates).
 _MAX_TS = dt.datetime.max
 _MIN_TS = dt.datetime.min
-_MAX_TSTZ = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
-_MIN_TSTZ = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+_MAX_TSTZ = dt.datetime.max.replace(tzinfo=dt.UTC)
+_MIN_TSTZ = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 def _unpacker(fmt: str) -> Decoder:

@@ -2,26 +2,37 @@
 
 A pool per connector (opened lazily, at most ``pool_max`` connections, idle ones closed after
 ``idle_lifetime``). Every connection starts with ``statement_timeout`` and
-``default_transaction_read_only`` set, and every query runs inside a READ ONLY transaction on
-a server-side cursor (a portal fetched ``batch_size`` rows at a time), so a result of millions
-of rows never sits in memory. ``cancel()`` cancels the pending fetch; asyncpg then sends the
-server a CancelRequest, which stops the query on the server.
+``default_transaction_read_only`` set, and a pooled connection is reset (``RESET ALL``) when
+released, so those settings hold for every query.
+
+A query without parameters whose result columns all have a decoder in ``pgcopy`` streams as
+``COPY (query) TO STDOUT (FORMAT binary)``: one Execute that runs to completion, so the
+planner may use parallel workers (it never does for a portal fetched with a row limit), and
+two round trips (describe, COPY) instead of five. Its implicit transaction is read-only by
+the connection default; asyncpg stops reading the socket while the decoded rows wait in a small
+queue, so a slow consumer holds the server back rather than filling memory. Everything else
+runs inside a READ ONLY transaction on a server-side cursor (a portal fetched ``batch_size``
+rows at a time). ``cancel()`` cancels the pending COPY or fetch; asyncpg then sends the server
+a CancelRequest, which stops the query on the server.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import asyncpg
 from asyncpg.cursor import Cursor
 from asyncpg.pool import Pool
+from asyncpg.prepared_stmt import PreparedStatement
 from asyncpg.transaction import Transaction
 
 from backend.connectors.base import ColumnInfo, ForeignKey, QueryResult, ResultColumn, TableInfo
 from backend.connectors.limits import DEFAULT_LIMITS, Limits
 from backend.connectors.network import connect_failure, scrub, tls_context
+from backend.connectors.pgcopy import DECODERS, BinaryCopyDecoder, CopyFormatError, Decoder
 from backend.connectors.typenames import neutral_type
 from backend.core.errors import (
     AppError,
@@ -38,6 +49,23 @@ _SYSTEM_SCHEMA_FILTER = (
     "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') "
     "AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'"
 )
+
+# A query COPY can wrap: a single SELECT/WITH/VALUES/TABLE statement (after leading comments
+# and parentheses). Any ';' sends the query down the cursor path, so the COPY text is always
+# exactly one statement: the one the server already parsed when describing it.
+_COPYABLE = re.compile(
+    r"(?:\s|--[^\n]*\n|/\*.*?\*/|\()*(?:select|with|values|table)\b", re.I | re.S
+)
+# Decoded batches of rows waiting for the consumer; asyncpg reads no further meanwhile.
+_COPY_QUEUE_CHUNKS = 4
+
+
+def _copyable(sql: str) -> bool:
+    return ";" not in sql and _COPYABLE.match(sql) is not None
+
+
+def _columns(attributes: Sequence[Any]) -> list[ResultColumn]:
+    return [ResultColumn(a.name, neutral_type("postgres", a.type.name)) for a in attributes]
 
 
 class PostgresConnector:
@@ -375,6 +403,106 @@ class PostgresResult:
             pending.cancel()
             await asyncio.wait([pending])
         await _abandon(self._conn, self._transaction, self._connector.limits.connect_timeout)
+        await self._connector._release(self._conn)
+
+
+_Item = list[tuple[Any, ...]] | Exception | None  # rows, the query's error, or the end
+
+
+class CopyResult:
+    """A query streamed by ``COPY (query) TO STDOUT (FORMAT binary)`` from a background task.
+
+    The task decodes each chunk asyncpg hands it and waits for room in a small queue; asyncpg
+    reads nothing more from the socket meanwhile, so memory stays bounded and the server is
+    held back by TCP flow control. Cancelling the task makes asyncpg send a CancelRequest.
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[ResultColumn],
+        connector: PostgresConnector,
+        conn: asyncpg.Connection,
+        sql: str,
+        decoders: Sequence[Decoder],
+    ):
+        self.columns = columns
+        self._connector = connector
+        self._conn = conn
+        self._queue: asyncio.Queue[_Item] = asyncio.Queue(_COPY_QUEUE_CHUNKS)
+        self._canceled = False
+        self._done = False
+        self._closed = False
+        self._task = asyncio.ensure_future(self._copy(sql, BinaryCopyDecoder(decoders)))
+
+    async def _copy(self, sql: str, decoder: BinaryCopyDecoder) -> None:
+        async def sink(chunk: bytes) -> None:
+            rows = decoder.feed(chunk)
+            if rows:
+                await self._queue.put(rows)
+
+        item: _Item = None
+        try:
+            # The newline ends a trailing "--" comment before COPY's closing parenthesis.
+            await self._conn.copy_from_query(sql + "\n", output=sink, format="binary")
+            if not decoder.finished:
+                raise CopyFormatError("the COPY stream ended before its trailer")
+        except Exception as exc:
+            item = exc
+        await self._queue.put(item)
+
+    async def _next(self) -> _Item:
+        if not self._queue.empty():
+            return self._queue.get_nowait()
+        getter = asyncio.ensure_future(self._queue.get())
+        try:
+            await asyncio.wait((getter, self._task), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if not getter.done():
+                getter.cancel()
+        if getter.done() and not getter.cancelled():
+            return getter.result()
+        if not self._queue.empty():
+            return self._queue.get_nowait()
+        # The task ended without a last item: cancel() or close() cancelled it.
+        raise QueryCanceled("the query was canceled")
+
+    async def rows(self, batch_size: int = 1000) -> AsyncIterator[Sequence[tuple[Any, ...]]]:
+        if batch_size < 1:
+            raise ValueError("batch_size must be positive")
+        batch: list[tuple[Any, ...]] = []
+        while not self._done:
+            if self._canceled or self._closed:
+                raise QueryCanceled("the query was canceled")
+            item = await self._next()
+            if item is None:
+                self._done = True
+            elif isinstance(item, Exception):
+                self._done = True
+                raise self._connector._query_error(item, canceled=self._canceled) from None
+            else:
+                batch.extend(item)
+                while len(batch) >= batch_size:
+                    yield batch[:batch_size]
+                    del batch[:batch_size]
+        if batch:
+            yield batch
+
+    async def cancel(self) -> None:
+        if self._closed or self._done:
+            return
+        self._canceled = True
+        if not self._task.done():
+            self._task.cancel()
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if not self._task.done():
+            self._task.cancel()
+        await asyncio.wait([self._task])
+        if not self._task.cancelled():
+            self._task.exception()  # retrieved, so asyncio does not log it
         await self._connector._release(self._conn)
 
 

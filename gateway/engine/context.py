@@ -45,9 +45,13 @@ class Context:
             )
         cube = self.models.get(name) or _case_insensitive(self.models.cubes, name)
         if cube is None or not cube.public:
+            visible = sorted(c.name for c in self.visible_cubes())
+            listing = ", ".join(visible[:10]) + (", ..." if len(visible) > 10 else "")
             raise UnknownTable(
                 f'relation "{name}" does not exist',
-                hint=_did_you_mean(name, (c.name for c in self.visible_cubes())),
+                hint=_did_you_mean(name, visible)
+                or (f"the cubes you can query are: {listing}" if visible
+                    else "no cubes are visible to this credential; save models first"),
             )
         if not self.access.allows_cube(cube.name):
             raise AccessDenied(f"permission denied for cube {cube.name}")
