@@ -427,6 +427,7 @@ class MySQLResult:
     async def start(self, sql: str, params: Sequence[Any]) -> None:
         self._cursor = await self._conn.cursor(aiomysql.SSCursor)
         await self._call(self._cursor.execute(sql, tuple(params) or None))
+        _use_fast_row_reader(self._cursor)
         self.columns = _result_columns(self._cursor)
         if not self.columns:
             self._done = True
@@ -471,6 +472,55 @@ class MySQLResult:
             self._connector._release(self._conn, discard=True)
             return
         self._connector._release(self._conn)
+
+
+def _use_fast_row_reader(cursor: aiomysql.Cursor) -> None:
+    """Give the cursor's unbuffered result a row parser without a method call per field.
+
+    Streaming a large result spends much of its time in aiomysql's generic per-field packet
+    reads; this parser gives the same values (same per-column decoding and converters, NULL
+    for 0xFB) by walking the packet's bytes in one loop. It replaces aiomysql's
+    ``MySQLResult._read_row_from_packet`` on that one result object only, and only when the
+    attributes it relies on are there.
+    """
+    result = getattr(cursor, "_result", None)
+    converters = getattr(result, "converters", None)
+    if result is None or converters is None or not hasattr(result, "_read_row_from_packet"):
+        return
+    columns = tuple(converters)
+
+    def read_row(packet: Any) -> tuple[Any, ...]:
+        data: bytes = packet._data
+        pos: int = packet._position
+        end = len(data)
+        row: list[Any] = []
+        for encoding, converter in columns:
+            if pos >= end:
+                break  # a short row: aiomysql stops at the missing field too
+            n = data[pos]
+            pos += 1
+            if n >= 0xFB:
+                if n == 0xFB or n == 0xFF:  # NULL (0xFF: aiomysql reads no length either)
+                    row.append(None)
+                    continue
+                size = 2 if n == 0xFC else 3 if n == 0xFD else 8
+                if pos + size > end:
+                    raise pymysql.err.InternalError("truncated row packet")
+                n = int.from_bytes(data[pos : pos + size], "little")
+                pos += size
+            value: Any = data[pos : pos + n]
+            if len(value) != n:
+                raise pymysql.err.InternalError("truncated row packet")
+            pos += n
+            if encoding is not None:
+                value = value.decode(encoding)
+            if converter is not None:
+                value = converter(value)
+            row.append(value)
+        packet._position = pos
+        return tuple(row)
+
+    result._read_row_from_packet = read_row
 
 
 def _result_columns(cursor: aiomysql.Cursor) -> list[ResultColumn]:

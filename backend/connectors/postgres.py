@@ -19,6 +19,7 @@ a CancelRequest, which stops the query on the server.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
@@ -32,7 +33,7 @@ from asyncpg.transaction import Transaction
 from backend.connectors.base import ColumnInfo, ForeignKey, QueryResult, ResultColumn, TableInfo
 from backend.connectors.limits import DEFAULT_LIMITS, Limits
 from backend.connectors.network import connect_failure, scrub, tls_context
-from backend.connectors.pgcopy import DECODERS, BinaryCopyDecoder, CopyFormatError, Decoder
+from backend.connectors.pgcopy import DECODERS, BinaryCopyDecoder, CopyFormatError
 from backend.connectors.typenames import neutral_type
 from backend.core.errors import (
     AppError,
@@ -219,7 +220,10 @@ class PostgresConnector:
         try:
             await pool.release(conn, timeout=self.limits.connect_timeout)
         except Exception:
-            conn.terminate()
+            # The pool terminates a connection whose reset failed and lets go of it; then
+            # this proxy refuses terminate() with InterfaceError.
+            with contextlib.suppress(asyncpg.InterfaceError):
+                conn.terminate()
 
     # --- the Connector protocol ---------------------------------------------------------------
 
@@ -310,11 +314,9 @@ class PostgresConnector:
                     raise self._query_error(exc) from None
                 raise
             attributes = statement.get_attributes()
-            decoders = [DECODERS.get(a.type.oid) for a in attributes]
-            if attributes and all(d is not None for d in decoders):
-                return CopyResult(
-                    _columns(attributes), self, conn, sql, [d for d in decoders if d is not None]
-                )
+            oids = [a.type.oid for a in attributes]
+            if oids and all(oid in DECODERS for oid in oids):
+                return CopyResult(_columns(attributes), self, conn, sql, oids)
         transaction = conn.transaction(readonly=True)
         try:
             await transaction.start()
@@ -409,12 +411,16 @@ class PostgresResult:
 _Item = list[tuple[Any, ...]] | Exception | None  # rows, the query's error, or the end
 
 
+class _CopyStopped(Exception):
+    """Raised in the COPY sink to make asyncpg abandon the COPY."""
+
+
 class CopyResult:
     """A query streamed by ``COPY (query) TO STDOUT (FORMAT binary)`` from a background task.
 
     The task decodes each chunk asyncpg hands it and waits for room in a small queue; asyncpg
     reads nothing more from the socket meanwhile, so memory stays bounded and the server is
-    held back by TCP flow control. Cancelling the task makes asyncpg send a CancelRequest.
+    held back by TCP flow control. Stopping the task makes asyncpg send a CancelRequest.
     """
 
     def __init__(
@@ -423,7 +429,7 @@ class CopyResult:
         connector: PostgresConnector,
         conn: asyncpg.Connection,
         sql: str,
-        decoders: Sequence[Decoder],
+        oids: Sequence[int],
     ):
         self.columns = columns
         self._connector = connector
@@ -432,13 +438,21 @@ class CopyResult:
         self._canceled = False
         self._done = False
         self._closed = False
-        self._task = asyncio.ensure_future(self._copy(sql, BinaryCopyDecoder(decoders)))
+        self._stopping = False
+        self._in_sink = False
+        self._task = asyncio.ensure_future(self._copy(sql, BinaryCopyDecoder(oids)))
 
     async def _copy(self, sql: str, decoder: BinaryCopyDecoder) -> None:
         async def sink(chunk: bytes) -> None:
+            if self._stopping:
+                raise _CopyStopped
             rows = decoder.feed(chunk)
             if rows:
-                await self._queue.put(rows)
+                self._in_sink = True
+                try:
+                    await self._queue.put(rows)
+                finally:
+                    self._in_sink = False
 
         item: _Item = None
         try:
@@ -448,7 +462,24 @@ class CopyResult:
                 raise CopyFormatError("the COPY stream ended before its trailer")
         except Exception as exc:
             item = exc
-        await self._queue.put(item)
+        if not self._stopping:
+            await self._queue.put(item)
+
+    async def _stop(self) -> None:
+        """End the COPY early. asyncpg sends a CancelRequest when the task is cancelled inside
+        the sink or while it waits for the server, but not when the cancellation lands just
+        after a chunk arrived: so a task not in the sink first gets one turn of the loop to
+        reach the sink, which then raises. asyncpg (0.32) cannot go on using a connection
+        after an abandoned COPY: on release the pool waits for the cancel to be answered,
+        its reset fails and it terminates the connection, so an abandoned stream costs one
+        reconnect (a stream read to its end keeps its connection)."""
+        if self._task.done():
+            return
+        self._stopping = True
+        if not self._in_sink:
+            await asyncio.sleep(0)
+        if not self._task.done():
+            self._task.cancel()
 
     async def _next(self) -> _Item:
         if not self._queue.empty():
@@ -491,15 +522,13 @@ class CopyResult:
         if self._closed or self._done:
             return
         self._canceled = True
-        if not self._task.done():
-            self._task.cancel()
+        await self._stop()
 
     async def close(self) -> None:
         if self._closed:
             return
         self._closed = True
-        if not self._task.done():
-            self._task.cancel()
+        await self._stop()
         await asyncio.wait([self._task])
         if not self._task.cancelled():
             self._task.exception()  # retrieved, so asyncio does not log it

@@ -281,19 +281,28 @@ def _binary_struct(ctype: ColumnType, fmt: str, exact: type) -> _Field:
     return encode
 
 
+_pack_q = struct.Struct("<q").pack
+
+
 def _binary_longlong(v: Any) -> bytes:
     if type(v) is int and -(1 << 63) <= v < 1 << 63:
         return _pack_q(v)
-    return binary_value(ColumnType.LONGLONG, v)
-
-
-_pack_q = struct.Struct("<q").pack
+    return binary_value(ColumnType.LONGLONG, v)  # unsigned above 2**63 - 1, or not an int
 
 
 def _binary_lenenc(ctype: ColumnType, exact: type, text: Callable[[Any], bytes]) -> _Field:
     def encode(v: Any) -> bytes:
         if type(v) is exact:
             return _lenenc(text(v))
+        return binary_value(ctype, v)
+
+    return encode
+
+
+def _binary_temporal(ctype: ColumnType) -> _Field:
+    def encode(v: Any) -> bytes:
+        if type(v) is dt.datetime or type(v) is dt.date:
+            return _binary_datetime(v)
         return binary_value(ctype, v)
 
     return encode
@@ -315,6 +324,8 @@ def _binary_field(ctype: ColumnType) -> _Field:
         return _binary_lenenc(ctype, str, str.encode)
     if ctype == ColumnType.BLOB:
         return _binary_lenenc(ctype, bytes, bytes)
+    if ctype in (ColumnType.DATE, ColumnType.DATETIME):
+        return _binary_temporal(ctype)
     return _binary_general(ctype)
 
 
