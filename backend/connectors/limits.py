@@ -8,7 +8,9 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Limits:
     connect_timeout: float = 10.0  # seconds to open a connection (and for check())
-    statement_timeout: float = 300.0  # seconds one statement (or one fetch of a stream) may run
+    # Seconds one statement may run. PostgreSQL (COPY path) and MySQL count the whole stream;
+    # SQLite, DuckDB and the PostgreSQL cursor path (queries with parameters) each fetch.
+    statement_timeout: float = 300.0
     pool_max: int = 5  # connections (or worker threads) per connector
     idle_lifetime: float = 300.0  # seconds an idle pooled connection is kept
 
