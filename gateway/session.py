@@ -323,11 +323,13 @@ def default_connector_factory(kind: str, params: Mapping[str, Any]) -> Connector
 
 
 def default_model_loader(files: Sequence[tuple[str, str]]) -> ModelSet:
-    from backend.semantic.loader import parse_models
+    """Load and validate (fail closed: versions were validated on save, checked again here)."""
+    from backend.semantic.validate import check_models
 
-    models, problems = parse_models(dict(files))
+    models, problems = check_models(dict(files))
     if problems:
-        raise InvalidInput(f"the credential's model version has {len(problems)} problem(s)")
+        raise InvalidInput(f"the credential's model version has {len(problems)} problem(s); "
+                           f"first: {problems[0]}")
     return models
 
 
