@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from backend.core.errors import AppError, SessionTerminated, TooManyConnections
 from backend.core.grants import CredentialGrant, GrantDirectory
 from backend.core.ratelimit import FailureLimiter
+from backend.core.security import signing_key
 from backend.core.settings import Settings
 from gateway.postgres.config import PgGatewayConfig
 from gateway.postgres.connection import PgConnection
@@ -197,8 +198,14 @@ def config_from_settings(settings: Settings, *, port: int | None = None) -> PgGa
         host=settings.bind_host,
         port=settings.pg_port if port is None else port,
         ssl_context=context_from_settings(settings),
+        # Passwords only travel encrypted: SCRAM has no channel binding here, so a client
+        # talked out of TLS by an attacker could have its exchange relayed.
+        require_tls=settings.require_tls,
         allow_cleartext_password=settings.allow_cleartext_password,
         max_connections=settings.max_connections,
+        # The same fake salts for unknown users in every gateway process and across restarts,
+        # so that unknown and real users stay indistinguishable behind a load balancer.
+        server_secret=signing_key(settings.secret_key, "pg-gateway-unknown-user-salt"),
     )
 
 

@@ -39,6 +39,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("TLS_CERT", "<DATA_DIR>/tls/server.crt (self-signed, made on first start)",
                 "TLS certificate for both wire gateways."),
     SettingSpec("TLS_KEY", "<DATA_DIR>/tls/server.key", "TLS private key."),
+    SettingSpec("REQUIRE_TLS", "true",
+                "Refuse PostgreSQL-wire logins that did not start TLS (the MySQL gateway always "
+                "requires it)."),
     SettingSpec("ALLOW_CLEARTEXT_PASSWORD", "false",
                 "Let PostgreSQL clients send a cleartext password (only ever over TLS)."),
     SettingSpec("SESSION_TTL_HOURS", "336", "Lifetime of a web session cookie."),
@@ -69,6 +72,7 @@ class Settings:
     tls_cert: Path | None = None
     tls_key: Path | None = None
     allow_cleartext_password: bool = False
+    require_tls: bool = True
     session_ttl_hours: int = 336
     secure_cookies: bool = False
     feed_poll_interval_ms: int = 100
@@ -125,6 +129,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         tls_cert=Path(env["TLS_CERT"]) if env.get("TLS_CERT") else None,
         tls_key=Path(env["TLS_KEY"]) if env.get("TLS_KEY") else None,
         allow_cleartext_password=_bool(env.get("ALLOW_CLEARTEXT_PASSWORD", "false")),
+        require_tls=_bool(env.get("REQUIRE_TLS", "true")),
         session_ttl_hours=int(env.get("SESSION_TTL_HOURS", "336")),
         secure_cookies=_bool(env.get("SECURE_COOKIES", "false")),
         feed_poll_interval_ms=int(env.get("FEED_POLL_INTERVAL_MS", "100")),

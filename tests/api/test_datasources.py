@@ -239,7 +239,8 @@ async def test_secret_never_comes_back_and_is_not_stored_in_plaintext(
         "host": "127.0.0.1", "port": 5432, "database": "test", "user": "postgres",
         "password": SECRET})
     # Editing without a password keeps it; nothing returns it.
-    up = (await world.owner.gql(UPDATE, input={"id": ds["id"], "params": {"host": "localhost"}}))
+    up = (await world.owner.gql(UPDATE, input={"id": ds["id"], "name": "renamed",
+                                               "params": {"host": "127.0.0.1"}}))
     assert up["updateDataSource"]["hasPassword"] is True
     everything = [
         await world.owner.raw(READ, id=ds["id"]),
@@ -344,3 +345,33 @@ async def test_generation_reports_progress(world: World, tmp_path: Path) -> None
     assert progress == {"done": 30, "total": 30, "current": "", "finished": True}
     # Another user cannot read someone else's job.
     assert (await world.admin.gql(PROGRESS, j=job))["modelGenerationProgress"] is None
+
+
+async def test_stored_password_is_not_sent_to_a_new_host(world: World) -> None:
+    """Editing where a source points needs the password again: else an admin could point it
+    at their own server and have the stored password sent there."""
+    ds = await create(world.owner, world.team_id, "POSTGRES", {
+        "host": "127.0.0.1", "port": 5432, "database": "test", "user": "postgres",
+        "password": SECRET})
+    for change in ({"host": "evil.example"}, {"port": 6543}, {"user": "someone"},
+                   {"database": "other"}, {"ssl": "disable", "host": "10.0.0.1"}):
+        r = (await world.admin.gql(UPDATE, input={"id": ds["id"], "params": change}))
+        assert r["updateDataSource"]["code"] == "INVALID_INPUT", (change, r)
+        assert r["updateDataSource"]["field"] == "password"
+    same = (await world.admin.gql(UPDATE, input={"id": ds["id"], "name": "renamed",
+                                                 "params": {"host": "127.0.0.1"}}))
+    assert same["updateDataSource"]["hasPassword"] is True
+    moved = (await world.admin.gql(UPDATE, input={"id": ds["id"], "params": {
+        "host": "localhost", "password": "a-new-one"}}))
+    assert moved["updateDataSource"]["params"]["host"] == "localhost"
+
+
+async def test_resending_the_same_settings_keeps_the_password(world: World) -> None:
+    ds = await create(world.owner, world.team_id, "POSTGRES", {
+        "host": "127.0.0.1", "port": 5432, "database": "test", "user": "postgres",
+        "password": SECRET})
+    # A form sends every field back, the port as text and the password empty.
+    r = (await world.admin.gql(UPDATE, input={"id": ds["id"], "params": {
+        "host": "127.0.0.1", "port": "5432", "database": "test", "user": "postgres",
+        "ssl": "disable", "password": ""}}))["updateDataSource"]
+    assert r["__typename"] == "DataSource" and r["hasPassword"] is True, r

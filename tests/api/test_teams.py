@@ -161,3 +161,30 @@ async def test_invalid_role_and_names(world: World) -> None:
     r3 = (await world.owner.gql(INVITE, input={"teamId": world.team_id,
                                                "email": world.emails["admin"], "role": "MEMBER"}))
     assert r3["inviteMember"]["code"] == "CONFLICT"
+
+
+async def test_unknown_emails_cannot_be_invited_as_owner(world: World) -> None:
+    r = (await world.owner.gql(INVITE, input={"teamId": world.team_id, "email": unique_email(),
+                                              "role": "OWNER"}))["inviteMember"]
+    assert r["code"] == "INVALID_INPUT" and r["field"] == "role"
+
+
+async def test_expired_invitations_are_not_honoured(world: World, app: Any,
+                                                    client_factory: Any) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from backend.core.models import Invitation, utcnow
+
+    email = unique_email("late")
+    r = (await world.owner.gql(INVITE, input={"teamId": world.team_id, "email": email,
+                                              "role": "ADMIN"}))["inviteMember"]
+    assert r["__typename"] == "Invitation"
+    async with app.state.sessionmaker() as db:
+        await db.execute(update(Invitation).where(Invitation.email == email)
+                         .values(created_at=utcnow() - timedelta(days=15)))
+        await db.commit()
+    viewer = await client_factory().sign_up(email)
+    assert [t["name"] for t in viewer["teams"]] != ["Analytics"]
+    assert all(t["name"] != "Analytics" for t in viewer["teams"])

@@ -107,9 +107,9 @@ async def test_connection_details(world: World) -> None:
     assert pg == {
         "host": "sql.example.test", "port": 15432, "database": "db", "username": u,
         "command": f"psql --host=sql.example.test --port=15432 --username={u} --dbname=db",
-        "uri": f"postgresql://{u}@sql.example.test:15432/db",
-        "jdbcUrl": f"jdbc:postgresql://sql.example.test:15432/db?user={u}",
-        "sqlalchemyUrl": f"postgresql+psycopg://{u}@sql.example.test:15432/db",
+        "uri": f"postgresql://{u}@sql.example.test:15432/db?sslmode=require",
+        "jdbcUrl": f"jdbc:postgresql://sql.example.test:15432/db?user={u}&sslmode=require",
+        "sqlalchemyUrl": f"postgresql+psycopg://{u}@sql.example.test:15432/db?sslmode=require",
     }
     assert my["command"] == f"mysql -h sql.example.test -P 13306 -u {u} -p db"
     assert my["port"] == 13306 and my["uri"] == f"mysql://{u}@sql.example.test:13306/db"
@@ -250,3 +250,30 @@ async def test_removing_a_member_or_data_source_revokes_credentials(world: World
         deleteDataSource(input: $input) { __typename } }""", input={"id": world.ds[0]}))
     assert r["deleteDataSource"]["__typename"] == "DataSource"
     assert (await world["owner"].gql(LIST, teamId=world.team_id))["sqlCredentials"] == []
+
+
+async def test_moving_to_another_member_resets_the_password(world: World, maker: Any) -> None:
+    """The password known to the old holder must not carry the new holder's access."""
+    from sqlalchemy import select
+
+    from backend.core.models import SqlCredential
+
+    created = await create_ok(world, "member")
+    cred, old_password = created["credential"], created["password"]
+
+    async def verifier() -> str:
+        async with maker() as db:
+            value: str = await db.scalar(select(SqlCredential.verifier)
+                                         .where(SqlCredential.id == cred["id"]))
+            return value
+
+    # Moving to another data source keeps the password (same holder).
+    await world["admin"].gql(UPDATE, input={"id": cred["id"], "dataSourceId": world.ds[1]})
+    assert verify_plaintext(ScramVerifier.parse(await verifier()), old_password)
+    r = (await world["owner"].gql(UPDATE, input={"id": cred["id"],
+                                                 "memberId": world.members["admin"]}))
+    assert r["updateSqlCredential"]["member"]["id"] == world.members["admin"]
+    assert not verify_plaintext(ScramVerifier.parse(await verifier()), old_password)
+    rotated = (await world["admin"].gql(ROTATE, input={"id": cred["id"]}))
+    new_password = rotated["rotateSqlCredentialPassword"]["password"]
+    assert verify_plaintext(ScramVerifier.parse(await verifier()), new_password)

@@ -25,7 +25,8 @@ async def test_json_without_token_has_no_password(world: World) -> None:
         "db_username": u, "password": None, "connection": "psql",
         "connection_string": f"psql --host=sql.example.test --port=15432 --username={u} "
                              "--dbname=db",
-        "protocol": "postgres", "uri": f"postgresql://{u}@sql.example.test:15432/db",
+        "protocol": "postgres",
+        "uri": f"postgresql://{u}@sql.example.test:15432/db?sslmode=require",
     }
     assert r["password"] not in resp.text
 

@@ -29,6 +29,7 @@ def _connect() -> psycopg.Connection[tuple[object, ...]]:
         password=os.environ["PGPASSWORD"],
         dbname=os.environ.get("PGDATABASE", "db"),
         connect_timeout=10,
+        sslmode="require",
         autocommit=True,
     )
 

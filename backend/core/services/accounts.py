@@ -17,6 +17,7 @@ from backend.core.services import audit
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
+INVITATION_TTL = timedelta(days=14)
 MAX_PASSWORD = 256
 
 
@@ -73,6 +74,9 @@ async def sign_up(
     db.add(Member(team_id=team.id, user_id=user.id, role="owner"))
     invitations = list(await db.scalars(select(Invitation).where(Invitation.email == email)))
     for inv in invitations:
+        if inv.created_at < utcnow() - INVITATION_TTL:
+            await db.delete(inv)  # expired: an old invitation is not a standing offer
+            continue
         db.add(Member(team_id=inv.team_id, user_id=user.id, role=inv.role))
         audit.record(db, None, "member.joined", team_id=inv.team_id, target=email,
                      client_addr=client_addr, via="invitation")

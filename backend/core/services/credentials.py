@@ -104,9 +104,11 @@ def connection_details(
         return ConnectionDetails(
             protocol, host, port, db, username,
             command=f"psql --host={host} --port={port} --username={username} --dbname={db}",
-            uri=f"postgresql://{userinfo}@{net}:{port}/{db}",
-            jdbc_url=f"jdbc:postgresql://{net}:{port}/{db}?user={username}",
-            sqlalchemy_url=f"postgresql+psycopg://{userinfo}@{net}:{port}/{db}",
+            # TLS required on the client side too: with only "prefer", an active attacker
+            # could answer the TLS request with "N" and relay the password exchange.
+            uri=f"postgresql://{userinfo}@{net}:{port}/{db}?sslmode=require",
+            jdbc_url=f"jdbc:postgresql://{net}:{port}/{db}?user={username}&sslmode=require",
+            sqlalchemy_url=f"postgresql+psycopg://{userinfo}@{net}:{port}/{db}?sslmode=require",
         )
     if protocol == "mysql":
         port = settings.public_mysql_port
@@ -258,6 +260,11 @@ async def update_credential(
         _may_bind(me, target)
         changes["member_id"] = [cred.member_id, target.id]
         cred.member_id = target.id
+        # The old password must not follow the credential to its new holder (it would carry
+        # the new member's access to whoever knew it): it stops working now, and the new
+        # password is obtained with rotateSqlCredentialPassword.
+        cred.verifier = make_verifier(new_password()).encode()
+        changes["password_reset"] = True
     if data_source_id is not None and data_source_id != cred.data_source_id:
         ds = await _team_data_source(db, actor, cred.team_id, data_source_id)
         changes["data_source_id"] = [cred.data_source_id, ds.id]

@@ -27,6 +27,8 @@ from backend.core.services.authz import Actor, membership, require_role
 from backend.core.settings import Settings
 
 CHECK_TIMEOUT_SECONDS = 10.0
+# Fields that decide which server and account a stored password is sent to.
+IDENTITY_FIELDS = ("host", "port", "database", "user", "ssl")
 
 
 @dataclass(frozen=True)
@@ -137,10 +139,20 @@ async def update_data_source(
         merged = dict(ds.params)
         merged.update(params)
         # An empty or missing password keeps the stored one: the API never shows it back.
+        # But not towards another server or account: whoever edits the host could otherwise
+        # have the stored password sent to a server of theirs.
         hidden = secret_fields(ds.type)
         old_secrets = config.secret_box.open(ds.secret) if ds.secret else {}
+        # Compared after normalising, so "5432" and 5432 are the same port.
+        normalised = validate_params(ds.type, {k: v for k, v in merged.items() if k not in hidden})
+        moved = [k for k in IDENTITY_FIELDS
+                 if k in normalised and normalised[k] != ds.params.get(k)]
         for key in hidden:
             if not params.get(key) and key in old_secrets:
+                if moved:
+                    raise InvalidInput(
+                        f"Enter the {key} again when changing {', '.join(moved)}.", field=key
+                    )
                 merged[key] = old_secrets[key]
         ds.params, ds.secret = split_params(config, ds.type, merged)
     ds.updated_at = utcnow()

@@ -141,6 +141,11 @@ async def invite_member(
         member.user = user
         audit.record(db, actor, "member.added", team_id=team_id, target=email, role=role)
         return InviteResult(member=member, invitation=None)
+    if role == "owner":
+        # Nothing proves who signs up with an email address (no mail is sent), so the owner
+        # role is only given to people who already have an account: invite, then promote.
+        raise InvalidInput("Invite people without an account as admin or member; make them "
+                           "owner once they have joined.", field="role")
     pending = await db.scalar(
         select(Invitation).where(Invitation.team_id == team_id, Invitation.email == email)
     )

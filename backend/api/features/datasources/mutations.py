@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 import strawberry
@@ -21,7 +20,7 @@ from backend.api.features.datasources.types import (
 )
 from backend.core.errors import AppError, InvalidInput
 from backend.core.services import datasources as svc
-from backend.core.services import modelversions
+from backend.core.services import demo, modelversions
 
 DataSourceResult = Annotated[DataSource | UserError, strawberry.union("DataSourceResult")]
 ConnectionCheckResult = Annotated[
@@ -56,20 +55,12 @@ class DataSourceMutations:
     async def create_demo_data_source(self, info: Info, input: CreateDemoDataSourceInput
                                       ) -> DataSourceResult:
         ctx = info.context
-        from backend.connectors.demo import ensure_demo
 
         async def work() -> DataSource:
-            path = await asyncio.to_thread(
-                ensure_demo, ctx.settings.data_dir,
-                order_items=ctx.settings.demo_order_items,
-            )
-            ds = await svc.create_data_source(
+            ds = await demo.create_demo_data_source(
                 ctx.db, ctx.actor, ctx.services.source_config, team_id=str(input.team_id),
-                name=input.name, type_="DUCKDB", params={"path": str(path)},
-            )
-            await modelversions.generate_models(
-                ctx.db, ctx.actor, ctx.services.source_config, data_source_id=ds.id,
-                tables=[], overwrite=True,
+                name=input.name, data_dir=ctx.settings.data_dir,
+                order_items=ctx.settings.demo_order_items,
             )
             return DataSource.from_model(ds)
 

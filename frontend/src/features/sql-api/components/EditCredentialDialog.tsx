@@ -1,4 +1,4 @@
-import { Button, Divider, Group, Stack } from '@mantine/core';
+import { Alert, Button, Divider, Group, Stack } from '@mantine/core';
 import { useState } from 'react';
 import { ErrorAlert } from '@/components/ui/States';
 import type { SqlCredentialFieldsFragment } from '@/gql/graphql';
@@ -45,6 +45,12 @@ export function EditCredentialDialog({ credential, team, onClose, onlyMemberId =
             errors={fieldError?.field ? { [fieldError.field]: fieldError.message } : undefined}
             onlyMemberId={onlyMemberId}
           />
+          {memberId !== credential.member.id && (
+            <Alert color="yellow" title="The password will be reset">
+              The current password stops working when the credentials move to another member. Use
+              Rotate password afterwards to get a new one for them.
+            </Alert>
+          )}
           {!fieldError?.field && <ErrorAlert error={update.error} title="Could not save the credentials" />}
           <Divider label="Connection" labelPosition="left" />
           <ConnectionDetails credential={credential} />

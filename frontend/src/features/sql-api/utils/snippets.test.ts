@@ -21,7 +21,7 @@ describe('connection snippets', () => {
       const s = snippets.find((x) => x.id === id)!;
       return s.kind === 'code' ? s.code : '';
     };
-    expect(code('psql')).toBe("PGPASSWORD='pw1' psql --host=sql.example.com --port=15432 --username=u1 --dbname=db");
+    expect(code('psql')).toBe("PGSSLMODE=require PGPASSWORD='pw1' psql --host=sql.example.com --port=15432 --username=u1 --dbname=db");
     expect(code('sqlalchemy')).toContain('create_engine("postgresql+psycopg://u1:pw1@sql.example.com:15432/db")');
     expect(code('jupyter')).toContain('%sql postgresql+psycopg://u1:pw1@sql.example.com:15432/db');
     const superset = snippets.find((x) => x.id === 'superset')!;

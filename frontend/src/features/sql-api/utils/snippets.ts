@@ -38,7 +38,10 @@ export function buildSnippets(protocol: Protocol, info: ConnectionInfoFieldsFrag
         id: 'psql',
         label: 'psql',
         kind: 'code',
-        code: password ? `PGPASSWORD='${password}' ${info.command}` : `${info.command}\n# psql asks for the password`,
+        // PGSSLMODE=require: never fall back to an unencrypted connection.
+        code: password
+          ? `PGSSLMODE=require PGPASSWORD='${password}' ${info.command}`
+          : `PGSSLMODE=require ${info.command}\n# psql asks for the password`,
       }
     : {
         id: 'mysql',
