@@ -165,3 +165,17 @@ def test_logins_are_audited_with_protocol_and_address(
     assert {"sql.login_failed", "sql.login_succeeded"} <= actions, logins
     assert all(e["clientAddr"] == "127.0.0.1" and e["detail"]["protocol"] == "postgres"
                for e in logins)
+
+
+def test_plaintext_logins_are_refused_by_default(server: Server,
+                                                  fresh_credential: dict[str, Any]) -> None:
+    import psycopg
+
+    username = fresh_credential["credential"]["username"]
+    conninfo = (f"host=127.0.0.1 port={server.pg_port} dbname=db user={username} "
+                f"password={fresh_credential['password']}")
+    with pytest.raises(psycopg.OperationalError) as refused:
+        psycopg.connect(conninfo + " sslmode=disable")
+    assert "SSL" in str(refused.value) or "TLS" in str(refused.value)
+    with psycopg.connect(conninfo + " sslmode=require") as conn:
+        assert conn.execute("SELECT 1").fetchone() == (1,)
