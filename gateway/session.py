@@ -9,6 +9,8 @@ No client SQL ever reaches a data source except what the engine produced.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
 from collections import OrderedDict
@@ -37,6 +39,8 @@ from gateway.catalog.tables import PG_CATALOG
 from gateway.catalog.visible import visible_tables
 from gateway.engine import CompiledQuery
 from gateway.engine.types import TARGET_DIALECTS
+
+CATALOG_TIMEOUT_SECONDS = 10.0
 
 log = logging.getLogger("gateway.session")
 SERVER_VERSION = "15.4"
@@ -592,15 +596,29 @@ class Session:
             return self._explain(sql)
         if self.services.is_data_query(sql):
             return await self._data_query(sql, params)
-        return self._catalog(catalog_sql.parse(sql), params)
+        return await self._catalog(catalog_sql.parse(sql), params)
 
-    def _catalog(self, tree: exp.Expr, params: Sequence[Any]) -> StatementResult:
+    async def _catalog(self, tree: exp.Expr, params: Sequence[Any]) -> StatementResult:
         if params:
             tree = inline_parameters(tree, params)
         duck_sql = catalog_sql.rewrite(tree, self.facts())
         log.debug("catalog query %s", duck_sql)
+        catalog = self.catalog()
+        # In a worker thread, bounded in time: a catalog query must neither stall the event
+        # loop (every other connection of the process) nor burn CPU without end.
+        work = asyncio.ensure_future(asyncio.to_thread(catalog.execute, duck_sql))
         try:
-            result = self.catalog().execute(duck_sql)
+            result = await asyncio.wait_for(asyncio.shield(work), CATALOG_TIMEOUT_SECONDS)
+        except (TimeoutError, asyncio.CancelledError) as exc:
+            catalog.interrupt()
+            with contextlib.suppress(Exception):
+                await work
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            raise QueryCanceled(
+                f"catalog query canceled after {CATALOG_TIMEOUT_SECONDS:g} seconds",
+                hint="catalog tables are small; simplify the query",
+            ) from None
         except AppError:
             raise
         except Exception as exc:  # a DuckDB error on a catalog query the emulation lacks

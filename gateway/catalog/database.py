@@ -180,6 +180,10 @@ class CatalogDatabase:
         cols = [(d[0], str(d[1])) for d in desc]
         return CatalogResult(cols, rows)
 
+    def interrupt(self) -> None:
+        """Stop the catalog query running in another thread (DuckDB's interrupt is thread-safe)."""
+        self.con.interrupt()
+
     def close(self) -> None:
         self.con.close()
 
