@@ -14,63 +14,15 @@ from typing import Any, TypeVar
 import duckdb
 import pytest
 
-from backend.core.grants import CredentialGrant
 from backend.core.ratelimit import FailureLimiter
-from backend.core.scram import make_verifier
-from backend.semantic.model import ALLOW_ALL, AccessPolicy
 from gateway.mysql.engine_session import EngineSessionFactory
 from gateway.mysql.server import MysqlServer, start_mysql_server
 from gateway.session import SessionServices
 from gateway.tls import ensure_self_signed, server_context
+from tests.gateway_common import MODEL, MemoryGrants, make_grant
 
 T = TypeVar("T")
 
-MODEL = """
-cubes:
-  - name: orders
-    sql_table: main.orders
-    description: Customer orders
-    dimensions:
-      - { name: id, sql: id, type: number, primary_key: true }
-      - { name: status, sql: status, type: string, description: Order status }
-      - { name: created_at, sql: created_at, type: time }
-    measures:
-      - { name: count, type: count }
-      - { name: amount, sql: amount, type: sum }
-  - name: secrets
-    sql_table: main.secrets
-    dimensions:
-      - { name: id, sql: id, type: number, primary_key: true }
-      - { name: code, sql: code, type: string }
-    measures:
-      - { name: count, type: count }
-"""
-
-
-class MemoryGrants:
-    """The GrantDirectory protocol over a dict (the real one follows the change feed)."""
-
-    def __init__(self) -> None:
-        self.grants: dict[str, CredentialGrant] = {}
-        self.syncs = 0
-
-    def lookup(self, username: str) -> CredentialGrant | None:
-        return self.grants.get(username)
-
-    async def sync(self) -> None:
-        self.syncs += 1
-
-
-def make_grant(username: str, password: str, data_path: Path, *,
-               access: AccessPolicy = ALLOW_ALL, model: str = MODEL) -> CredentialGrant:
-    return CredentialGrant(
-        credential_id="cred-" + username, username=username,
-        verifier=make_verifier(password, iterations=4096).encode(), team_id="t1",
-        member_id="m1", user_email="a@example.com", data_source_id="ds1",
-        data_source_type="DUCKDB", data_source_params={"path": str(data_path)},
-        model_version_id="v1", model_files=(("orders.yml", model),), access=access,
-        revision=1,
-    )
 
 
 @pytest.fixture(scope="session")

@@ -115,7 +115,7 @@ def test_open_psql_session_gets_fatal(rgw: ThreadedGateway) -> None:
 async def test_start_from_settings_and_session_counter(tmp_path: Path) -> None:
     from backend.core.settings import load_settings
     from gateway.server import start_pg_gateway
-    from tests.gateway_pg.conftest import MemoryGrants, make_grant
+    from tests.gateway_common import MemoryGrants, make_grant
 
     class Counter:
         def __init__(self) -> None:
