@@ -52,8 +52,10 @@ async def set_access_list(db: AsyncSession, actor: Actor, team_id: str, role: st
     me = await require_role(db, actor, team_id, "admin")
     if role not in ROLES:
         raise InvalidInput(f"Role must be one of {', '.join(ROLES)}.", field="role")
-    if role == "owner" and me.role != "owner":
-        raise InvalidInput("Only an owner can restrict the owner role.", field="role")
+    if role in ("owner", "admin") and me.role != "owner":
+        # Otherwise an admin could lift a restriction an owner put on admins.
+        raise InvalidInput(f"Only an owner can change the {role} role's access list.",
+                           field="role")
     clean = check_entries(allowed)
     row = await db.scalar(
         select(AccessList).where(AccessList.team_id == team_id, AccessList.role == role)
