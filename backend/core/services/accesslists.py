@@ -13,7 +13,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.core.errors import InvalidInput
+from backend.core.errors import InvalidInput, PermissionDenied
 from backend.core.models import ROLES, AccessList, utcnow
 from backend.core.services import audit, events
 from backend.core.services.authz import Actor, membership, require_role
@@ -54,8 +54,8 @@ async def set_access_list(db: AsyncSession, actor: Actor, team_id: str, role: st
         raise InvalidInput(f"Role must be one of {', '.join(ROLES)}.", field="role")
     if role in ("owner", "admin") and me.role != "owner":
         # Otherwise an admin could lift a restriction an owner put on admins.
-        raise InvalidInput(f"Only an owner can change the {role} role's access list.",
-                           field="role")
+        raise PermissionDenied(f"Only an owner can change the {role} role's access list.",
+                               field="role")
     clean = check_entries(allowed)
     row = await db.scalar(
         select(AccessList).where(AccessList.team_id == team_id, AccessList.role == role)
