@@ -25,7 +25,7 @@ def visible_schema(
             if dimension.public and access.allows_member(cube.name, dimension.name):
                 columns.append(
                     VirtualColumn(dimension.name, _DIMENSION_TYPES[dimension.type], "dimension",
-                                  dimension.description)
+                                  dimension.description, primary_key=dimension.primary_key)
                 )
         for measure in cube.measures:
             if measure.public and access.allows_member(cube.name, measure.name):

@@ -64,6 +64,7 @@ class VirtualColumn:
     type: NeutralType
     kind: ColumnKind
     description: str | None = None
+    primary_key: bool = False  # a dimension marked primary_key in the model
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from sqlglot.tokenizer_core import TokenType
 
 from backend.connectors.base import ResultColumn
 from backend.core.errors import NotSupported, SourceDatabaseMissing, UnknownTable
-from gateway.engine.types import VirtualTable
+from gateway.engine.types import VirtualColumn, VirtualTable
 
 from . import pyexec
 from .constants import DATABASE, SERVER_VERSION
@@ -411,11 +411,14 @@ def _show(stmt: exp.Show, state: SessionState) -> LocalResult:
         return LocalResult(cols, [("MetricSQL", "DEFAULT", "Semantic models", "NO", "NO",
                                    "NO")])
     if what in ("INDEX", "INDEXES", "KEYS"):
-        find_table(state, stmt.args["target"].name, db.name if db else None)
+        table = find_table(state, stmt.args["target"].name, db.name if db else None)
         cols = _text_columns("Table", "Non_unique", "Key_name", "Seq_in_index", "Column_name",
                              "Collation", "Cardinality", "Sub_part", "Packed", "Null",
                              "Index_type", "Comment", "Index_comment")
-        return LocalResult(cols, [])
+        keys = [c.name for c in table.columns if c.primary_key]
+        return LocalResult(cols, [(table.name, "0", "PRIMARY", str(seq), key, "A", None, None,
+                                   None, "", "BTREE", "", "")
+                                  for seq, key in enumerate(keys, start=1)])
     if what == "TABLE STATUS":
         cols = _text_columns("Name", "Engine", "Version", "Row_format", "Rows",
                              "Avg_row_length", "Data_length", "Max_data_length", "Index_length",
@@ -459,12 +462,22 @@ def _show_columns(table: VirtualTable, *, full: bool) -> LocalResult:
         cols = _text_columns("Field", "Type", "Collation", "Null", "Key", "Default", "Extra",
                              "Privileges", "Comment")
         rows = [(c.name, mysql_type_name(c.type),
-                 "utf8mb4_general_ci" if mysql_type_name(c.type) == "text" else None, "YES", "",
-                 None, "", "select", c.description or "") for c in table.columns]
+                 "utf8mb4_general_ci" if mysql_type_name(c.type) == "text" else None,
+                 _nullable(c), _key(c), None, "", "select", c.description or "")
+                for c in table.columns]
     else:
         cols = _text_columns("Field", "Type", "Null", "Key", "Default", "Extra")
-        rows = [(c.name, mysql_type_name(c.type), "YES", "", None, "") for c in table.columns]
+        rows = [(c.name, mysql_type_name(c.type), _nullable(c), _key(c), None, "")
+                for c in table.columns]
     return LocalResult(cols, rows)
+
+
+def _key(c: VirtualColumn) -> str:
+    return "PRI" if c.primary_key else ""
+
+
+def _nullable(c: VirtualColumn) -> str:
+    return "NO" if c.primary_key else "YES"
 
 
 def quote_identifier(name: str) -> str:
@@ -478,10 +491,14 @@ def _quote_string(text: str) -> str:
 def create_table_sql(table: VirtualTable) -> str:
     lines = []
     for c in table.columns:
-        line = f"  {quote_identifier(c.name)} {mysql_type_name(c.type)} DEFAULT NULL"
+        null = "NOT NULL" if c.primary_key else "DEFAULT NULL"
+        line = f"  {quote_identifier(c.name)} {mysql_type_name(c.type)} {null}"
         if c.description:
             line += f" COMMENT {_quote_string(c.description)}"
         lines.append(line)
+    keys = [quote_identifier(c.name) for c in table.columns if c.primary_key]
+    if keys:
+        lines.append(f"  PRIMARY KEY ({', '.join(keys)})")
     text = f"CREATE TABLE {quote_identifier(table.name)} (\n" + ",\n".join(lines) + "\n)"
     text += " ENGINE=MetricSQL DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"
     if table.description:
@@ -553,14 +570,22 @@ def information_schema_rows(state: SessionState) -> dict[str, list[tuple[Any, ..
             precision = {"int8": 19, "int4": 10, "int2": 5, "numeric": 65, "bool": 3,
                          "float8": 22, "float4": 12}.get(c.type)
             rows["columns"].append((
-                "def", DATABASE, t.name, c.name, pos, None, "YES", _data_type(c.type),
+                "def", DATABASE, t.name, c.name, pos, None, _nullable(c), _data_type(c.type),
                 65535 if textual else None, 262140 if textual else None, precision,
                 30 if c.type == "numeric" else (0 if precision and c.type.startswith("int")
                                                 else None),
                 6 if c.type in ("timestamp", "timestamptz", "time") else None,
                 "utf8mb4" if textual else None, "utf8mb4_general_ci" if textual else None,
-                type_name, "", "", "select", c.description or "", "",
+                type_name, _key(c), "", "select", c.description or "", "",
             ))
+        keys = [c.name for c in t.columns if c.primary_key]
+        if keys:
+            rows["table_constraints"].append(
+                ("def", DATABASE, "PRIMARY", DATABASE, t.name, "PRIMARY KEY"))
+        for seq, key in enumerate(keys, start=1):
+            rows["statistics"].append(("def", DATABASE, t.name, 0, DATABASE, "PRIMARY", seq, key))
+            rows["key_column_usage"].append(("def", DATABASE, "PRIMARY", "def", DATABASE, t.name,
+                                             key, seq, None, None, None, None))
     rows["character_sets"] = [("utf8mb4", "utf8mb4_general_ci", "UTF-8 Unicode", 4),
                               ("binary", "binary", "Binary pseudo charset", 1)]
     rows["collations"] = [(c[0], c[1], c[2], c[3], c[4], c[5]) for c in _COLLATIONS]

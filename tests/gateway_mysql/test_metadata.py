@@ -91,3 +91,22 @@ def test_create_table_quotes_names_and_comments() -> None:
     assert ddl == ("CREATE TABLE `we``ird` (\n  `it's` text DEFAULT NULL COMMENT "
                    "'a ''quoted'' note'\n) ENGINE=MetricSQL DEFAULT CHARSET=utf8mb4 "
                    "COLLATE=utf8mb4_general_ci COMMENT='d''oh'")
+
+
+KEYED = [VirtualTable("orders", (VirtualColumn("id", "numeric", "dimension", primary_key=True),
+                                 VirtualColumn("status", "text", "dimension")))]
+
+
+def test_primary_keys_are_reported_everywhere_clients_look() -> None:
+    st = metadata.SessionState("u", 7, KEYED, "db")
+    assert rows("DESCRIBE orders", st) == [("id", "decimal(65,30)", "NO", "PRI", None, ""),
+                                           ("status", "text", "YES", "", None, "")]
+    ((_, ddl),) = rows("SHOW CREATE TABLE orders", st)
+    assert "`id` decimal(65,30) NOT NULL" in ddl and "PRIMARY KEY (`id`)" in ddl
+    assert [(r[2], r[3], r[4]) for r in rows("SHOW INDEX FROM orders", st)] == [
+        ("PRIMARY", "1", "id")]
+    assert rows("SELECT column_name, column_key FROM information_schema.columns "
+                "WHERE table_name = 'orders' ORDER BY ordinal_position", st) == [
+        ("id", "PRI"), ("status", "")]
+    assert rows("SELECT constraint_type FROM information_schema.table_constraints "
+                "WHERE table_name = 'orders'", st) == [("PRIMARY KEY",)]
