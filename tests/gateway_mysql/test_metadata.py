@@ -102,6 +102,7 @@ def test_primary_keys_are_reported_everywhere_clients_look() -> None:
     assert rows("DESCRIBE orders", st) == [("id", "decimal(65,30)", "NO", "PRI", None, ""),
                                            ("status", "text", "YES", "", None, "")]
     ((_, ddl),) = rows("SHOW CREATE TABLE orders", st)
+    assert isinstance(ddl, str)
     assert "`id` decimal(65,30) NOT NULL" in ddl and "PRIMARY KEY (`id`)" in ddl
     assert [(r[2], r[3], r[4]) for r in rows("SHOW INDEX FROM orders", st)] == [
         ("PRIMARY", "1", "id")]
