@@ -111,3 +111,14 @@ def test_primary_keys_are_reported_everywhere_clients_look() -> None:
         ("id", "PRI"), ("status", "")]
     assert rows("SELECT constraint_type FROM information_schema.table_constraints "
                 "WHERE table_name = 'orders'", st) == [("PRIMARY KEY",)]
+
+
+def test_engine_errors_are_worded_as_mysql_words_them() -> None:
+    from backend.core.errors import UnknownColumn
+    from gateway.mysql.errors import mysql_message
+
+    assert mysql_message(UnknownTable('relation "nope" does not exist', hint="did you mean x?")
+                         ) == "Table 'db.nope' doesn't exist (hint: did you mean x?)"
+    assert mysql_message(UnknownColumn('column "foo" does not exist')
+                         ) == "Unknown column 'foo' in 'field list'"
+    assert mysql_message(UnknownTable("Table 'db.x' doesn't exist")) == "Table 'db.x' doesn't exist"
