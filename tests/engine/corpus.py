@@ -15,8 +15,10 @@ A fixture file (tests/engine/fixtures/*.sql) holds cases separated by blank line
 ``reference`` is hand-written SQL over the raw tables (PostgreSQL dialect, ``{s}`` for the
 schema prefix); the execution tests run both it and the compiled query and compare rows.
 The expected data-source SQL of every case and target lives in
-fixtures/snapshots/<file>.<target>.sql; ``ENGINE_UPDATE_SNAPSHOTS=1`` rewrites those files
-(then review the diff: a snapshot is only as good as the reading it was given).
+fixtures/snapshots/<file>.<target>.sql; cases with ``# error:`` fail the same way on every
+target, so their one expected error lives in fixtures/snapshots/<file>.any.sql.
+``ENGINE_UPDATE_SNAPSHOTS=1`` rewrites those files (then review the diff: a snapshot is only
+as good as the reading it was given).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from .models import RESTRICTED, demo_models
 FIXTURES = Path(__file__).parent / "fixtures"
 SNAPSHOTS = FIXTURES / "snapshots"
 TARGETS = ("postgres", "mysql", "sqlite", "duckdb")
+ANY_TARGET = "any"  # the snapshot file of error cases, shared by every target
 ACCESS: dict[str, AccessPolicy] = {"all": ALLOW_ALL, "restricted": RESTRICTED}
 
 
@@ -132,6 +135,11 @@ def render_case(case: Case, target: str) -> str:
     return compiled.sql
 
 
+def snapshot_target(case: Case, target: str) -> str:
+    """Which snapshot file holds the expectation of ``case`` on ``target``."""
+    return ANY_TARGET if case.error is not None else target
+
+
 def snapshot_path(file: str, target: str) -> Path:
     return SNAPSHOTS / f"{file}.{target}.sql"
 
@@ -151,6 +159,13 @@ def read_snapshot(file: str, target: str) -> dict[str, str]:
 
 
 def write_snapshot(file: str, target: str, cases: list[Case]) -> None:
+    """Write ``target``'s snapshot of ``file`` (``ANY_TARGET``: its error cases)."""
     SNAPSHOTS.mkdir(parents=True, exist_ok=True)
-    text = "".join(f"# title: {c.title}\n{render_case(c, target)}\n\n" for c in cases)
-    snapshot_path(file, target).write_text(text)
+    mine = [c for c in cases if snapshot_target(c, target) == target]
+    render_on = TARGETS[0] if target == ANY_TARGET else target
+    text = "".join(f"# title: {c.title}\n{render_case(c, render_on)}\n\n" for c in mine)
+    path = snapshot_path(file, target)
+    if text:
+        path.write_text(text)
+    else:
+        path.unlink(missing_ok=True)

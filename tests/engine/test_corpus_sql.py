@@ -7,14 +7,23 @@ from itertools import groupby
 
 import pytest
 
-from .corpus import TARGETS, Case, all_cases, read_snapshot, render_case, write_snapshot
+from .corpus import (
+    ANY_TARGET,
+    TARGETS,
+    Case,
+    all_cases,
+    read_snapshot,
+    render_case,
+    snapshot_target,
+    write_snapshot,
+)
 
 CASES = all_cases()
 
 if os.environ.get("ENGINE_UPDATE_SNAPSHOTS") == "1":
     for file, group in groupby(CASES, key=lambda c: c.file):
         cases = list(group)
-        for target in TARGETS:
+        for target in (*TARGETS, ANY_TARGET):
             write_snapshot(file, target, cases)
 
 
@@ -25,7 +34,7 @@ def test_corpus_is_large() -> None:
 @pytest.mark.parametrize("target", TARGETS)
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_case(case: Case, target: str) -> None:
-    expected = read_snapshot(case.file, target).get(case.title)
+    expected = read_snapshot(case.file, snapshot_target(case, target)).get(case.title)
     actual = render_case(case, target)
     if case.error is not None:
         assert actual.startswith(f"# error: {case.error} "), actual
