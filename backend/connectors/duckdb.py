@@ -21,7 +21,7 @@ import duckdb
 
 from backend.connectors.base import ColumnInfo, ForeignKey, QueryResult, ResultColumn, TableInfo
 from backend.connectors.limits import DEFAULT_LIMITS, Limits
-from backend.connectors.threaded import BlockingCalls, ThreadedResult
+from backend.connectors.threaded import BlockingCalls, ThreadedResult, run_limited
 from backend.connectors.typenames import bare_type, neutral_type
 from backend.core.errors import (
     AppError,
@@ -81,14 +81,12 @@ class DuckDBConnector:
             finally:
                 cursor.close()
 
-        loop = asyncio.get_running_loop()
-        try:
-            async with asyncio.timeout(self.limits.connect_timeout):
-                return await asyncio.shield(loop.run_in_executor(self._executor, work))
-        except TimeoutError:
-            raise SourceTimeout(
+        return await run_limited(
+            self._executor, work, timeout=self.limits.connect_timeout,
+            on_timeout=lambda: SourceTimeout(
                 f"DuckDB file {self.path} did not answer within {self.limits.connect_timeout:g} s"
-            ) from None
+            ),
+        )
 
     # --- the Connector protocol ---------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from backend.connectors.base import ColumnInfo, ForeignKey, QueryResult, ResultColumn, TableInfo
 from backend.connectors.limits import DEFAULT_LIMITS, Limits
-from backend.connectors.threaded import BlockingCalls, Row, ThreadedResult
+from backend.connectors.threaded import BlockingCalls, Row, ThreadedResult, run_limited
 from backend.connectors.typenames import bare_type
 from backend.core.errors import (
     AppError,
@@ -104,15 +104,13 @@ class SqliteConnector:
             finally:
                 conn.close()
 
-        loop = asyncio.get_running_loop()
-        try:
-            async with asyncio.timeout(self.limits.connect_timeout):
-                return await asyncio.shield(loop.run_in_executor(self._executor, work))
-        except TimeoutError:
-            raise SourceTimeout(
+        return await run_limited(
+            self._executor, work, timeout=self.limits.connect_timeout,
+            on_timeout=lambda: SourceTimeout(
                 f"SQLite file {self.path} did not answer within {self.limits.connect_timeout:g} s",
                 hint="another process may hold a lock on it",
-            ) from None
+            ),
+        )
 
     # --- the Connector protocol ---------------------------------------------------------------
 

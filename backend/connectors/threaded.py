@@ -20,6 +20,21 @@ T = TypeVar("T")
 Row = tuple[Any, ...]
 
 
+async def run_limited(executor: Executor, work: Callable[[], T], *, timeout: float,
+                      on_timeout: Callable[[], AppError]) -> T:
+    """One short blocking call (metadata, a check) on a worker thread, bounded in time.
+
+    Shielded, so a timeout leaves the thread to finish on its own rather than tearing down a
+    half-used connection; the caller gets ``on_timeout()`` instead of waiting for it.
+    """
+    loop = asyncio.get_running_loop()
+    try:
+        async with asyncio.timeout(timeout):
+            return await asyncio.shield(loop.run_in_executor(executor, work))
+    except TimeoutError:
+        raise on_timeout() from None
+
+
 class BlockingCalls:
     """One query's driver calls: run on a worker thread, time-limited and cancellable."""
 
