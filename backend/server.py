@@ -151,13 +151,13 @@ async def serve(settings: Settings, *, only: str | None = None,
             cleanups.append(pg.stop)
             feed.add_listener(pg.on_grant_changed)
             sessions.gateways.append(pg)
-            health["postgres_gateway"] = lambda: True
+            health["postgres_gateway"] = lambda: pg.serving
             mysql = await _start_mysql(settings, feed, context_from_settings(settings), audit,
                                        gateway_services)
             cleanups.append(mysql.close)
             feed.add_listener(mysql.on_grant_changed)
             sessions.gateways.append(mysql)
-            health["mysql_gateway"] = lambda: True
+            health["mysql_gateway"] = lambda: mysql.serving
             log.info("MySQL wire gateway listening on %s:%d", settings.bind_host, mysql.port)
 
         if run_web:

@@ -84,6 +84,11 @@ class PgServer:
         self.port = int(sock.getsockname()[1])
         log.info("PostgreSQL wire gateway listening on %s:%s", self.config.host, self.port)
 
+    @property
+    def serving(self) -> bool:
+        """Accepting connections (for the health check)."""
+        return self._server is not None and self._server.is_serving()
+
     async def stop(self) -> None:
         if self._server is not None:
             self._server.close()

@@ -67,6 +67,11 @@ class MysqlServer:
         assert self._server is not None, "not started"
         return int(self._server.sockets[0].getsockname()[1])
 
+    @property
+    def serving(self) -> bool:
+        """Accepting connections (for the health check)."""
+        return self._server is not None and self._server.is_serving()
+
     async def start(self, host: str, port: int) -> None:
         self._server = await asyncio.start_server(self._accept, host, port)
 
