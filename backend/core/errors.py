@@ -92,6 +92,16 @@ class ModelValidationFailed(InvalidInput):
         self.problems = problems
 
 
+class AuthoringConflict(Conflict):
+    """A role would be both narrowed by an access list and allowed to publish models.
+
+    A model's SQL runs as the data source's own database user, so whoever publishes models
+    reads whatever that user can: an access list on such a role would only look like a limit.
+    """
+
+    code = "AUTHORING_CONFLICT"
+
+
 # --- data sources -----------------------------------------------------------------------------
 
 
