@@ -106,12 +106,12 @@ async def test_connection_details(world: World) -> None:
     pg, my = cred["connection"]["postgres"], cred["connection"]["mysql"]
     assert pg == {
         "host": "sql.example.test", "port": 15432, "database": "db", "username": u,
-        "command": f"psql --host=sql.example.test --port=15432 --username={u} --dbname=db",
+        "command": f'psql "host=sql.example.test port=15432 dbname=db user={u} sslmode=require"',
         "uri": f"postgresql://{u}@sql.example.test:15432/db?sslmode=require",
         "jdbcUrl": f"jdbc:postgresql://sql.example.test:15432/db?user={u}&sslmode=require",
         "sqlalchemyUrl": f"postgresql+psycopg://{u}@sql.example.test:15432/db?sslmode=require",
     }
-    assert my["command"] == f"mysql -h sql.example.test -P 13306 -u {u} -p db"
+    assert my["command"] == f"mysql -h sql.example.test -P 13306 -u {u} -p --ssl db"
     assert my["port"] == 13306 and my["uri"] == f"mysql://{u}@sql.example.test:13306/db"
     assert cred["openSessions"] == 0 and cred["lastUsedAt"] is None
 

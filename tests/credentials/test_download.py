@@ -1,9 +1,14 @@
-"""The credentials.json / .env download and its one-time token."""
+"""The credentials.json / .env download and its short-lived token."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+import pytest
+
+from backend.api.features.credentials.download import DownloadTokens
+from backend.core.errors import InvalidInput
 from tests.credentials.conftest import World
 from tests.credentials.test_api import ROTATE, create_ok
 
@@ -23,15 +28,15 @@ async def test_json_without_token_has_no_password(world: World) -> None:
     assert resp.json() == {
         "name": "warehouse", "host": "sql.example.test", "port": 15432, "db": "db",
         "db_username": u, "password": None, "connection": "psql",
-        "connection_string": f"psql --host=sql.example.test --port=15432 --username={u} "
-                             "--dbname=db",
+        "connection_string": f'psql "host=sql.example.test port=15432 dbname=db user={u} '
+                             'sslmode=require"',
         "protocol": "postgres",
         "uri": f"postgresql://{u}@sql.example.test:15432/db?sslmode=require",
     }
     assert r["password"] not in resp.text
 
 
-async def test_token_gives_the_password_once(world: World) -> None:
+async def test_every_download_with_the_token_carries_the_password(world: World) -> None:
     r = await world["member"].gql("""mutation($input: CreateSqlCredentialInput!) {
         createSqlCredential(input: $input) { ... on SqlCredentialSecret { password downloadToken
         credential { id username } } } }""", input={"memberId": world.members["member"],
@@ -45,9 +50,28 @@ async def test_token_gives_the_password_once(world: World) -> None:
     assert doc["password"] == password and doc["connection"] == "mysql"
     assert doc["uri"] == f"mysql://{cred['username']}:{password}@sql.example.test:13306/db"
     assert doc["connection_string"].startswith("mysql -h sql.example.test -P 13306")
-    again = await world["member"].http.get(url(cred["id"]), params={"token": token})
-    assert again.status_code == 400 and again.json()["error"]["field"] == "token"
-    assert password not in again.text
+    # The dialog that showed the password offers both files for both protocols: each
+    # download made with the token while it lives is complete, not only the first.
+    again = await world["member"].http.post(url(cred["id"]), data={"token": token,
+                                                                   "format": "env"})
+    assert again.status_code == 200, again.text
+    assert f"PGPASSWORD={password}" in again.text.splitlines()
+    third = await world["member"].http.post(url(cred["id"]), data={"token": token})
+    assert third.json()["password"] == password
+
+
+def test_token_expires_and_has_a_use_bound() -> None:
+    tokens = DownloadTokens("k" * 40, ttl=1, max_uses=2)
+    token = tokens.issue(credential_id="c1", user_id="u1", verifier="v1", password="pw")
+    for _ in range(2):
+        grant = tokens.redeem(token, credential_id="c1", user_id="u1", verifier="v1")
+        assert grant.password == "pw"
+    with pytest.raises(InvalidInput):
+        tokens.redeem(token, credential_id="c1", user_id="u1", verifier="v1")
+    fresh = tokens.issue(credential_id="c1", user_id="u1", verifier="v1", password="pw")
+    time.sleep(2.1)  # Fernet timestamps have a resolution of one second
+    with pytest.raises(InvalidInput, match="expired"):
+        tokens.redeem(fresh, credential_id="c1", user_id="u1", verifier="v1")
 
 
 async def test_env_variant_through_post(world: World) -> None:

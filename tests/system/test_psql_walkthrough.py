@@ -7,6 +7,7 @@ PostgreSQL gateway over TLS, the change feed ending sessions when a credential g
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import time
@@ -63,20 +64,39 @@ def test_psql_command_from_the_dialog_runs_a_query(server: Server,
     if shutil.which("psql") is None:
         pytest.skip("psql (postgresql-client) is not installed")
     info = credential["credential"]["connection"]["postgres"]
-    assert info["command"] == (f"psql --host={info['host']} --port={server.pg_port} "
-                               f"--username={info['username']} --dbname=db")
-    env = {**os.environ, "PGPASSWORD": credential["password"], "PGSSLMODE": "require"}
+    host, user = info["host"], info["username"]
+    assert info["command"] == (f'psql "host={host} port={server.pg_port} dbname=db '
+                               f'user={user} sslmode=require"')
+    # The command as shown, with only the password added (no PGSSLMODE from the caller).
+    env = {**os.environ, "PGPASSWORD": credential["password"]}
+    command = shlex.split(info["command"])
     out = subprocess.run(
-        [*info["command"].split(), "-At", "-c",
+        [*command, "-At", "-c",
          "SELECT status, MEASURE(count) FROM orders GROUP BY 1 ORDER BY 1"],
         env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     rows = [line.split("|") for line in out.stdout.strip().splitlines()]
     assert rows and all(int(count) > 0 for _, count in rows)
-    listing = subprocess.run([*info["command"].split(), "-At", "-c", r"\dt"], env=env,
+    listing = subprocess.run([*command, "-At", "-c", r"\dt"], env=env,
                              capture_output=True, text=True, timeout=60)
     assert listing.returncode == 0, listing.stderr
     assert "orders" in listing.stdout
+
+
+def test_psql_command_with_a_wrong_password_reports_only_that(
+        server: Server, credential: dict[str, Any]) -> None:
+    """libpq's default sslmode=prefer retries a failed login in plaintext, so a wrong password
+    printed a second error about TLS; the command's own sslmode=require leaves one error."""
+    if shutil.which("psql") is None:
+        pytest.skip("psql (postgresql-client) is not installed")
+    info = credential["credential"]["connection"]["postgres"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    out = subprocess.run([*shlex.split(info["command"]), "-At", "-c", "SELECT 1"],
+                         env={**env, "PGPASSWORD": "not-the-password"},
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode != 0
+    assert "password authentication failed" in out.stderr, out.stderr
+    assert "TLS" not in out.stderr and "sslmode" not in out.stderr, out.stderr
 
 
 def test_deleting_the_credential_ends_its_session(server: Server,
@@ -117,12 +137,12 @@ def test_mysql_command_from_the_dialog_runs_a_query(server: Server, tmp_path: An
     secret = cred["createSqlCredential"]
     info = secret["credential"]["connection"]["mysql"]
     assert info["command"] == (f"mysql -h {info['host']} -P {server.mysql_port} "
-                               f"-u {info['username']} -p db")
+                               f"-u {info['username']} -p --ssl db")
     # The dialog's command with -p prompts; the same flags with the password from the
-    # environment run unattended.
+    # environment run unattended (TLS comes from the command's own --ssl).
     args = [a for a in info["command"].split() if a != "-p"]
     out = subprocess.run(
-        [*args, "--ssl", "--batch", "-e", "SELECT status, MEASURE(count) FROM orders GROUP BY 1"],
+        [*args, "--batch", "-e", "SELECT status, MEASURE(count) FROM orders GROUP BY 1"],
         env={**os.environ, "MYSQL_PWD": secret["password"]}, capture_output=True, text=True,
         timeout=60)
     assert out.returncode == 0, out.stderr

@@ -103,7 +103,10 @@ def connection_details(
         port = settings.public_pg_port
         return ConnectionDetails(
             protocol, host, port, db, username,
-            command=f"psql --host={host} --port={port} --username={username} --dbname={db}",
+            # A conninfo string, so the command itself insists on TLS: with libpq's default
+            # "prefer", a wrong password is retried in plaintext and the user sees a second,
+            # misleading error about TLS (and the password could be relayed downgraded).
+            command=f'psql "host={host} port={port} dbname={db} user={username} sslmode=require"',
             # TLS required on the client side too: with only "prefer", an active attacker
             # could answer the TLS request with "N" and relay the password exchange.
             uri=f"postgresql://{userinfo}@{net}:{port}/{db}?sslmode=require",
@@ -114,7 +117,7 @@ def connection_details(
         port = settings.public_mysql_port
         return ConnectionDetails(
             protocol, host, port, db, username,
-            command=f"mysql -h {host} -P {port} -u {username} -p {db}",
+            command=f"mysql -h {host} -P {port} -u {username} -p --ssl {db}",  # TLS required
             uri=f"mysql://{userinfo}@{net}:{port}/{db}",
             jdbc_url=f"jdbc:mysql://{net}:{port}/{db}?user={username}",
             sqlalchemy_url=f"mysql+pymysql://{userinfo}@{net}:{port}/{db}",

@@ -8,8 +8,11 @@ The password is in the file only with the one-time *download token* that create 
 return next to the password. The token is the password encrypted (Fernet, under a key derived
 from SECRET_KEY for this purpose only) with the credential id, the user it was issued to, a
 fingerprint of the verifier and a 10-minute lifetime. Nothing is stored: the plaintext never
-reaches the metadata DB. Each token works once per process (its id is remembered in memory
-until it expires); it stops working at once when the password is rotated again.
+reaches the metadata DB. While it lives, the token works for every download its user makes
+from the dialog that showed the password (JSON, .env, either protocol), up to
+``MAX_TOKEN_USES`` times per process, so a second download is as complete as the first; it
+stops working at once when the password is rotated again, and the web app forgets it when the
+dialog closes. It travels only in a POST body, never in a URL, so it stays out of access logs.
 """
 
 from __future__ import annotations
@@ -37,6 +40,9 @@ from backend.core.services.authz import Actor
 from backend.core.settings import Settings
 
 TOKEN_TTL_SECONDS = 600
+# A bound on downloads per token (a person downloads a handful of files, not hundreds); the
+# real limits are the lifetime and the binding to user, credential and current verifier.
+MAX_TOKEN_USES = 20
 MAX_FORM_BYTES = 16_384
 _SERVICE_KEY = "credential_download_tokens"
 
@@ -52,13 +58,16 @@ class DownloadGrant:
 
 
 class DownloadTokens:
-    """Issues and redeems one-time tokens that carry a freshly issued password."""
+    """Issues and redeems short-lived tokens that carry a freshly issued password."""
 
-    def __init__(self, secret_key: str, ttl: int = TOKEN_TTL_SECONDS):
+    def __init__(self, secret_key: str, ttl: int = TOKEN_TTL_SECONDS,
+                 max_uses: int = MAX_TOKEN_USES):
         key = signing_key(secret_key, "credential-download-token")
         self._fernet = Fernet(base64.urlsafe_b64encode(key))
         self._ttl = ttl
-        self._used: dict[str, float] = {}  # token id → when it may be forgotten
+        self._max_uses = max_uses
+        # token id → (uses so far, when it may be forgotten)
+        self._uses: dict[str, tuple[int, float]] = {}
 
     def issue(self, *, credential_id: str, user_id: str, verifier: str, password: str) -> str:
         body = {"c": credential_id, "u": user_id, "v": _fingerprint(verifier), "p": password,
@@ -78,11 +87,12 @@ class DownloadTokens:
             raise InvalidInput("This download link is not valid for this credential (or the "
                                "password was rotated since).", field="token")
         now = time.monotonic()
-        self._used = {j: t for j, t in self._used.items() if t > now}
-        if body["j"] in self._used:
-            raise InvalidInput("This download link was already used; rotate the password to "
+        self._uses = {j: u for j, u in self._uses.items() if u[1] > now}
+        uses, _ = self._uses.get(body["j"], (0, 0.0))
+        if uses >= self._max_uses:
+            raise InvalidInput("This download link was used too often; rotate the password to "
                                "get a new one.", field="token")
-        self._used[body["j"]] = now + self._ttl + 60
+        self._uses[body["j"]] = (uses + 1, now + self._ttl + 60)
         return DownloadGrant(credential_id, str(body["p"]))
 
 

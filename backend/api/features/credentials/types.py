@@ -69,7 +69,7 @@ class SqlCredential:
     connection: SqlConnections
     download_path: str = strawberry.field(
         description="GET it with ?format=json|env&protocol=postgres|mysql for a file without "
-                    "the password; add the token from create/rotate to include it once.")
+                    "the password; POST the token from create/rotate to include it.")
 
     @strawberry.field(description="Open wire sessions in this process's gateways.")
     def open_sessions(self, info: Info) -> int:
@@ -92,8 +92,8 @@ class SqlCredentialSecret:
     password: str
     credential: SqlCredential
     download_token: str = strawberry.field(
-        description="One-time token for the credential's download (with the password), "
-                    "valid 10 minutes, for the user who received it.")
+        description="Token for the credential's downloads with the password: valid 10 "
+                    "minutes, only for the user who received it and until the next rotation.")
 
 
 @strawberry.type
