@@ -5,15 +5,30 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 export DATA_DIR ?= ./var
 
-.PHONY: setup run test lint typecheck frontend frontend-test schema clean
+.PHONY: setup run test lint typecheck frontend frontend-test schema clean lock
 
-$(VENV)/.installed: pyproject.toml
+# Installs come from the hashed lock (every package, the build backend included), so every
+# machine gets the same bytes; the project itself is then added without resolving anything.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -e ".[dev]"
+	$(VENV)/bin/pip install -q --require-hashes -r requirements.lock
+	$(VENV)/bin/pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
 setup: $(VENV)/.installed
+
+# Regenerate the lock files from pyproject.toml (docs/operations.md): pins already in the lock
+# are kept unless UPGRADE="--upgrade" or UPGRADE="--upgrade-package NAME" is given.
+# requirements-runtime.lock (the Docker image) is constrained to the same versions.
+LOCK_FLAGS = --universal --python-version 3.11 --generate-hashes --quiet \
+  --custom-compile-command "make lock" $(UPGRADE)
+BUILD_REQUIRES = $(PY) -c 'import tomllib; \
+  print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")'
+lock: setup
+	$(BUILD_REQUIRES) | $(VENV)/bin/uv pip compile pyproject.toml - --extra dev $(LOCK_FLAGS) \
+	  -o requirements.lock
+	$(BUILD_REQUIRES) | $(VENV)/bin/uv pip compile pyproject.toml - -c requirements.lock \
+	  $(LOCK_FLAGS) -o requirements-runtime.lock
 
 # The SPA is built when frontend/ has one (npm ci uses the committed package-lock.json).
 frontend:
