@@ -25,7 +25,7 @@ from .naming import output_name
 from .parse import parse_statement
 from .plan import plan_query
 from .render import render_plan
-from .resolve import check_select_clauses, resolve_cube_select
+from .resolve import check_select_clauses, resolve_cube_select, row_count
 from .snippets import model_index
 from .types import ClientDialect, CompiledQuery, OutputColumn, TargetDialect
 from .whitelist import (
@@ -150,17 +150,7 @@ def _compile_set_operation(query: exp.SetOperation, ctx: Context, ctes: Ctes) ->
     order = query.args.get("order")
     if order is not None:
         tree.set("order", _set_operation_order(order, left.columns, ctx))
-    for key in ("limit", "offset"):
-        node = query.args.get(key)
-        if node is not None:
-            value = node.args.get("expression") or node.this
-            if not (isinstance(value, exp.Literal) and not value.is_string) and not isinstance(
-                value, exp.Placeholder
-            ):
-                raise NotSupported(f"{key.upper()} must be a non-negative integer or a parameter")
-            if isinstance(value, exp.Placeholder):
-                types[int(value.name)] = "int8"
-            tree.set(key, node.copy())
+    _copy_row_counts(query, tree, types)
     return Relation(tree, left.columns, types)
 
 
@@ -212,10 +202,9 @@ def _compile_constant_select(query: exp.Select, ctx: Context) -> Relation:
         name = output_name(node, ctx.client)
         columns.append(OutputColumn(name, infer_type(rewritten, ctx)))
     tree = exp.Select(expressions=expressions)
-    for key in ("limit", "offset"):
-        if query.args.get(key) is not None:
-            tree.set(key, query.args[key].copy())
-    return Relation(tree, tuple(columns), parameter_types(expressions, ctx))
+    types = parameter_types(expressions, ctx)
+    _copy_row_counts(query, tree, types)
+    return Relation(tree, tuple(columns), types)
 
 
 # --- SELECT over subqueries and CTEs -----------------------------------------------------------
@@ -437,16 +426,21 @@ def _compile_outer_select(query: exp.Select, ctx: Context, ctes: Ctes) -> Relati
     types = parameter_types(extra, ctx, scope.column_type)
     for rel in relations.values():
         types.update(rel.param_types)
-    for key in ("limit", "offset"):
-        node = query.args.get(key)
-        if node is not None:
-            value = node.args.get("expression") or node.this
-            if isinstance(value, exp.Placeholder):
-                types[int(value.name)] = "int8"
-            elif not (isinstance(value, exp.Literal) and not value.is_string):
-                raise NotSupported(f"{key.upper()} must be a non-negative integer or a parameter")
-            select.set(key, node.copy())
+    _copy_row_counts(query, select, types)
     return Relation(select, tuple(columns), types)
+
+
+def _copy_row_counts(query: exp.Expr, tree: exp.Expr, types: dict[int, str]) -> None:
+    """LIMIT and OFFSET of ``query`` onto ``tree``, rebuilt from their row count alone (FETCH
+    FIRST becomes LIMIT; a parameter is typed int8)."""
+    for key, node_class in (("limit", exp.Limit), ("offset", exp.Offset)):
+        node = query.args.get(key)
+        value = row_count(node) if node is not None else None
+        if value is None:
+            continue
+        if isinstance(value, exp.Placeholder):
+            types[int(value.name)] = "int8"
+        tree.set(key, node_class(expression=value))
 
 
 def _ordinal_or(node: exp.Expr, rewrite: Any) -> exp.Expr:

@@ -20,6 +20,7 @@ from sqlglot.tokenizer_core import Token, TokenType
 from backend.core.errors import NotSupported, ReadOnly, SqlSyntaxError
 
 from .types import ClientDialect
+from .validate import validate_statement
 
 MAX_PARAMETERS = 65535
 
@@ -175,6 +176,7 @@ def parse_statement(sql: str, dialect: ClientDialect) -> ParsedStatement:
             f"syntax error: {statement.sql(dialect=_READERS[dialect])!r} is not a statement"
         )
     count = _number_parameters(statement, dialect)
+    validate_statement(statement, dialect)
     assert isinstance(statement, exp.Query)
     return ParsedStatement(statement, count)
 

@@ -22,6 +22,7 @@ from .naming import output_name
 from .query import CubeQuery, OrderItem, OutputItem
 from .refs import all_refs, dim_ref, has_dim, has_measure, is_dim, measure_ref, ref_key
 from .snippets import atom
+from .validate import is_row_count
 from .whitelist import (
     AGGREGATE_NODES,
     CAST_TYPES,
@@ -102,8 +103,8 @@ def resolve_cube_select(select: exp.Select, ctx: Context) -> CubeQuery:
         where=where_expr,
         having=having_expr,
         order=tuple(order),
-        limit=_limit_value(select.args.get("limit"), "LIMIT"),
-        offset=_limit_value(select.args.get("offset"), "OFFSET"),
+        limit=_limit_value(select.args.get("limit")),
+        offset=_limit_value(select.args.get("offset")),
     )
 
 
@@ -531,23 +532,24 @@ def _check_grouped(
             _check_grouped(child, groups, where)
 
 
-def _limit_value(node: exp.Expr | None, clause: str) -> exp.Expr | None:
-    if node is None:
-        return None
+def _limit_value(node: exp.Expr | None) -> exp.Expr | None:
+    return None if node is None else row_count(node)
+
+
+def row_count(node: exp.Expr) -> exp.Expr | None:
+    """The row count of a LIMIT/OFFSET/FETCH node (its form checked by validate.py): a copy of
+    the literal or parameter, a cast to an integer type dropped; None for LIMIT NULL/ALL."""
     if isinstance(node, exp.Fetch):
-        options = node.args.get("limit_options")
-        if options is not None and (options.args.get("percent") or options.args.get("with_ties")):
-            raise NotSupported("FETCH ... PERCENT / WITH TIES is not supported")
         value = node.args.get("count") or exp.Literal.number(1)
     else:
         value = node.args.get("expression") or node.this
-    if isinstance(value, exp.Literal) and not value.is_string and value.this.isdigit():
-        return value.copy()
-    if isinstance(value, exp.Placeholder):
-        return value.copy()
-    if isinstance(value, exp.Null) and clause == "LIMIT":
+    if not isinstance(value, exp.Expr) or not is_row_count(value):
+        raise NotSupported(f"{node.key.upper()} must be a non-negative integer or a parameter")
+    if isinstance(value, exp.Cast):
+        value = value.this
+    if isinstance(value, exp.Null):
         return None
-    raise NotSupported(f"{clause} must be a non-negative integer or a parameter")
+    return value.copy()
 
 
 def _function_name(node: exp.Expr) -> str:

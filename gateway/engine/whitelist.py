@@ -19,7 +19,7 @@ SCALAR_NODES: frozenset[type[exp.Expr]] = frozenset(
         exp.Length, exp.Concat, exp.Substring, exp.Trim, exp.Abs, exp.Round, exp.Floor,
         exp.Ceil, exp.Greatest, exp.Least, exp.Placeholder, exp.Tuple,
         exp.TimestampTrunc, exp.DateTrunc, exp.Extract, exp.CurrentDate, exp.CurrentTimestamp,
-        exp.Tuple, exp.Alias, exp.Star, exp.Distinct, exp.Ordered, exp.DataTypeParam,
+        exp.Tuple, exp.Alias, exp.Star, exp.Distinct, exp.Ordered, exp.DataTypeParam, exp.Escape,
     }
 )
 
