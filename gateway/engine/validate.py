@@ -128,7 +128,9 @@ _INTEGER_TYPES = frozenset({
     exp.DataType.Type.SMALLINT, exp.DataType.Type.INT, exp.DataType.Type.BIGINT,
 })
 # Slots whose value is a unit keyword (a Var), not an expression.
-_UNIT_SLOTS = {exp.TimestampTrunc: "unit", exp.DateTrunc: "unit", exp.Extract: "this"}
+_UNIT_SLOTS: dict[type[exp.Expr], str] = {
+    exp.TimestampTrunc: "unit", exp.DateTrunc: "unit", exp.Extract: "this",
+}
 
 
 def validate_statement(statement: exp.Expr, dialect: str) -> None:
