@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from backend.core.errors import AccessDenied, NotSupported, UnknownTable
+from backend.core.errors import NotSupported, UnknownColumn, UnknownTable
 from backend.semantic.model import AccessPolicy, Cube, Dimension, Measure, ModelSet, Segment
 
 from .snippets import ModelIndex
@@ -30,7 +30,7 @@ class Context:
     # --- cubes ------------------------------------------------------------------------------
 
     def cube_for_table(self, table: exp.Table) -> Cube:
-        """The cube a FROM item names, or UnknownTable / AccessDenied."""
+        """The cube a FROM item names, or UnknownTable."""
         if not isinstance(table.this, exp.Identifier):
             raise NotSupported(
                 f"{table.this.sql(dialect=self.client)} in FROM is not supported",
@@ -44,7 +44,9 @@ class Context:
                 hint="cubes are tables of schema public in database db",
             )
         cube = self.models.get(name) or _case_insensitive(self.models.cubes, name)
-        if cube is None or not cube.public:
+        # A cube the credential may not see is answered exactly like a missing one: an error
+        # that differed would tell which hidden cubes exist.
+        if cube is None or not cube.public or not self.access.allows_cube(cube.name):
             visible = sorted(c.name for c in self.visible_cubes())
             listing = ", ".join(visible[:10]) + (", ..." if len(visible) > 10 else "")
             raise UnknownTable(
@@ -53,8 +55,6 @@ class Context:
                 or (f"the cubes you can query are: {listing}" if visible
                     else "no cubes are visible to this credential; save models first"),
             )
-        if not self.access.allows_cube(cube.name):
-            raise AccessDenied(f"permission denied for cube {cube.name}")
         return cube
 
     def visible_cubes(self) -> list[Cube]:
@@ -63,7 +63,8 @@ class Context:
     # --- members ----------------------------------------------------------------------------
 
     def find_member(self, cube: Cube, name: str) -> Member | None:
-        """A public member of ``cube`` by name (exact, else case-insensitive)."""
+        """A member of ``cube`` the credential may see, by name (exact, else
+        case-insensitive). A hidden member is not found, exactly like a missing one."""
         member = cube.member(name)
         if member is None:
             lowered = name.lower()
@@ -76,16 +77,14 @@ class Context:
                 ),
                 None,
             )
-        if member is None or not member.public:
+        if member is None or not self.visible(cube, member):
             return None
         return member
 
     def check_access(self, cube: Cube, member: Member) -> None:
-        if not self.access.allows_member(cube.name, member.name):
-            raise AccessDenied(
-                f"permission denied for {cube.name}.{member.name}",
-                hint="the credential's access list does not include this member",
-            )
+        """For members the engine picks itself (COUNT(*)'s count): hidden means missing."""
+        if not self.visible(cube, member):
+            raise UnknownColumn(f'column "{member.name}" does not exist')
 
     def visible(self, cube: Cube, member: Member) -> bool:
         return member.public and self.access.allows_member(cube.name, member.name)

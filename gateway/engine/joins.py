@@ -9,7 +9,7 @@ joins are also walked backwards. Every join is a LEFT JOIN away from the root.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from backend.core.errors import NotSupported
@@ -61,11 +61,15 @@ class JoinTree:
         return False
 
 
-def _adjacency(models: ModelSet, directed: bool) -> dict[str, list[JoinEdge]]:
+def _adjacency(
+    models: ModelSet, directed: bool, usable: Callable[[str], bool]
+) -> dict[str, list[JoinEdge]]:
     graph: dict[str, list[JoinEdge]] = {}
     for cube in models:
+        if not usable(cube.name):
+            continue
         for index, join in enumerate(cube.joins):
-            if models.get(join.name) is None or join.name == cube.name:
+            if models.get(join.name) is None or join.name == cube.name or not usable(join.name):
                 continue
             graph.setdefault(cube.name, []).append(
                 JoinEdge(cube.name, join.name, cube.name, index, join.relationship)
@@ -110,16 +114,26 @@ def _tree(root: str, parent: dict[str, JoinEdge], cubes: Sequence[str]) -> JoinT
     return JoinTree(root, tuple(needed))
 
 
-def join_tree(models: ModelSet, cubes: Sequence[str]) -> JoinTree:
-    """The join tree connecting ``cubes`` (in FROM order), or NotSupported naming the gap."""
+def join_tree(
+    models: ModelSet, cubes: Sequence[str], visible: Callable[[str], bool] = lambda _: True
+) -> JoinTree:
+    """The join tree connecting ``cubes`` (in FROM order), or NotSupported naming the gap.
+
+    Paths only pass through cubes that are ``visible`` (or that the query uses): a path through
+    a hidden cube does not exist for the credential, so the error is the one for no path."""
     if len(cubes) == 1:
         return JoinTree(cubes[0], ())
-    directed = _adjacency(models, directed=True)
+    wanted = set(cubes)
+
+    def usable(name: str) -> bool:
+        return name in wanted or visible(name)
+
+    directed = _adjacency(models, directed=True, usable=usable)
     for root in cubes:
         tree = _tree(root, _bfs(directed, root), cubes)
         if tree is not None:
             return tree
-    undirected = _adjacency(models, directed=False)
+    undirected = _adjacency(models, directed=False, usable=usable)
     tree = _tree(cubes[0], _bfs(undirected, cubes[0]), cubes)
     if tree is not None:
         return tree
