@@ -15,10 +15,9 @@ log = logging.getLogger("metricsql")
 
 
 def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from backend.observability.logs import configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)
 
 
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:

@@ -12,6 +12,8 @@ import contextlib
 import logging
 import signal
 import ssl
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -23,14 +25,30 @@ from backend.core.db import make_engine, make_sessionmaker
 from backend.core.services import credentials as credential_service
 from backend.core.services.feed import FeedSubscriber
 from backend.core.settings import Settings
+from backend.observability import metrics
+from backend.observability.http import ops_app
 from gateway.mysql.server import MysqlServer
 from gateway.session import SessionServices
 
 log = logging.getLogger("metricsql.server")
 
 
+# Readiness wants the feed read within this many seconds: the follower reads at least every
+# fallback poll (5 s) even when no NOTIFY comes, so three missed reads mean trouble.
+FEED_READY_MAX_AGE_SECONDS = 15.0
+
+
 class SessionCounter(Protocol):
     def session_count(self, username: str | None = None) -> int: ...
+
+
+class OwnSignalsServer(uvicorn.Server):
+    """uvicorn without its own signal handling: SIGTERM is the process's, so ``serve`` can
+    drain the gateways while ``/readyz`` still answers 503, and stop the web server last."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
 
 
 @dataclass
@@ -127,9 +145,12 @@ async def serve(settings: Settings, *, only: str | None = None,
             loop.add_signal_handler(sig, stop.set)
 
     sessions = OpenSessions()
-    health: dict[str, Any] = {}
-    cleanups: list[Any] = []
+    draining = False
+    health: dict[str, Callable[[], bool]] = {"accepting": lambda: not draining}
+    cleanups: list[Callable[[], Awaitable[Any]]] = []
+    detach: list[Callable[[], None]] = []
     background: list[asyncio.Task[None]] = []
+    web: uvicorn.Server | None = None
     try:
         if run_gateways:
             from gateway.server import start_pg_gateway
@@ -140,12 +161,15 @@ async def serve(settings: Settings, *, only: str | None = None,
                                   poll_interval=settings.feed_poll_interval_ms / 1000)
             await feed.start()
             cleanups.append(feed.stop)
+            health["change_feed"] = lambda: feed.caught_up(FEED_READY_MAX_AGE_SECONDS)
+            detach.append(_attach(metrics.LIVE.feeds, feed))
             audit = LoginAudit(engine)
             audit.start()
             cleanups.append(audit.stop)
             # One set of connector pools and model caches for both gateways.
             gateway_services = services_from_settings(settings)
             cleanups.append(gateway_services.close)
+            detach.append(_attach(metrics.LIVE.pools, lambda: _connectors(gateway_services)))
             pg = await start_pg_gateway(settings, feed, services=gateway_services,
                                         audit=audit.for_protocol("postgres"))
             cleanups.append(pg.stop)
@@ -158,23 +182,35 @@ async def serve(settings: Settings, *, only: str | None = None,
             feed.add_listener(mysql.on_grant_changed)
             sessions.gateways.append(mysql)
             health["mysql_gateway"] = lambda: mysql.serving
+            metrics.LIVE.sessions.update(postgres=pg.session_count, mysql=mysql.session_count)
+            detach.append(_forget_sessions)
             log.info("MySQL wire gateway listening on %s:%d", settings.bind_host, mysql.port)
 
+        # The web tier, or for a gateway-only process just /healthz, /readyz and /metrics.
         if run_web:
             background.append(asyncio.create_task(_prepare_demo(settings)))
             app = create_app(settings, engine=engine)
             app.state.services.extra["sessions"] = sessions
-            app.state.health_probes.update(health)
-            config = uvicorn.Config(app, host=settings.bind_host, port=settings.web_port,
-                                    log_level=settings.log_level.lower(), lifespan="on")
-            web = uvicorn.Server(config)
-            web_task = asyncio.create_task(_serve_web(web, stop))
-            log.info("web server on http://%s:%d", settings.bind_host, settings.web_port)
-            cleanups.append(lambda: _stop_web(web, web_task))
+        else:
+            app = ops_app(engine, {})
+        app.state.health_probes.update(health)
+        config = uvicorn.Config(app, host=settings.bind_host, port=settings.web_port,
+                                log_level=settings.log_level.lower(), lifespan="on",
+                                log_config=None)  # our handlers (LOG_FORMAT) for its logs
+        web = OwnSignalsServer(config)
+        web_task = asyncio.create_task(_serve_web(web, stop))
+        log.info("%s on http://%s:%d", "web server" if run_web else "health and metrics",
+                 settings.bind_host, settings.web_port)
+        cleanups.insert(0, lambda: _stop_web(web, web_task))  # stopped last
         if ready is not None:
             ready.set()
         await stop.wait()
+        draining = True
+        if sessions.gateways:
+            await drain(sessions.gateways, settings.shutdown_grace_seconds)
     finally:
+        for undo in detach:
+            undo()
         for cleanup in reversed(cleanups):
             try:
                 await cleanup()
@@ -183,6 +219,39 @@ async def serve(settings: Settings, *, only: str | None = None,
         for task in background:
             task.cancel()
         await engine.dispose()
+
+
+def _forget_sessions() -> None:
+    for protocol in ("postgres", "mysql"):
+        metrics.LIVE.sessions.pop(protocol, None)
+
+
+def _attach(items: list[Any], item: Any) -> Callable[[], None]:
+    items.append(item)
+    return lambda: items.remove(item)
+
+
+def _connectors(services: SessionServices) -> list[object]:
+    # The cache keeps one connector (one pool) per data source; read, never changed, here.
+    entries: dict[Any, object] = getattr(services.connectors, "_entries", {})
+    return list(entries.values())
+
+
+async def drain(gateways: list[Any], grace_seconds: float) -> None:
+    """Stop accepting wire connections, then give open sessions up to ``grace_seconds`` to
+    end on their own; whatever is left is ended by the gateways' stop (57P01 / 1053)."""
+    for gateway in gateways:
+        listener = getattr(gateway, "_server", None)  # the asyncio.Server of PgServer/MysqlServer
+        if listener is not None:
+            listener.close()
+    deadline = time.monotonic() + grace_seconds
+    open_now = sum(g.session_count() for g in gateways)
+    log.info("draining %d wire sessions (up to %.0fs)", open_now, grace_seconds)
+    while open_now and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+        open_now = sum(g.session_count() for g in gateways)
+    if open_now:
+        log.info("ending %d wire sessions still open after %.0fs", open_now, grace_seconds)
 
 
 async def _serve_web(web: uvicorn.Server, stop: asyncio.Event) -> None:
@@ -195,12 +264,15 @@ async def _serve_web(web: uvicorn.Server, stop: asyncio.Event) -> None:
         stop.set()
 
 
-async def _stop_web(web: uvicorn.Server, task: asyncio.Task[None]) -> None:
+async def _stop_web(web: uvicorn.Server | None, task: asyncio.Task[None]) -> None:
+    if web is None:
+        return
     web.should_exit = True
     with contextlib.suppress(Exception):
         await asyncio.wait_for(task, timeout=5)
-    with contextlib.suppress(Exception):
-        await web.shutdown()
+    if not task.done():  # it did not stop in time: close its connections ourselves
+        with contextlib.suppress(Exception):
+            await web.shutdown()
 
 
 async def _start_mysql(settings: Settings, feed: FeedSubscriber, context: ssl.SSLContext,

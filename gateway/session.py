@@ -31,6 +31,7 @@ from backend.core.errors import (
 )
 from backend.core.grants import CredentialGrant
 from backend.core.settings import Settings as AppSettings
+from backend.observability.metrics import StatementTimer
 from backend.semantic.model import AccessPolicy, ModelSet
 from gateway.catalog import rewrite as catalog_sql
 from gateway.catalog.cache import CatalogCache
@@ -444,6 +445,7 @@ class Session:
         self.tx_status = "I"  # I idle, T in transaction, E failed transaction
         self._running: QueryResult | None = None
         self._cancel_requested = False
+        self.statement_kind = "session"  # engine | catalog | session, for the metrics
 
     # --- grant and models ---------------------------------------------------------------------
 
@@ -555,11 +557,15 @@ class Session:
         self, sql: str, params: Sequence[Any] = (), param_types: Sequence[str] = ()
     ) -> StatementResult:
         """Run one statement; an ``AppError`` also marks the transaction failed."""
-        try:
-            return await self._execute(sql, params, param_types)
-        except AppError:
-            self.statement_failed()
-            raise
+        with StatementTimer("postgres") as timer:  # counted and timed by kind (/metrics)
+            self.statement_kind = "session"
+            try:
+                return await self._execute(sql, params, param_types)
+            except AppError:
+                self.statement_failed()
+                raise
+            finally:
+                timer.kind = self.statement_kind
 
     async def _execute(
         self, sql: str, params: Sequence[Any], param_types: Sequence[str]
@@ -595,7 +601,9 @@ class Session:
         if w == "explain":
             return self._explain(sql)
         if self.services.is_data_query(sql):
+            self.statement_kind = "engine"
             return await self._data_query(sql, params)
+        self.statement_kind = "catalog"
         return await self._catalog(catalog_sql.parse(sql), params)
 
     async def _catalog(self, tree: exp.Expr, params: Sequence[Any]) -> StatementResult:

@@ -6,10 +6,8 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -28,6 +26,7 @@ from backend.core.services.accounts import LoginLimits
 from backend.core.services.authz import Actor
 from backend.core.services.datasources import SourceConfig
 from backend.core.settings import Settings
+from backend.observability.http import RequestIdMiddleware, ops_routes
 
 log = logging.getLogger("metricsql.web")
 
@@ -102,20 +101,6 @@ class SameOriginMiddleware:
         await self.app(scope, receive, send)
 
 
-async def healthz(request: Request) -> Response:
-    checks: dict[str, Any] = {}
-    try:
-        async with request.app.state.sessionmaker() as db:
-            await db.execute(text("SELECT 1"))
-        checks["metadata_db"] = "ok"
-    except Exception as exc:  # the health check reports, never raises
-        checks["metadata_db"] = f"error: {type(exc).__name__}"
-    for name, probe in request.app.state.health_probes.items():
-        checks[name] = "ok" if probe() else "starting"
-    ok = all(v == "ok" for v in checks.values())
-    return JSONResponse({"ok": ok, "checks": checks}, status_code=200 if ok else 503)
-
-
 async def spa(request: Request) -> Response:
     """Serve the built SPA; unknown paths get index.html so client routes work on reload."""
     index = FRONTEND_DIST / "index.html"
@@ -148,7 +133,7 @@ def create_app(
     graphql = DbSessionMiddleware(GraphQLApp(schema, allow_queries_via_get=False,
                                              graphql_ide=None))
     routes: list[Route | Mount] = [
-        Route("/healthz", healthz),
+        *ops_routes(),  # /healthz, /readyz, /metrics (backend/observability/http.py)
         Route("/graphql", graphql, methods=["GET", "POST"]),
         *download_routes(),
         *(extra_routes or []),
@@ -158,6 +143,8 @@ def create_app(
     routes.append(Route("/{path:path}", spa))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(SameOriginMiddleware)
+    # Outermost: every log line of a request, and its response, carry the request id.
+    app.add_middleware(RequestIdMiddleware)
     app.state.settings = settings
     app.state.engine = db_engine
     app.state.sessionmaker = make_sessionmaker(db_engine)

@@ -50,6 +50,11 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "How often gateways poll the change feed on SQLite (PostgreSQL uses NOTIFY)."),
     SettingSpec("MAX_CONNECTIONS", "500", "Concurrent wire connections per gateway process."),
     SettingSpec("LOG_LEVEL", "INFO", "Python logging level."),
+    SettingSpec("LOG_FORMAT", "text",
+                "text, or json: one JSON object per line with the request or session id."),
+    SettingSpec("SHUTDOWN_GRACE_SECONDS", "20",
+                "On SIGTERM, how long open wire sessions may take to finish before they are "
+                "ended (57P01 / ER_SERVER_SHUTDOWN); readiness turns 503 at once."),
     SettingSpec("FILE_SOURCE_ROOTS", "<DATA_DIR>",
                 "Folders (separated by ':') inside which SQLite and DuckDB data-source files "
                 "may be opened; the metadata file and the secret key are never openable."),
@@ -78,6 +83,8 @@ class Settings:
     feed_poll_interval_ms: int = 100
     max_connections: int = 500
     log_level: str = "INFO"
+    log_format: str = "text"
+    shutdown_grace_seconds: float = 20.0
     file_source_roots: tuple[Path, ...] = ()
     demo_order_items: int = 300_000
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -135,6 +142,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         feed_poll_interval_ms=int(env.get("FEED_POLL_INTERVAL_MS", "100")),
         max_connections=int(env.get("MAX_CONNECTIONS", "500")),
         log_level=env.get("LOG_LEVEL", "INFO"),
+        log_format=env.get("LOG_FORMAT", "text").strip().lower(),
+        shutdown_grace_seconds=float(env.get("SHUTDOWN_GRACE_SECONDS", "20")),
         file_source_roots=tuple(
             Path(p).resolve() for p in env.get("FILE_SOURCE_ROOTS", str(data_dir)).split(":") if p
         ),

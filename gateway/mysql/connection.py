@@ -31,6 +31,7 @@ from backend.core.errors import (
     TooManyConnections,
 )
 from backend.core.grants import CredentialGrant
+from backend.observability import logs, metrics
 
 from . import metadata
 from .auth import authenticate
@@ -74,6 +75,7 @@ if TYPE_CHECKING:
     from .server import MysqlServer
 
 log = logging.getLogger("gateway.mysql")
+_ROWS = metrics.rows_counter("mysql")
 T = TypeVar("T")
 BATCH_ROWS = 1000
 TLS_REQUIRED = "TLS is required to log in to the SQL API: connect with SSL (e.g. --ssl)"
@@ -119,6 +121,7 @@ class MysqlConnection:
     # --- lifecycle -----------------------------------------------------------------------------
 
     async def run(self) -> None:
+        logs.session_id.set(f"mysql-{self.id}")  # this connection's task only
         try:
             if len(self.server.connections) > self.server.max_connections:
                 # Before the handshake, as MySQL does: clients read an ERR in its place.
@@ -151,6 +154,7 @@ class MysqlConnection:
         return int(ServerStatus.AUTOCOMMIT) if autocommit else 0
 
     async def _send_error(self, error: AppError) -> None:
+        metrics.count_error("mysql", error)
         with contextlib.suppress(ConnectionClosed, ConnectionError, RuntimeError, ssl.SSLError):
             await self.stream.send(err_packet(error))
 
@@ -340,7 +344,11 @@ class MysqlConnection:
         assert self.state is not None and self.session is not None
         sql = payload[1:].decode("utf-8").strip().rstrip(";").strip()
         self.current_sql = sql
-        local = metadata.answer(sql, self.state)
+        with metrics.StatementTimer("mysql") as timer:  # until the result is ready, as for pg
+            local = metadata.answer(sql, self.state)
+            timer.kind = statement_kind(local)
+            result = None if local is not None else await self._from_source(
+                self.session.execute(sql))
         if isinstance(local, metadata.LocalOk):
             await self.stream.send(make_ok(status=self._status()))
         elif isinstance(local, metadata.Kill):
@@ -350,7 +358,7 @@ class MysqlConnection:
         elif isinstance(local, metadata.LocalResult):
             await self._send_resultset(local.columns, _single_batch(local.rows), binary=False)
         else:
-            result = await self._from_source(self.session.execute(sql))
+            assert result is not None
             await self._stream_result(result, binary=False)
         return not self._closing
 
@@ -412,7 +420,12 @@ class MysqlConnection:
                     params.append(read_binary_param(request.values, ptype, unsigned))
         stmt.long_data.clear()
         self.current_sql = stmt.sql
-        local = metadata.answer(stmt.sql, self.state, params)
+        with metrics.StatementTimer("mysql") as timer:
+            local = metadata.answer(stmt.sql, self.state, params)
+            timer.kind = statement_kind(local)
+            # Values go to the engine as bound parameters, never into the SQL text.
+            result = None if local is not None else await self._from_source(
+                self.session.execute(stmt.sql, params))
         if isinstance(local, metadata.LocalResult):
             await self._send_resultset(local.columns, _single_batch(local.rows), binary=True)
         elif isinstance(local, metadata.Kill):
@@ -422,8 +435,7 @@ class MysqlConnection:
         elif local is not None:
             await self.stream.send(make_ok(status=self._status()))
         else:
-            # Values go to the engine as bound parameters, never into the SQL text.
-            result = await self._from_source(self.session.execute(stmt.sql, params))
+            assert result is not None
             await self._stream_result(result, binary=True)
         return True
 
@@ -483,9 +495,11 @@ class MysqlConnection:
             async for batch in batches:
                 for row in batch:
                     write(encode(row))
+                _ROWS.inc(len(batch))
                 await self.stream.flush()  # backpressure: a slow client slows the source
         except AppError as exc:
             # An error after rows started is still a valid end of the resultset.
+            metrics.count_error("mysql", exc)
             self.stream.write(err_packet(exc))
             await self.stream.flush()
             return
@@ -537,6 +551,13 @@ class MysqlConnection:
             self._closing = True
         else:
             target.terminate()
+
+
+def statement_kind(local: object) -> str:
+    """engine (compiled, pushed down), catalog (answered locally with rows) or session."""
+    if local is None:
+        return "engine"
+    return "catalog" if isinstance(local, metadata.LocalResult) else "session"
 
 
 async def _single_batch(rows: list[tuple[Any, ...]]) -> AsyncIterator[Sequence[tuple[Any, ...]]]:

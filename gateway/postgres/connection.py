@@ -29,6 +29,7 @@ from backend.core.errors import (
 from backend.core.grants import CredentialGrant, GrantDirectory
 from backend.core.ratelimit import FailureLimiter
 from backend.core.scram import ScramVerifier, verify_plaintext
+from backend.observability import logs, metrics
 from gateway.postgres import codec
 from gateway.postgres import messages as m
 from gateway.postgres.config import PgGatewayConfig
@@ -53,6 +54,7 @@ from gateway.session import (
 )
 
 log = logging.getLogger("gateway.postgres")
+_ROWS = metrics.rows_counter("postgres")
 audit_log = logging.getLogger("gateway.audit")
 
 
@@ -219,6 +221,7 @@ class PgConnection:
 
     async def run(self) -> None:
         self.task = asyncio.current_task()
+        logs.session_id.set(f"pg-{self.process_id}")  # this connection's task only
         try:
             try:
                 async with asyncio.timeout(self.config.startup_timeout):
@@ -250,6 +253,7 @@ class PgConnection:
             self.task.cancel()
 
     async def _fatal(self, exc: BaseException) -> None:
+        metrics.count_error("postgres", exc)
         self._out.clear()
         if self._abort:
             return
@@ -426,6 +430,7 @@ class PgConnection:
     async def _error(self, exc: AppError) -> None:
         assert self.session is not None
         self.session.statement_failed()
+        metrics.count_error("postgres", exc)
         self.send(codec.error_response(error_fields(exc)))
 
     async def _ready(self) -> None:
@@ -511,6 +516,7 @@ class PgConnection:
                     portal.buffer = []
                 self.send(data_rows(take, encoders))
                 sent_now += len(take)
+                _ROWS.inc(len(take))
                 portal.sent += len(take)
                 await self.flush()
             if limit is not None and sent_now >= limit:

@@ -52,6 +52,7 @@ from backend.core.models import (
 )
 from backend.core.security import SecretBox
 from backend.core.services import events
+from backend.observability import metrics
 from backend.semantic.model import AccessPolicy
 
 log = logging.getLogger("metricsql.feed")
@@ -344,6 +345,16 @@ class FeedSubscriber:
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
 
+    def caught_up(self, max_age_seconds: float) -> bool:
+        """Following the feed and read it successfully within ``max_age_seconds`` (readiness).
+
+        The follower reads at least every fallback poll even without NOTIFY, so a stale read
+        means the metadata DB is unreachable and new credentials would not be seen.
+        """
+        if not self.running or self.last_catch_up is None:
+            return False
+        return (utcnow() - self.last_catch_up).total_seconds() <= max_age_seconds
+
     # --- life cycle ---------------------------------------------------------------------
 
     async def start(self, resume_from: int | None = None,
@@ -421,6 +432,7 @@ class FeedSubscriber:
                     revision = max(ev.id for ev in batch)
                     fresh = await self._loader.load(db, scope, revision)
                 self._advance(batch)
+                metrics.feed_applied(ev.created_at for ev in batch)
                 changed.extend(self._apply(scope, fresh))
                 applied += len(batch)
                 if len(batch) < BATCH:

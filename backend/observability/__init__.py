@@ -1,0 +1,1 @@
+"""What a running process says about itself: Prometheus metrics, structured logs, readiness."""
