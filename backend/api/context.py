@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import Info as StrawberryInfo
 
+from backend.core.modelcheck import ModelChecker
 from backend.core.progress import ProgressRegistry
 from backend.core.services.accounts import LoginLimits
 from backend.core.services.authz import Actor
@@ -26,6 +27,7 @@ class Services:
     settings: Settings
     limits: LoginLimits
     source_config: SourceConfig
+    model_checker: ModelChecker
     progress: ProgressRegistry = field(default_factory=ProgressRegistry)
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
 from backend.api.errors import MaskInternalErrors
 from backend.api.features.accesslists.schema import AccessListMutations, AccessListQueries
@@ -21,8 +20,7 @@ from backend.api.features.datasources.mutations import DataSourceMutations
 from backend.api.features.datasources.queries import DataSourceQueries
 from backend.api.features.teams.mutations import TeamMutations
 from backend.api.features.teams.queries import TeamQueries
-
-MAX_DEPTH = 10
+from backend.api.limits import DocumentLimits
 
 
 @strawberry.type
@@ -50,9 +48,7 @@ schema = Schema(
     query=Query,
     mutation=Mutation,
     extensions=[
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=30),
-        lambda: MaxTokensLimiter(max_token_count=5000),
+        DocumentLimits,  # size, tokens, depth, aliases, introspection: from the settings
         MaskInternalErrors,
     ],
 )

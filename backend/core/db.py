@@ -20,11 +20,17 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from backend.core.files import private_sqlite
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def make_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
+    # Statement parameters (password hashes, token hashes, secrets) never go into error
+    # messages, which end up in logs.
+    kwargs.setdefault("hide_parameters", True)
     if database_url.startswith("sqlite"):
+        private_sqlite(database_url)
         engine = create_async_engine(
             database_url, connect_args={"timeout": 30}, **kwargs
         )
@@ -54,6 +60,7 @@ def alembic_config(database_url: str) -> Config:
 
 def migrate(database_url: str, revision: str = "head") -> None:
     """Apply migrations up to ``revision`` (synchronous: run before the event loop starts)."""
+    private_sqlite(database_url)
     command.upgrade(alembic_config(database_url), revision)
 
 

@@ -102,6 +102,15 @@ class AuthoringConflict(Conflict):
     code = "AUTHORING_CONFLICT"
 
 
+class LimitExceeded(InvalidInput):
+    """An input is larger or deeper than a configured limit; the message names the setting."""
+
+    code = "LIMIT_EXCEEDED"
+    sqlstate = "54000"
+    mysql_errno = 1153
+    mysql_sqlstate = "08S01"
+
+
 # --- data sources -----------------------------------------------------------------------------
 
 

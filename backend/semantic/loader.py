@@ -25,6 +25,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from backend.semantic.limits import DEFAULT_LIMITS, NodeBudget, YamlLimits
 from backend.semantic.model import (
     RELATIONSHIP_ALIASES,
     Cube,
@@ -93,13 +94,16 @@ def snake_case(key: str) -> str:
     return _CAMEL_HUMP.sub(r"_\1", key).lower()
 
 
-def parse_models(files: Mapping[str, str]) -> tuple[ModelSet, list[Problem]]:
+def parse_models(
+    files: Mapping[str, str], *, limits: YamlLimits = DEFAULT_LIMITS
+) -> tuple[ModelSet, list[Problem]]:
     """Read every file (in file-name order) into one ModelSet, with the problems found.
 
     The ModelSet may still hold invalid values (an unknown type, a dangling reference) until
-    ``backend.semantic.validate`` has checked it.
+    ``backend.semantic.validate`` has checked it. Raises ``LimitExceeded`` when a file is
+    larger, deeper or expands to more nodes than ``limits`` allow.
     """
-    parsed = read_models(files)
+    parsed = read_models(files, limits=limits)
     return parsed.models, parsed.problems
 
 
@@ -112,12 +116,15 @@ class ParsedModels:
     invalid_fields: frozenset[tuple[str | None, str | None, str]]
 
 
-def read_models(files: Mapping[str, str]) -> ParsedModels:
+def read_models(
+    files: Mapping[str, str], *, limits: YamlLimits = DEFAULT_LIMITS
+) -> ParsedModels:
     cubes: dict[str, Cube] = {}
     problems: list[Problem] = []
     invalid: set[tuple[str | None, str | None, str]] = set()
+    budget = NodeBudget(limits)
     for file in sorted(files):
-        reader = _FileReader(file)
+        reader = _FileReader(file, budget)
         for cube in reader.read(files[file]):
             first = cubes.get(cube.name)
             if first is None:
@@ -136,8 +143,9 @@ def read_models(files: Mapping[str, str]) -> ParsedModels:
 
 
 class _FileReader:
-    def __init__(self, file: str):
+    def __init__(self, file: str, budget: NodeBudget | None = None):
         self.file = file
+        self.budget = budget or NodeBudget(DEFAULT_LIMITS)
         self.problems: list[Problem] = []
         self.invalid: set[tuple[str | None, str | None, str]] = set()
         self._constructor = SafeConstructor()
@@ -162,6 +170,9 @@ class _FileReader:
         if not suffix.endswith(YAML_SUFFIXES):
             self.report(1, "model file names must end in .yml or .yaml")
             return []
+        # Bounded before composing: a deep file would exhaust the composer's recursion.
+        self.budget.check_size(self.file, text)
+        self.budget.check_events(self.file, text, _YAML_LOADER)
         try:
             root = yaml.compose(text, Loader=_YAML_LOADER)
         except yaml.MarkedYAMLError as exc:
@@ -176,7 +187,11 @@ class _FileReader:
         except yaml.YAMLError as exc:
             self.report(1, f"YAML syntax error: {exc}")
             return []
-        if root is None or (isinstance(root, ScalarNode) and self.value(root) is None):
+        if root is None:
+            return []
+        # Before anything walks the nodes: merge keys and aliases are expanded from here on.
+        self.budget.charge(self.file, root)
+        if isinstance(root, ScalarNode) and self.value(root) is None:
             return []  # an empty file defines nothing
         entries = self.mapping(root, "the file must be a mapping with a cubes: list")
         if entries is None:

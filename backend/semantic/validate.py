@@ -15,6 +15,7 @@ from typing import Literal
 
 from backend.core.errors import ModelValidationFailed
 from backend.semantic.columns import ColumnUse, columns_in
+from backend.semantic.limits import DEFAULT_LIMITS, YamlLimits
 from backend.semantic.loader import read_models
 from backend.semantic.model import (
     DIMENSION_TYPES,
@@ -44,15 +45,17 @@ _NodeKey = tuple[str, str]  # (cube, member)
 
 
 def load_models(
-    files: Mapping[str, str], *, columns: Mapping[str, Set[str]] | None = None
+    files: Mapping[str, str], *, columns: Mapping[str, Set[str]] | None = None,
+    limits: YamlLimits = DEFAULT_LIMITS,
 ) -> ModelSet:
     """Load and validate model files ({file name: YAML text}).
 
     ``columns`` optionally gives the known columns of each source table (``{"public.orders":
     {"id", "amount"}}``); with it, references to missing tables and columns are reported too.
-    Raises ``ModelValidationFailed`` whose ``problems`` is the list of every ``Problem``.
+    Raises ``ModelValidationFailed`` whose ``problems`` is the list of every ``Problem``, or
+    ``LimitExceeded`` when the YAML is larger than ``limits`` allow (nothing else is checked).
     """
-    models, problems = check_models(files, columns=columns)
+    models, problems = check_models(files, columns=columns, limits=limits)
     if problems:
         raise ModelValidationFailed(
             list(problems),
@@ -62,10 +65,11 @@ def load_models(
 
 
 def check_models(
-    files: Mapping[str, str], *, columns: Mapping[str, Set[str]] | None = None
+    files: Mapping[str, str], *, columns: Mapping[str, Set[str]] | None = None,
+    limits: YamlLimits = DEFAULT_LIMITS,
 ) -> tuple[ModelSet, list[Problem]]:
     """Like ``load_models`` but returns the problems (sorted by file and line) instead."""
-    parsed = read_models(files)
+    parsed = read_models(files, limits=limits)
     problems = parsed.problems + _Validator(parsed.models, columns, parsed.invalid_fields).run()
     return parsed.models, sorted(problems, key=Problem.sort_key)
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.core.errors import DataSourceError, InvalidInput, NotFound
+from backend.core.errors import DataSourceError, InvalidInput, NotAuthenticated, NotFound
+from backend.core.modelcheck import ModelChecker
 from backend.core.models import ModelFile, ModelVersion
 from backend.core.services import audit, events
 from backend.core.services.authz import Actor, require_role
@@ -119,6 +120,7 @@ async def read_models(db: AsyncSession, actor: Actor, data_source_id: str
 async def create_version(
     db: AsyncSession, actor: Actor, data_source_id: str, files: Sequence[tuple[str, str]],
     *, action: str = "models.saved", columns: Mapping[str, set[str]] | None = None,
+    checker: ModelChecker | None = None,
 ) -> VersionWithFiles:
     """Validate all files together, then store them as the new live version.
 
@@ -128,7 +130,11 @@ async def create_version(
     ds = await get_data_source(db, actor, data_source_id)
     await require_role(db, actor, ds.team_id, "admin")
     _check_files(files)
-    load_models(dict(files), columns=columns)  # raises ModelValidationFailed with every problem
+    # Raises ModelValidationFailed with every problem; never on the event loop (CPU-bound).
+    if checker is not None:
+        await checker.require_valid(dict(files), columns=columns)
+    else:
+        await asyncio.to_thread(load_models, dict(files), columns=columns)
     number = await db.scalar(
         select(func.coalesce(func.max(ModelVersion.number), 0)).where(
             ModelVersion.data_source_id == data_source_id
@@ -148,19 +154,21 @@ async def create_version(
     return VersionWithFiles(version, sorted(files))
 
 
-async def validate_files(files: Sequence[tuple[str, str]]) -> list[object]:
-    """Every problem in a set of files, without saving (for the editor)."""
-    from backend.semantic.validate import check_models
-
+async def validate_files(
+    actor: Actor, files: Sequence[tuple[str, str]], checker: ModelChecker
+) -> list[object]:
+    """Every problem in a set of files, without saving (for the editor); needs a login."""
+    if actor.user_id is None:
+        raise NotAuthenticated("Log in to validate models.")
     _check_files(files)
-    _, problems = check_models(dict(files))
-    return list(problems)
+    return list(await checker.problems(dict(files)))
 
 
 async def generate_models(
     db: AsyncSession, actor: Actor, config: SourceConfig, *, data_source_id: str,
     tables: Sequence[tuple[str, str]], overwrite: bool,
     on_progress: Callable[[int, int, str], None] | None = None,
+    checker: ModelChecker | None = None,
 ) -> VersionWithFiles:
     """Scaffold cubes for the chosen tables and save them as a new version.
 
@@ -187,7 +195,8 @@ async def generate_models(
                 if name in generated:
                     files[name] = code
     return await create_version(db, actor, data_source_id, sorted(files.items()),
-                                action="models.generated", columns=table_columns(available))
+                                action="models.generated", columns=table_columns(available),
+                                checker=checker)
 
 
 async def source_columns(

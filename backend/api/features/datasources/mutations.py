@@ -125,7 +125,7 @@ class DataSourceMutations:
                 ctx.db, ctx.actor, ctx.services.source_config,
                 data_source_id=str(input.data_source_id),
                 tables=[(t.schema, t.name) for t in input.tables], overwrite=input.overwrite,
-                on_progress=report,
+                on_progress=report, checker=ctx.services.model_checker,
             )
             return ModelVersion.from_data(v)
 
@@ -150,6 +150,7 @@ class DataSourceMutations:
             v = await modelversions.create_version(
                 ctx.db, ctx.actor, str(input.data_source_id),
                 [(f.name, f.code) for f in input.files], columns=columns,
+                checker=ctx.services.model_checker,
             )
             return ModelVersion.from_data(v)
 

@@ -69,7 +69,9 @@ class DataSourceQueries:
     async def validate_models(self, info: Info, files: list[ModelFileInput]
                               ) -> list[ModelProblem]:
         try:
-            problems = await modelversions.validate_files([(f.name, f.code) for f in files])
+            problems = await modelversions.validate_files(
+                info.context.actor, [(f.name, f.code) for f in files],
+                info.context.services.model_checker)
         except AppError as exc:
             raise raise_for_query(exc) from None
         return [model_problem(p) for p in problems]
