@@ -19,8 +19,11 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from backend.api.context import SESSION_COOKIE, Context, Services, client_addr
+from backend.api.headers import SecurityHeadersMiddleware
+from backend.api.limits import BodyLimitMiddleware
 from backend.api.schema import schema
 from backend.core.db import make_engine, make_sessionmaker
+from backend.core.modelcheck import ModelChecker
 from backend.core.services import accounts
 from backend.core.services.accounts import LoginLimits
 from backend.core.services.authz import Actor
@@ -121,10 +124,12 @@ def create_app(
 ) -> Starlette:
     own_engine = engine is None
     db_engine = engine or make_engine(settings.database_url)
+    model_checker = ModelChecker.from_settings(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
+        model_checker.close()
         if own_engine:
             await db_engine.dispose()
 
@@ -143,12 +148,18 @@ def create_app(
     routes.append(Route("/{path:path}", spa))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(SameOriginMiddleware)
+    # Outermost last: the body limit runs before anything reads the body, and every answer
+    # (a 413 or a CSRF refusal included) gets the security headers.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(SecurityHeadersMiddleware,
+                       https=settings.public_url.lower().startswith("https://"))
     # Outermost: every log line of a request, and its response, carry the request id.
     app.add_middleware(RequestIdMiddleware)
     app.state.settings = settings
     app.state.engine = db_engine
     app.state.sessionmaker = make_sessionmaker(db_engine)
     app.state.services = Services(settings=settings, limits=LoginLimits(),
-                                  source_config=SourceConfig.from_settings(settings))
+                                  source_config=SourceConfig.from_settings(settings),
+                                  model_checker=model_checker)
     app.state.health_probes = {}
     return app

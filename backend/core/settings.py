@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from backend.core.files import private_dir, private_file
+
 
 @dataclass(frozen=True)
 class SettingSpec:
@@ -45,7 +47,31 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("ALLOW_CLEARTEXT_PASSWORD", "false",
                 "Let PostgreSQL clients send a cleartext password (only ever over TLS)."),
     SettingSpec("SESSION_TTL_HOURS", "336", "Lifetime of a web session cookie."),
-    SettingSpec("SECURE_COOKIES", "false", "Mark the session cookie Secure (behind HTTPS)."),
+    SettingSpec("PUBLIC_URL", "http://<PUBLIC_HOST>:<WEB_PORT>",
+                "The address people open the web app at; https:// makes cookies Secure."),
+    SettingSpec("SECURE_COOKIES", "auto",
+                "Mark the session cookies Secure: auto (when PUBLIC_URL is https://), true "
+                "or false."),
+    SettingSpec("MAX_REQUEST_BYTES", "5242880",
+                "Largest HTTP request body the web tier reads (413 beyond it, before parsing)."),
+    SettingSpec("GRAPHQL_MAX_BYTES", "100000", "Largest GraphQL document (the query text, "
+                "not its variables), in bytes."),
+    SettingSpec("GRAPHQL_MAX_DEPTH", "10", "Deepest selection nesting of a GraphQL operation."),
+    SettingSpec("GRAPHQL_MAX_ALIASES", "30", "Most field aliases in one GraphQL document."),
+    SettingSpec("GRAPHQL_MAX_TOKENS", "5000", "Most lexical tokens in one GraphQL document."),
+    SettingSpec("GRAPHQL_INTROSPECTION", "false",
+                "Answer __schema/__type introspection (the SPA is built from schema.graphql "
+                "and never needs it)."),
+    SettingSpec("YAML_MAX_FILE_BYTES", "1000000", "Largest model file, in bytes."),
+    SettingSpec("YAML_MAX_NODES", "500000",
+                "Most YAML nodes in one set of model files, counting each alias and merge key "
+                "as the nodes it stands for (stops alias and merge-key bombs)."),
+    SettingSpec("YAML_MAX_ALIASES", "1000", "Most alias uses (*name) in one model file."),
+    SettingSpec("YAML_MAX_DEPTH", "64", "Deepest nesting of mappings and lists in a model file."),
+    SettingSpec("MODEL_VALIDATION_TIMEOUT_S", "10",
+                "Time limit of one model validation (it runs in a worker process)."),
+    SettingSpec("MODEL_VALIDATION_WORKERS", "2",
+                "Worker processes for model validation; more validations wait (within the limit)."),
     SettingSpec("FEED_POLL_INTERVAL_MS", "100",
                 "How often gateways poll the change feed on SQLite (PostgreSQL uses NOTIFY)."),
     SettingSpec("MAX_CONNECTIONS", "500", "Concurrent wire connections per gateway process."),
@@ -80,6 +106,19 @@ class Settings:
     require_tls: bool = True
     session_ttl_hours: int = 336
     secure_cookies: bool = False
+    public_url: str = "http://127.0.0.1:8000"
+    max_request_bytes: int = 5_242_880
+    graphql_max_bytes: int = 100_000
+    graphql_max_depth: int = 10
+    graphql_max_aliases: int = 30
+    graphql_max_tokens: int = 5000
+    graphql_introspection: bool = False
+    yaml_max_file_bytes: int = 1_000_000
+    yaml_max_nodes: int = 500_000
+    yaml_max_aliases: int = 1000
+    yaml_max_depth: int = 64
+    model_validation_timeout_s: float = 10.0
+    model_validation_workers: int = 2
     feed_poll_interval_ms: int = 100
     max_connections: int = 500
     log_level: str = "INFO"
@@ -98,12 +137,21 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _secure_cookies(value: str, public_url: str) -> bool:
+    """``auto``: Secure exactly when people reach the app over HTTPS (a Secure cookie is
+    never sent back over plain HTTP, so forcing it on an http:// deployment logs everyone out).
+    """
+    if value.strip().lower() == "auto":
+        return public_url.lower().startswith("https://")
+    return _bool(value)
+
+
 def _secret_key(data_dir: Path) -> str:
     """The key from SECRET_KEY, else one generated on first start and kept in DATA_DIR."""
     path = data_dir / "secret.key"
     if path.exists():
+        private_file(path)  # a key left readable by an older version is tightened
         return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
     tmp = path.with_suffix(".tmp")
     # Created with owner-only permissions before the key is written into it.
@@ -116,18 +164,21 @@ def _secret_key(data_dir: Path) -> str:
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
-    data_dir = Path(env.get("DATA_DIR", "./var")).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir = private_dir(Path(env.get("DATA_DIR", "./var")).resolve())
     database_url = env.get("DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir / 'metadata.db'}"
     bind_host = env.get("BIND_HOST", "127.0.0.1")
     pg_port = int(env.get("PG_PORT", "15432"))
     mysql_port = int(env.get("MYSQL_PORT", "13306"))
+    web_port = int(env.get("WEB_PORT", "8000"))
+    public_url = env.get("PUBLIC_URL") or (
+        f"http://{env.get('PUBLIC_HOST', bind_host)}:{web_port}"
+    )
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
         secret_key=env.get("SECRET_KEY") or _secret_key(data_dir),
         bind_host=bind_host,
-        web_port=int(env.get("WEB_PORT", "8000")),
+        web_port=web_port,
         pg_port=pg_port,
         mysql_port=mysql_port,
         public_host=env.get("PUBLIC_HOST", bind_host),
@@ -138,7 +189,20 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         allow_cleartext_password=_bool(env.get("ALLOW_CLEARTEXT_PASSWORD", "false")),
         require_tls=_bool(env.get("REQUIRE_TLS", "true")),
         session_ttl_hours=int(env.get("SESSION_TTL_HOURS", "336")),
-        secure_cookies=_bool(env.get("SECURE_COOKIES", "false")),
+        secure_cookies=_secure_cookies(env.get("SECURE_COOKIES", "auto"), public_url),
+        public_url=public_url,
+        max_request_bytes=int(env.get("MAX_REQUEST_BYTES", "5242880")),
+        graphql_max_bytes=int(env.get("GRAPHQL_MAX_BYTES", "100000")),
+        graphql_max_depth=int(env.get("GRAPHQL_MAX_DEPTH", "10")),
+        graphql_max_aliases=int(env.get("GRAPHQL_MAX_ALIASES", "30")),
+        graphql_max_tokens=int(env.get("GRAPHQL_MAX_TOKENS", "5000")),
+        graphql_introspection=_bool(env.get("GRAPHQL_INTROSPECTION", "false")),
+        yaml_max_file_bytes=int(env.get("YAML_MAX_FILE_BYTES", "1000000")),
+        yaml_max_nodes=int(env.get("YAML_MAX_NODES", "500000")),
+        yaml_max_aliases=int(env.get("YAML_MAX_ALIASES", "1000")),
+        yaml_max_depth=int(env.get("YAML_MAX_DEPTH", "64")),
+        model_validation_timeout_s=float(env.get("MODEL_VALIDATION_TIMEOUT_S", "10")),
+        model_validation_workers=max(1, int(env.get("MODEL_VALIDATION_WORKERS", "2"))),
         feed_poll_interval_ms=int(env.get("FEED_POLL_INTERVAL_MS", "100")),
         max_connections=int(env.get("MAX_CONNECTIONS", "500")),
         log_level=env.get("LOG_LEVEL", "INFO"),
