@@ -77,6 +77,11 @@ class Team(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(100))
     personal: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The least role that may publish model versions (owners always may). A model's SQL runs
+    # as the data source's own database user, so no role at or above this one may have an
+    # access list: the services refuse that combination.
+    model_author_role: Mapped[str] = mapped_column(String(10), default="admin",
+                                                   server_default="admin")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -95,7 +100,11 @@ class Member(Base):
 
 
 class Invitation(Base):
-    """An invitation of an email that has no account yet; becomes a Member at sign-up."""
+    """An offer to join a team, addressed to an email whether or not it has an account.
+
+    It becomes a Member only when the account with that email accepts it; declining, revoking
+    or expiry (``created_at`` + the invitation lifetime) ends it.
+    """
 
     __tablename__ = "invitations"
     __table_args__ = (UniqueConstraint("team_id", "email"),)

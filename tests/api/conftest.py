@@ -7,10 +7,12 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 
 from backend.api.app import create_app
-from backend.core.db import make_engine
+from backend.core.db import make_engine, make_sessionmaker
+from backend.core.models import DataSource, ModelFile, ModelVersion
 from backend.core.settings import load_settings
 
 PASSWORD = "correct horse battery"
@@ -102,6 +104,23 @@ INVITE = """mutation($input: InviteMemberInput!) { inviteMember(input: $input) {
   ... on UserError { code message field } } }"""
 TEAM = """query($id: ID!) { team(id: $id) { id name viewerRole
   members { id role user { email } } invitations { email role } } }"""
+ACCEPT = """mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) {
+  __typename ... on Team { id name viewerRole } ... on UserError { code message field } } }"""
+DECLINE = """mutation($input: DeclineInvitationInput!) { declineInvitation(input: $input) {
+  __typename ... on ReceivedInvitation { id role team { id name } }
+  ... on UserError { code message field } } }"""
+MY_INVITATIONS = """{ viewer { invitations { id role invitedBy team { id name } } } }"""
+
+
+async def join(inviter: Client, invitee: Client, team_id: str, email: str, role: str) -> str:
+    """Invite ``email`` and let ``invitee`` accept; returns the new member's id."""
+    r = (await inviter.gql(INVITE, input={"teamId": team_id, "email": email,
+                                          "role": role.upper()}))["inviteMember"]
+    assert r["__typename"] == "Invitation", r
+    accepted = (await invitee.gql(ACCEPT, input={"invitationId": r["id"]}))["acceptInvitation"]
+    assert accepted["__typename"] == "Team", accepted
+    team = (await inviter.gql(TEAM, id=team_id))["team"]
+    return str(next(m["id"] for m in team["members"] if m["user"]["email"] == email))
 
 
 class World:
@@ -130,13 +149,36 @@ async def world(client_factory: Any) -> World:
     team_id = created["id"]
     ids = {}
     for role in ("admin", "member"):
-        r = (await clients["owner"].gql(INVITE, input={
-            "teamId": team_id, "email": emails[role], "role": role.upper()}))["inviteMember"]
-        assert r["__typename"] == "Member", r
-        ids[role] = r["id"]
+        ids[role] = await join(clients["owner"], clients[role], team_id, emails[role], role)
     team = (await clients["owner"].gql(TEAM, id=team_id))["team"]
     ids["owner"] = next(m["id"] for m in team["members"] if m["role"] == "OWNER")
     return World(clients["owner"], clients["admin"], clients["member"], clients["outsider"],
                  team_id, ids, emails)
 
 
+
+
+@pytest.fixture
+async def meta(metadata_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Direct access to the metadata database, for setting up what GraphQL cannot (old data,
+    expired invitations) and for checking what a refusal left behind."""
+    engine = make_engine(metadata_url)
+    yield make_sessionmaker(engine)
+    await engine.dispose()
+
+
+async def add_source_with_models(maker: async_sessionmaker[AsyncSession], team_id: str,
+                                 path: Path, files: dict[str, str]) -> tuple[str, str]:
+    """A SQLite data source row (no connection made) with one model version; returns
+    (data source id, version id)."""
+    async with maker() as db:
+        ds = DataSource(team_id=team_id, name="shop", type="SQLITE", params={"path": str(path)})
+        db.add(ds)
+        await db.flush()
+        version = ModelVersion(data_source_id=ds.id, branch="main", checksum="0" * 64,
+                               number=1)
+        db.add(version)
+        await db.flush()
+        db.add_all(ModelFile(version_id=version.id, name=n, code=c) for n, c in files.items())
+        await db.commit()
+        return ds.id, version.id

@@ -85,7 +85,7 @@ async def test_sqlite_source_end_to_end(world: World, tmp_path: Path) -> None:
     assert ds["__typename"] == "DataSource", ds
     check = (await world.member.gql(CHECK, input={"dataSourceId": ds["id"]}))["checkConnection"]
     assert check == {"__typename": "ConnectionCheck", "ok": True, "message": "Connection works."}
-    tables = (await world.member.gql(TABLES, id=ds["id"]))["dataSourceTables"]
+    tables = (await world.admin.gql(TABLES, id=ds["id"]))["dataSourceTables"]
     assert {t["name"] for t in tables} == {"customers", "orders"}
     gen = (await world.admin.gql(GENERATE, input={"dataSourceId": ds["id"]}))["generateModels"]
     assert gen["__typename"] == "ModelVersion", gen
@@ -128,7 +128,7 @@ async def test_duckdb_source(world: World, tmp_path: Path) -> None:
     ds = await create(world.owner, world.team_id, "DUCKDB", {"path": str(path)})
     check = (await world.member.gql(CHECK, input={"dataSourceId": ds["id"]}))["checkConnection"]
     assert check["__typename"] == "ConnectionCheck", check
-    tables = (await world.member.gql(TABLES, id=ds["id"]))["dataSourceTables"]
+    tables = (await world.admin.gql(TABLES, id=ds["id"]))["dataSourceTables"]
     assert [(t["schema"], t["name"], t["primaryKey"]) for t in tables] == [
         ("main", "products", ["id"])]
     gen = (await world.owner.gql(GENERATE, input={"dataSourceId": ds["id"]}))["generateModels"]
@@ -162,8 +162,10 @@ async def test_mariadb_source(world: World) -> None:
         files = gen["generateModels"]["files"]
         assert [f["name"] for f in files] == ["items.yml"], gen
         assert "type: sum" in files[0]["code"] and "price" in files[0]["code"]
-        read = (await world.member.gql(READ, id=ds["id"]))["dataSource"]
+        read = (await world.admin.gql(READ, id=ds["id"]))["dataSource"]
         assert read["models"]["files"] == [{"name": "items.yml"}]
+        read = (await world.member.gql(READ, id=ds["id"]))["dataSource"]
+        assert read["models"]["files"] == []  # model files are for model authors
     finally:
         with conn.cursor() as cur:
             cur.execute(f"DROP DATABASE {name}")

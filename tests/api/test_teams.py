@@ -6,7 +6,15 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import CREATE_TEAM, INVITE, TEAM, World, unique_email
+from tests.api.conftest import (
+    ACCEPT,
+    CREATE_TEAM,
+    INVITE,
+    MY_INVITATIONS,
+    TEAM,
+    World,
+    unique_email,
+)
 
 UPDATE_ROLE = """mutation($input: UpdateMemberRoleInput!) { updateMemberRole(input: $input) {
   __typename ... on Member { id role } ... on UserError { code message } } }"""
@@ -44,8 +52,8 @@ async def test_invite(world: World, role: str, allowed: bool) -> None:
         assert r["code"] == ("FORBIDDEN" if role == "member" else "NOT_FOUND")
 
 
-async def test_pending_invitation_becomes_membership_at_sign_up(world: World,
-                                                                client_factory: Any) -> None:
+async def test_an_invitation_to_a_new_email_waits_for_the_new_account(
+        world: World, client_factory: Any) -> None:
     email = unique_email("later")
     r = (await world.admin.gql(INVITE, input={"teamId": world.team_id, "email": email,
                                               "role": "ADMIN"}))["inviteMember"]
@@ -54,8 +62,14 @@ async def test_pending_invitation_becomes_membership_at_sign_up(world: World,
     assert {"email": email, "role": "ADMIN"} in team["invitations"]
     newcomer = client_factory()
     viewer = await newcomer.sign_up(email)
-    roles = {t["name"]: t["role"] for t in viewer["teams"]}
-    assert roles["Analytics"] == "ADMIN"
+    # Signing up joins nothing: the invitation is an offer the new account answers.
+    assert [t["name"] for t in viewer["teams"]] == ["Ann's team"]
+    mine = (await newcomer.gql(MY_INVITATIONS))["viewer"]["invitations"]
+    assert mine == [{"id": r["id"], "role": "ADMIN", "invitedBy": "Admin",
+                     "team": {"id": world.team_id, "name": "Analytics"}}]
+    accepted = (await newcomer.gql(ACCEPT, input={"invitationId": r["id"]}))["acceptInvitation"]
+    assert accepted == {"__typename": "Team", "id": world.team_id, "name": "Analytics",
+                        "viewerRole": "ADMIN"}
     team = (await world.owner.gql(TEAM, id=world.team_id))["team"]
     assert team["invitations"] == []
     assert len(team["members"]) == 4

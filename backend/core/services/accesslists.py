@@ -4,6 +4,10 @@
 a credential's member's role is applied by the gateways on every path — selected columns,
 filters, grouping, ordering and the catalog. Changing a list emits a change-feed event so
 open sessions pick it up (or end, when they lost access).
+
+A role that may publish models cannot have a list (``backend.core.services.authoring``).
+Members read only their own role's list: the others name cubes and members that may be
+hidden from them. Owners and admins, who manage the lists, read all of them.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.errors import InvalidInput, PermissionDenied
-from backend.core.models import ROLES, AccessList, utcnow
+from backend.core.models import ROLES, AccessList, Team, utcnow
 from backend.core.services import audit, events
-from backend.core.services.authz import Actor, membership, require_role
+from backend.core.services.authoring import check_access_list_change
+from backend.core.services.authz import RANK, Actor, membership, require_role
 
 ENTRY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 MAX_ENTRIES = 2000
@@ -38,12 +43,15 @@ def check_entries(allowed: list[str] | None) -> list[str] | None:
 
 async def list_access_lists(db: AsyncSession, actor: Actor, team_id: str
                             ) -> dict[str, list[str] | None]:
-    """Every role's list (roles without a row allow everything)."""
-    await membership(db, actor, team_id)
+    """Every role's list for owners and admins, a member's own role's list for members
+    (roles without a row allow everything)."""
+    me = await membership(db, actor, team_id)
     rows = await db.scalars(select(AccessList).where(AccessList.team_id == team_id))
     lists: dict[str, list[str] | None] = dict.fromkeys(ROLES)
     for row in rows:
         lists[row.role] = row.allowed
+    if RANK[me.role] < RANK["admin"]:
+        return {me.role: lists[me.role]}
     return lists
 
 
@@ -57,6 +65,8 @@ async def set_access_list(db: AsyncSession, actor: Actor, team_id: str, role: st
         raise PermissionDenied(f"Only an owner can change the {role} role's access list.",
                                field="role")
     clean = check_entries(allowed)
+    team = await db.get_one(Team, team_id)
+    check_access_list_change(team.model_author_role, role, clean)
     row = await db.scalar(
         select(AccessList).where(AccessList.team_id == team_id, AccessList.role == role)
     )

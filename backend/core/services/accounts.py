@@ -10,10 +10,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.errors import AuthenticationFailed, Conflict, InvalidInput, RateLimited
-from backend.core.models import Invitation, Member, Team, User, WebSession, utcnow
+from backend.core.models import Member, Team, User, WebSession, utcnow
 from backend.core.ratelimit import FailureLimiter
 from backend.core.security import hash_password, new_session_token, token_hash, verify_password
-from backend.core.services import audit
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
@@ -61,7 +60,11 @@ def check_display_name(name: str) -> str:
 async def sign_up(
     db: AsyncSession, *, email: str, password: str, display_name: str, client_addr: str | None
 ) -> User:
-    """Create the account, its personal team, and turn pending invitations into memberships."""
+    """Create the account and its personal team.
+
+    Invitations to this email stay offers: the new account lists them and accepts or
+    declines each (``teams.accept_invitation``); signing up joins no other team.
+    """
     email = normalise_email(email)
     check_password_strength(password)
     display_name = check_display_name(display_name)
@@ -72,15 +75,6 @@ async def sign_up(
     db.add_all([user, team])
     await db.flush()
     db.add(Member(team_id=team.id, user_id=user.id, role="owner"))
-    invitations = list(await db.scalars(select(Invitation).where(Invitation.email == email)))
-    for inv in invitations:
-        if inv.created_at < utcnow() - INVITATION_TTL:
-            await db.delete(inv)  # expired: an old invitation is not a standing offer
-            continue
-        db.add(Member(team_id=inv.team_id, user_id=user.id, role=inv.role))
-        audit.record(db, None, "member.joined", team_id=inv.team_id, target=email,
-                     client_addr=client_addr, via="invitation")
-        await db.delete(inv)
     await db.flush()
     return user
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.models import DataSource
 from backend.core.services import datasources, modelversions
+from backend.core.services.authoring import require_author
 from backend.core.services.authz import Actor, require_role
 from backend.core.services.datasources import SourceConfig
 
@@ -22,6 +23,7 @@ async def create_demo_data_source(
 
     # Checked before the (one-time, several-second) generation: nobody else may trigger it.
     await require_role(db, actor, team_id, "admin")
+    await require_author(db, actor, team_id)  # it saves generated models
     path = await asyncio.to_thread(ensure_demo, data_dir, order_items=order_items)
     ds = await datasources.create_data_source(
         db, actor, config, team_id=team_id, name=name, type_="DUCKDB",

@@ -1,8 +1,12 @@
 """Semantic model versions of a data source: immutable, on the ``main`` branch.
 
 Each save validates every file together and, if they are sound, creates a new version; the
-newest version is what SQL users see (a change-feed event tells the gateways). Owners and
-admins save and generate models; every member reads them.
+newest version is what SQL users see (a change-feed event tells the gateways).
+
+Who publishes (saves or generates) models, and reads the source's raw tables, is a team
+setting (``backend.core.services.authoring``). Authors read the model files; every other
+member sees a version only as the cubes and members their access list allows — the YAML
+names hidden cubes, columns and the SQL behind them, so it is never shown to them.
 """
 
 from __future__ import annotations
@@ -10,21 +14,22 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.connectors.base import TableInfo
 from backend.core.errors import DataSourceError, InvalidInput, NotAuthenticated, NotFound
 from backend.core.modelcheck import ModelChecker
-from backend.core.models import ModelFile, ModelVersion
+from backend.core.models import DataSource, ModelFile, ModelVersion
 from backend.core.services import audit, events
-from backend.core.services.authz import Actor, require_role
-from backend.core.services.datasources import (
-    SourceConfig,
-    get_data_source,
-    list_tables,
-)
+from backend.core.services.authoring import is_author, policy_of, require_author
+from backend.core.services.authz import Actor, membership
+from backend.core.services.datasources import SourceConfig, get_data_source
+from backend.core.services.datasources import list_tables as read_source_tables
+from backend.semantic.loader import parse_models
+from backend.semantic.model import ALLOW_ALL, AccessPolicy
 from backend.semantic.scaffold import table_columns
 from backend.semantic.validate import load_models
 
@@ -39,6 +44,56 @@ BRANCH = "main"
 class VersionWithFiles:
     version: ModelVersion
     files: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class MemberSummary:
+    name: str
+    kind: str  # dimension | measure | segment
+    type: str | None  # the dimension or measure type; None for segments
+    title: str | None
+    description: str | None
+
+
+@dataclass(frozen=True)
+class CubeSummary:
+    name: str
+    title: str | None
+    description: str | None
+    members: list[MemberSummary]
+
+
+@dataclass(frozen=True)
+class ModelView:
+    """A version as one member may see it: files for authors; cubes through the access list."""
+
+    version: ModelVersion
+    files: list[tuple[str, str]]  # empty unless the viewer may author models
+    policy: AccessPolicy
+    # The stored files, to list the visible cubes from; never shown to a non-author.
+    source_files: tuple[tuple[str, str], ...] = field(repr=False)
+
+
+def visible_cubes(files: Sequence[tuple[str, str]], policy: AccessPolicy) -> list[CubeSummary]:
+    """The cubes and members of ``files`` that ``policy`` allows, as the gateways show them.
+
+    Hidden cubes and members are left out entirely (a hidden one looks like a missing one),
+    and so are those marked ``public: false``, exactly as in the SQL catalog.
+    """
+    models, _ = parse_models(dict(files))
+    out = []
+    for cube in models:
+        if not cube.public or not policy.allows_cube(cube.name):
+            continue
+        members: list[MemberSummary] = []
+        for kind, group in (("dimension", cube.dimensions), ("measure", cube.measures),
+                            ("segment", cube.segments)):
+            for m in group:
+                if m.public and policy.allows_member(cube.name, m.name):
+                    members.append(MemberSummary(m.name, kind, getattr(m, "type", None),
+                                                 m.title, m.description))
+        out.append(CubeSummary(cube.name, cube.title, cube.description, members))
+    return out
 
 
 def _checksum(files: Sequence[tuple[str, str]]) -> str:
@@ -87,34 +142,59 @@ async def latest_version(db: AsyncSession, data_source_id: str) -> VersionWithFi
     return VersionWithFiles(version, await _files_of(db, version.id))
 
 
+async def _viewer(db: AsyncSession, actor: Actor, ds: DataSource
+                  ) -> tuple[bool, AccessPolicy]:
+    me = await membership(db, actor, ds.team_id)
+    if await is_author(db, me):
+        return True, ALLOW_ALL
+    return False, await policy_of(db, me)
+
+
+def _view(version: ModelVersion, files: list[tuple[str, str]], author: bool,
+          policy: AccessPolicy) -> ModelView:
+    return ModelView(version, files if author else [], policy, tuple(files))
+
+
 async def list_versions(
     db: AsyncSession, actor: Actor, data_source_id: str, *, limit: int = 50
-) -> list[ModelVersion]:
-    await get_data_source(db, actor, data_source_id)
+) -> list[ModelView]:
+    ds = await get_data_source(db, actor, data_source_id)
+    author, policy = await _viewer(db, actor, ds)
     rows = await db.scalars(
         select(ModelVersion)
         .where(ModelVersion.data_source_id == data_source_id)
         .order_by(ModelVersion.number.desc())
         .limit(min(limit, 200))
     )
-    return list(rows)
+    return [_view(v, await _files_of(db, v.id), author, policy) for v in rows]
 
 
-async def get_version(db: AsyncSession, actor: Actor, version_id: str) -> VersionWithFiles:
+async def get_version(db: AsyncSession, actor: Actor, version_id: str) -> ModelView:
     version = await db.get(ModelVersion, version_id)
     if version is None:
-        raise NotFound("Model version not found.", field="versionId")
+        raise NotFound("Model version not found.", field="id")
     try:
-        await get_data_source(db, actor, version.data_source_id)
+        ds = await get_data_source(db, actor, version.data_source_id)
     except NotFound:
-        raise NotFound("Model version not found.", field="versionId") from None
-    return VersionWithFiles(version, await _files_of(db, version.id))
+        raise NotFound("Model version not found.", field="id") from None
+    author, policy = await _viewer(db, actor, ds)
+    return _view(version, await _files_of(db, version.id), author, policy)
 
 
 async def read_models(db: AsyncSession, actor: Actor, data_source_id: str
-                      ) -> VersionWithFiles | None:
-    await get_data_source(db, actor, data_source_id)
-    return await latest_version(db, data_source_id)
+                      ) -> ModelView | None:
+    ds = await get_data_source(db, actor, data_source_id)
+    author, policy = await _viewer(db, actor, ds)
+    live = await latest_version(db, data_source_id)
+    return None if live is None else _view(live.version, live.files, author, policy)
+
+
+async def list_tables(db: AsyncSession, actor: Actor, config: SourceConfig,
+                      data_source_id: str) -> list[TableInfo]:
+    """The source's raw tables and columns: for model authors only (they name hidden data)."""
+    ds = await get_data_source(db, actor, data_source_id)
+    await require_author(db, actor, ds.team_id)
+    return await read_source_tables(db, actor, config, data_source_id)
 
 
 async def create_version(
@@ -128,13 +208,18 @@ async def create_version(
     columns are problems too.
     """
     ds = await get_data_source(db, actor, data_source_id)
-    await require_role(db, actor, ds.team_id, "admin")
+    await require_author(db, actor, ds.team_id)
     _check_files(files)
     # Raises ModelValidationFailed with every problem; never on the event loop (CPU-bound).
     if checker is not None:
         await checker.require_valid(dict(files), columns=columns)
     else:
         await asyncio.to_thread(load_models, dict(files), columns=columns)
+    current = await latest_version(db, data_source_id)
+    if current is not None and current.version.checksum == _checksum(files):
+        # Unchanged files make no new (empty) version: the live one is the answer, so a
+        # repeated or retried save is harmless and the gateways are not told of a non-change.
+        return current
     number = await db.scalar(
         select(func.coalesce(func.max(ModelVersion.number), 0)).where(
             ModelVersion.data_source_id == data_source_id
@@ -177,7 +262,7 @@ async def generate_models(
     from backend.semantic.scaffold import generate_models as scaffold
 
     ds = await get_data_source(db, actor, data_source_id)
-    await require_role(db, actor, ds.team_id, "admin")
+    await require_author(db, actor, ds.team_id)
     available = await list_tables(db, actor, config, data_source_id)
     by_key = {(t.schema, t.name): t for t in available}
     missing = [f"{s}.{n}" for s, n in tables if (s, n) not in by_key]

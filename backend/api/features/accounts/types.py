@@ -1,12 +1,20 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from backend.api.context import Info
 from backend.core.models import User
 from backend.core.services import teams as team_service
+
+if TYPE_CHECKING:
+    from backend.api.features.teams.types import ReceivedInvitation
+
+ReceivedInvitationRef = Annotated[
+    "ReceivedInvitation", strawberry.lazy("backend.api.features.teams.types")
+]
 
 
 @strawberry.enum(description="A member's role in a team.")
@@ -38,6 +46,14 @@ class Viewer:
                        personal=t.personal)
             for t, role in rows
         ]
+
+    @strawberry.field(description="Invitations addressed to the viewer's email that wait for "
+                                  "an answer (acceptInvitation / declineInvitation).")
+    async def invitations(self, info: Info) -> list[ReceivedInvitationRef]:
+        from backend.api.features.teams.types import ReceivedInvitation
+
+        rows = await team_service.list_received_invitations(info.context.db, info.context.actor)
+        return [ReceivedInvitation.from_data(r) for r in rows]
 
     @classmethod
     def from_model(cls, user: User) -> Viewer:

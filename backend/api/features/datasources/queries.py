@@ -34,13 +34,15 @@ class DataSourceQueries:
             raise raise_for_query(exc) from None
         return DataSource.from_model(ds)
 
-    @strawberry.field(description="Tables and columns of the data source, read live.")
+    @strawberry.field(description="Tables and columns of the data source, read live (for "
+                                  "those who may author models).")
     async def data_source_tables(self, info: Info, data_source_id: strawberry.ID
                                  ) -> list[TableInfo]:
         ctx = info.context
         try:
-            tables = await svc.list_tables(ctx.db, ctx.actor, ctx.services.source_config,
-                                           str(data_source_id))
+            tables = await modelversions.list_tables(ctx.db, ctx.actor,
+                                                     ctx.services.source_config,
+                                                     str(data_source_id))
         except AppError as exc:
             raise raise_for_query(exc) from None
         return [TableInfo.from_data(t) for t in tables]
@@ -51,10 +53,17 @@ class DataSourceQueries:
         ctx = info.context
         try:
             versions = await modelversions.list_versions(ctx.db, ctx.actor, str(data_source_id))
-            full = [await modelversions.get_version(ctx.db, ctx.actor, v.id) for v in versions]
         except AppError as exc:
             raise raise_for_query(exc) from None
-        return [ModelVersion.from_data(v) for v in full]
+        return [ModelVersion.from_view(v) for v in versions]
+
+    @strawberry.field(description="One model version of a data source the viewer can see.")
+    async def model_version(self, info: Info, id: strawberry.ID) -> ModelVersion:
+        try:
+            v = await modelversions.get_version(info.context.db, info.context.actor, str(id))
+        except AppError as exc:
+            raise raise_for_query(exc) from None
+        return ModelVersion.from_view(v)
 
     @strawberry.field(description="Progress of a generateModels call started with this jobId.")
     def model_generation_progress(self, info: Info, job_id: str) -> GenerationProgress | None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from enum import Enum
 from typing import cast
@@ -11,7 +12,8 @@ from backend.api.context import Info
 from backend.connectors.base import TableInfo as TableInfoData
 from backend.core.models import DataSource as DataSourceModel
 from backend.core.services import modelversions
-from backend.core.services.modelversions import VersionWithFiles
+from backend.core.services.modelversions import ModelView, VersionWithFiles
+from backend.semantic.model import ALLOW_ALL, AccessPolicy
 
 
 @strawberry.enum
@@ -28,19 +30,60 @@ class ModelFile:
     code: str
 
 
+@strawberry.type(description="A dimension, measure or segment the viewer may query.")
+class CubeMember:
+    name: str
+    kind: str = strawberry.field(description="dimension, measure or segment")
+    type: str | None
+    title: str | None
+    description: str | None
+
+
+@strawberry.type(description="A cube as the viewer's access list shows it.")
+class CubeInfo:
+    name: str
+    title: str | None
+    description: str | None
+    members: list[CubeMember]
+
+
 @strawberry.type(description="An immutable set of model files; the newest one is live.")
 class ModelVersion:
     id: strawberry.ID
     number: int
     branch: str
     created_at: datetime
-    files: list[ModelFile]
+    files: list[ModelFile] = strawberry.field(
+        description="The YAML files: only for those who may author models (else empty)."
+    )
+    source_files: strawberry.Private[tuple[tuple[str, str], ...]]
+    policy: strawberry.Private[AccessPolicy]
+
+    @strawberry.field(description="The cubes and members the viewer may query over SQL, "
+                                  "through their access list (hidden ones are left out).")
+    async def cubes(self) -> list[CubeInfo]:
+        summaries = await asyncio.to_thread(modelversions.visible_cubes, self.source_files,
+                                            self.policy)
+        return [CubeInfo(name=c.name, title=c.title, description=c.description,
+                         members=[CubeMember(name=m.name, kind=m.kind, type=m.type,
+                                             title=m.title, description=m.description)
+                                  for m in c.members])
+                for c in summaries]
 
     @classmethod
     def from_data(cls, v: VersionWithFiles) -> ModelVersion:
+        """A version just saved by its author: every file, every cube."""
         return cls(id=strawberry.ID(v.version.id), number=v.version.number,
                    branch=v.version.branch, created_at=v.version.created_at,
-                   files=[ModelFile(name=n, code=c) for n, c in v.files])
+                   files=[ModelFile(name=n, code=c) for n, c in v.files],
+                   source_files=tuple(v.files), policy=ALLOW_ALL)
+
+    @classmethod
+    def from_view(cls, v: ModelView) -> ModelVersion:
+        return cls(id=strawberry.ID(v.version.id), number=v.version.number,
+                   branch=v.version.branch, created_at=v.version.created_at,
+                   files=[ModelFile(name=n, code=c) for n, c in v.files],
+                   source_files=v.source_files, policy=v.policy)
 
 
 @strawberry.type
@@ -57,7 +100,7 @@ class DataSource:
     @strawberry.field(description="The live model version, if models were saved.")
     async def models(self, info: Info) -> ModelVersion | None:
         v = await modelversions.read_models(info.context.db, info.context.actor, str(self.id))
-        return ModelVersion.from_data(v) if v else None
+        return ModelVersion.from_view(v) if v else None
 
     @classmethod
     def from_model(cls, ds: DataSourceModel) -> DataSource:

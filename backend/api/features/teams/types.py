@@ -13,6 +13,8 @@ from backend.core.models import Team as TeamModel
 from backend.core.models import User as UserModel
 from backend.core.services import datasources as datasource_service
 from backend.core.services import teams as team_service
+from backend.core.services.authoring import is_author
+from backend.core.services.authz import membership
 
 if TYPE_CHECKING:
     from backend.api.features.credentials.types import SqlCredential
@@ -48,17 +50,44 @@ class Member:
                    created_at=m.created_at)
 
 
-@strawberry.type(description="A pending invitation of an email that has no account yet.")
+@strawberry.type(description="A pending offer to join the team, as its owners and admins see "
+                             "it. Nobody joins until the invitee accepts.")
 class Invitation:
     id: strawberry.ID
     email: str
     role: TeamRole
     created_at: datetime
+    expires_at: datetime
 
     @classmethod
     def from_model(cls, inv: InvitationModel) -> Invitation:
         return cls(id=strawberry.ID(inv.id), email=inv.email, role=TeamRole(inv.role),
-                   created_at=inv.created_at)
+                   created_at=inv.created_at,
+                   expires_at=team_service.invitation_expires_at(inv))
+
+
+@strawberry.type(description="The team an invitation is for.")
+class InvitingTeam:
+    id: strawberry.ID
+    name: str
+
+
+@strawberry.type(description="An invitation addressed to the viewer: accept or decline it.")
+class ReceivedInvitation:
+    id: strawberry.ID
+    role: TeamRole
+    team: InvitingTeam
+    invited_by: str | None = strawberry.field(description="The inviter's display name.")
+    created_at: datetime
+    expires_at: datetime
+
+    @classmethod
+    def from_data(cls, r: team_service.ReceivedInvitation) -> ReceivedInvitation:
+        inv = r.invitation
+        return cls(id=strawberry.ID(inv.id), role=TeamRole(inv.role),
+                   team=InvitingTeam(id=strawberry.ID(r.team.id), name=r.team.name),
+                   invited_by=r.invited_by, created_at=inv.created_at,
+                   expires_at=team_service.invitation_expires_at(inv))
 
 
 @strawberry.type
@@ -68,6 +97,17 @@ class Team:
     personal: bool
     viewer_role: TeamRole
     created_at: datetime
+    model_author_role: TeamRole = strawberry.field(
+        description="The least role that may publish model versions and read the source's "
+                    "tables (owners always may). Such a role cannot have an access list: a "
+                    "model's SQL runs as the data source's own database user."
+    )
+
+    @strawberry.field(description="Whether the viewer may publish models (and read model "
+                                  "files and the source's tables).")
+    async def viewer_can_author_models(self, info: Info) -> bool:
+        me = await membership(info.context.db, info.context.actor, str(self.id))
+        return await is_author(info.context.db, me)
 
     @strawberry.field
     async def members(self, info: Info) -> list[Member]:
@@ -105,7 +145,8 @@ class Team:
     @classmethod
     def from_model(cls, team: TeamModel, role: str) -> Team:
         return cls(id=strawberry.ID(team.id), name=team.name, personal=team.personal,
-                   viewer_role=TeamRole(role), created_at=team.created_at)
+                   viewer_role=TeamRole(role), created_at=team.created_at,
+                   model_author_role=TeamRole(team.model_author_role))
 
 
 @strawberry.input
@@ -150,6 +191,25 @@ class LeaveTeamInput:
 @strawberry.input
 class CancelInvitationInput:
     invitation_id: strawberry.ID
+
+
+@strawberry.input
+class AcceptInvitationInput:
+    invitation_id: strawberry.ID
+
+
+@strawberry.input
+class DeclineInvitationInput:
+    invitation_id: strawberry.ID
+
+
+@strawberry.input
+class UpdateModelAuthoringInput:
+    team_id: strawberry.ID
+    author_role: TeamRole = strawberry.field(
+        description="The least role that may publish models: OWNER (owners only), ADMIN "
+                    "(owners and admins, the default) or MEMBER (everyone)."
+    )
 
 
 @strawberry.type
