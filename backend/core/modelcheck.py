@@ -77,6 +77,7 @@ class ModelChecker:
         self.limits = limits
         self._context = mp.get_context("forkserver")
         self._idle: asyncio.Queue[_Worker] | None = None
+        self._starting: asyncio.Lock | None = None
         self._all: set[_Worker] = set()
 
     @classmethod
@@ -90,12 +91,18 @@ class ModelChecker:
             workers=settings.model_validation_workers,
         ))
 
-    def _pool(self) -> asyncio.Queue[_Worker]:
-        if self._idle is None:
-            self._context.set_forkserver_preload(["backend.semantic.validate"])
-            self._idle = asyncio.Queue()
-            for _ in range(self.limits.workers):
-                self._idle.put_nowait(self._spawn())
+    async def _pool(self) -> asyncio.Queue[_Worker]:
+        # Starting processes (and the fork server, the first time) blocks for a moment: it
+        # happens on a thread, never on the event loop.
+        if self._starting is None:
+            self._starting = asyncio.Lock()
+        async with self._starting:
+            if self._idle is None:
+                self._context.set_forkserver_preload(["backend.semantic.validate"])
+                idle: asyncio.Queue[_Worker] = asyncio.Queue()
+                for _ in range(self.limits.workers):
+                    idle.put_nowait(await asyncio.to_thread(self._spawn))
+                self._idle = idle
         return self._idle
 
     def _spawn(self) -> _Worker:
@@ -111,7 +118,7 @@ class ModelChecker:
 
     async def problems(self, files: Files, *, columns: Columns = None) -> list[Problem]:
         """Every problem in ``files``; raises ``LimitExceeded`` past a limit or the time."""
-        pool = self._pool()
+        pool = await self._pool()
         deadline = time.monotonic() + self.limits.timeout_s
         try:
             worker = await asyncio.wait_for(pool.get(), timeout=self.limits.timeout_s)
@@ -132,7 +139,7 @@ class ModelChecker:
             else:  # stop whatever it is still doing; a fresh worker takes its place
                 self._all.discard(worker)
                 await asyncio.to_thread(worker.kill)
-                pool.put_nowait(self._spawn())
+                pool.put_nowait(await asyncio.to_thread(self._spawn))
         kind, payload, field = reply
         if kind == "limit":
             raise LimitExceeded(payload, field=field)
@@ -153,6 +160,7 @@ class ModelChecker:
             worker.kill()
         self._all.clear()
         self._idle = None
+        self._starting = None
 
 
 def _plain(columns: Columns) -> dict[str, set[str]] | None:
