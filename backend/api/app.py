@@ -22,8 +22,10 @@ from backend.api.context import SESSION_COOKIE, Context, Services, client_addr
 from backend.api.headers import SecurityHeadersMiddleware
 from backend.api.limits import BodyLimitMiddleware
 from backend.api.schema import schema
+from backend.core.backoff import DeviceTokens
 from backend.core.db import make_engine, make_sessionmaker
 from backend.core.modelcheck import ModelChecker
+from backend.core.security import signing_key
 from backend.core.services import accounts
 from backend.core.services.accounts import LoginLimits
 from backend.core.services.authz import Actor
@@ -158,7 +160,10 @@ def create_app(
     app.state.settings = settings
     app.state.engine = db_engine
     app.state.sessionmaker = make_sessionmaker(db_engine)
-    app.state.services = Services(settings=settings, limits=LoginLimits(),
+    # Device cookies are signed with a key derived from SECRET_KEY: they survive restarts
+    # and are honoured by every web process.
+    limits = LoginLimits(devices=DeviceTokens(signing_key(settings.secret_key, "login-device")))
+    app.state.services = Services(settings=settings, limits=limits,
                                   source_config=SourceConfig.from_settings(settings),
                                   model_checker=model_checker)
     app.state.health_probes = {}

@@ -18,6 +18,7 @@ from backend.core.services.datasources import SourceConfig
 from backend.core.settings import Settings
 
 SESSION_COOKIE = "msql_session"
+DEVICE_COOKIE = "msql_device"  # a browser that has logged in to an account before
 
 
 @dataclass

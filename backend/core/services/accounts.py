@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -9,27 +11,34 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.core.errors import AuthenticationFailed, Conflict, InvalidInput, RateLimited
+from backend.core.backoff import Backoff, DeviceTokens, LoginThrottled
+from backend.core.errors import AuthenticationFailed, Conflict, InvalidInput
 from backend.core.models import Member, Team, User, WebSession, utcnow
-from backend.core.ratelimit import FailureLimiter
 from backend.core.security import hash_password, new_session_token, token_hash, verify_password
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
 INVITATION_TTL = timedelta(days=14)
 MAX_PASSWORD = 256
+ACCOUNT_DELAY_MAX_S = 4.0
 
 
 @dataclass
 class LoginLimits:
-    """Failed web logins, throttled per email and per client address."""
+    """Back-off for failed web logins (``backend.core.backoff`` explains the rules)."""
 
-    per_email: FailureLimiter = field(
-        default_factory=lambda: FailureLimiter(max_failures=5, window_seconds=900)
-    )
-    per_address: FailureLimiter = field(
-        default_factory=lambda: FailureLimiter(max_failures=30, window_seconds=900)
-    )
+    # An address may fail 20 times (an office behind one NAT), then waits 1 s, 2 s, 4 s...
+    per_address: Backoff = field(
+        default_factory=lambda: Backoff(free=20, base_s=1.0, max_s=900.0))
+    # One account from one address: a few typos are free, then the same doubling.
+    per_pair: Backoff = field(default_factory=lambda: Backoff(free=5, base_s=1.0, max_s=900.0))
+    # One account from everywhere: answers are held back, never refused.
+    per_account: Backoff = field(
+        default_factory=lambda: Backoff(free=10, base_s=0.25, max_s=ACCOUNT_DELAY_MAX_S))
+    # A known browser's own failures: past these it is treated as unknown again.
+    per_device: Backoff = field(default_factory=lambda: Backoff(free=10, base_s=1.0,
+                                                                 max_s=900.0))
+    devices: DeviceTokens = field(default_factory=DeviceTokens)
 
 
 def normalise_email(email: str) -> str:
@@ -87,19 +96,44 @@ async def log_in(
     password: str,
     client_addr: str | None,
     ttl_hours: int,
+    device_token: str | None = None,
 ) -> tuple[User, str]:
-    """Check the password and open a session; returns the user and the cookie token."""
-    key_email = email.strip().lower()
+    """Check the password and open a session, after the back-off this attempt has earned.
+
+    Returns the user and the session cookie's token. ``device_token`` is the browser's device
+    cookie, if any (``LoginLimits.devices.refreshed`` gives the one to set after success).
+    """
+    key_email = email.strip().lower()[:320]
     key_addr = client_addr or "unknown"
-    if limits.per_email.blocked(key_email) or limits.per_address.blocked(key_addr):
-        raise RateLimited("Too many failed logins. Wait a few minutes and try again.")
+    key_pair = f"{key_email}|{key_addr}"
+    device = limits.devices.device_of(device_token, key_email)
+    if device is not None and limits.per_device.delay(device) > 0:
+        device = None  # a "known" browser that keeps failing is not trusted any more
+    if device is None:
+        wait = max(limits.per_address.wait(key_addr), limits.per_pair.wait(key_pair))
+        if wait > 0:
+            raise LoginThrottled(math.ceil(wait))
+        hold = limits.per_account.delay(key_email)
+        if hold > 0:
+            # Held, not refused; the (read-only) transaction is ended first so a held
+            # attempt keeps no database connection.
+            await db.rollback()
+            await asyncio.sleep(hold)
     user = await db.scalar(select(User).where(User.email == key_email))
     # Unknown email and wrong password take the same path and give the same answer.
     if not verify_password(user.password_hash if user else None, password) or user is None:
-        limits.per_email.fail(key_email)
         limits.per_address.fail(key_addr)
+        limits.per_pair.fail(key_pair)
+        limits.per_account.fail(key_email)
+        if device is not None:
+            limits.per_device.fail(device)
         raise AuthenticationFailed("Wrong email or password.")
-    limits.per_email.succeed(key_email)
+    # The owner's success ends the back-off others caused on the account; an address's own
+    # back-off stays (a guesser must not reset it by logging in to an account of its own).
+    limits.per_pair.clear(key_pair)
+    limits.per_account.clear(key_email)
+    if device is not None:
+        limits.per_device.clear(device)
     return await log_in_user(db, user, ttl_hours=ttl_hours)
 
 

@@ -4,9 +4,10 @@ from typing import Annotated
 
 import strawberry
 
-from backend.api.context import SESSION_COOKIE, Context, Info, client_addr
+from backend.api.context import DEVICE_COOKIE, SESSION_COOKIE, Context, Info, client_addr
 from backend.api.errors import UserError, in_transaction
 from backend.api.features.accounts.types import AuthPayload, LogInInput, SignUpInput, Viewer
+from backend.core.backoff import LoginThrottled
 from backend.core.models import User
 from backend.core.services import accounts
 from backend.core.services.authz import Actor
@@ -21,8 +22,19 @@ async def _open_session(ctx: Context, user: User) -> AuthPayload:
         ctx.db, user, ttl_hours=ctx.settings.session_ttl_hours
     )
     _set_cookie(ctx, token)
+    _set_device_cookie(ctx, ctx.services.limits.devices.issue(user.email))
     ctx.actor = Actor(user.id, ctx.actor.client_addr)
     return AuthPayload(viewer=Viewer.from_model(user))
+
+
+DEVICE_COOKIE_DAYS = 365
+
+
+def _set_device_cookie(ctx: Context, token: str) -> None:
+    """The browser is known for this account from now on (see backend/core/backoff.py)."""
+    ctx.response.set_cookie(DEVICE_COOKIE, token, max_age=DEVICE_COOKIE_DAYS * 86400,
+                            httponly=True, samesite="lax", secure=ctx.settings.secure_cookies,
+                            path="/graphql")
 
 
 def _set_cookie(ctx: Context, token: str) -> None:
@@ -57,11 +69,18 @@ class AccountMutations:
         ctx = info.context
 
         async def work() -> AuthPayload:
-            user, token = await accounts.log_in(
-                ctx.db, ctx.services.limits, email=input.email, password=input.password,
-                client_addr=client_addr(ctx.request), ttl_hours=ctx.settings.session_ttl_hours,
-            )
+            device = ctx.request.cookies.get(DEVICE_COOKIE)
+            try:
+                user, token = await accounts.log_in(
+                    ctx.db, ctx.services.limits, email=input.email, password=input.password,
+                    client_addr=client_addr(ctx.request),
+                    ttl_hours=ctx.settings.session_ttl_hours, device_token=device,
+                )
+            except LoginThrottled as exc:
+                ctx.response.headers["Retry-After"] = str(exc.retry_after)
+                raise
             _set_cookie(ctx, token)
+            _set_device_cookie(ctx, ctx.services.limits.devices.refreshed(device, user.email))
             ctx.actor = Actor(user.id, ctx.actor.client_addr)
             return AuthPayload(viewer=Viewer.from_model(user))
 
