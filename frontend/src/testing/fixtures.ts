@@ -24,11 +24,12 @@ export function connectionInfo(protocol: 'postgres' | 'mysql', username: string)
     database: 'db',
     username,
     command: pg
-      ? `psql --host=sql.example.com --port=${port} --username=${username} --dbname=db`
-      : `mysql -h sql.example.com -P ${port} -u ${username} -p db`,
-    uri: `${pg ? 'postgresql' : 'mysql'}://${username}@sql.example.com:${port}/db`,
-    jdbcUrl: `jdbc:${pg ? 'postgresql' : 'mysql'}://sql.example.com:${port}/db?user=${username}`,
-    sqlalchemyUrl: `${pg ? 'postgresql+psycopg' : 'mysql+pymysql'}://${username}@sql.example.com:${port}/db`,
+      ? `psql "host=sql.example.com port=${port} dbname=db user=${username} sslmode=require"`
+      : `mysql -h sql.example.com -P ${port} -u ${username} -p --ssl db`,
+    // As the server spells them (backend/core/services/credentials.py connection_details).
+    uri: `${pg ? 'postgresql' : 'mysql'}://${username}@sql.example.com:${port}/db${pg ? '?sslmode=require' : ''}`,
+    jdbcUrl: `jdbc:${pg ? 'postgresql' : 'mysql'}://sql.example.com:${port}/db?user=${username}${pg ? '&sslmode=require' : ''}`,
+    sqlalchemyUrl: `${pg ? 'postgresql+psycopg' : 'mysql+pymysql'}://${username}@sql.example.com:${port}/db${pg ? '?sslmode=require' : ''}`,
   };
 }
 

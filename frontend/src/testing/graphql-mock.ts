@@ -9,10 +9,16 @@ export type GraphQLCall = { operationName: string; variables: Variables };
  * A handler returns the `data` object; throwing `{ graphQLErrors }` yields an `errors` array.
  * Unknown operations fail the test loudly instead of hanging.
  */
+export type OtherFetch = (url: string, init?: RequestInit) => Response | Promise<Response>;
+
 export function mockGraphQL(handlers: Record<string, Handler>) {
   const calls: GraphQLCall[] = [];
+  let other: OtherFetch | null = null;
   const fetchMock = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
-    if (String(url) !== '/graphql') throw new Error(`unexpected fetch of ${String(url)}`);
+    if (String(url) !== '/graphql') {
+      if (other) return other(String(url), init);
+      throw new Error(`unexpected fetch of ${String(url)}`);
+    }
     const body = JSON.parse(String(init?.body)) as { query: string; variables: Variables };
     const operationName = /\b(?:query|mutation)\s+(\w+)/.exec(body.query)?.[1] ?? '';
     calls.push({ operationName, variables: body.variables });
@@ -33,6 +39,10 @@ export function mockGraphQL(handlers: Record<string, Handler>) {
     callsOf: (name: string) => calls.filter((c) => c.operationName === name).map((c) => c.variables),
     set: (name: string, handler: Handler) => {
       handlers[name] = handler;
+    },
+    /** Answers requests to URLs other than /graphql (the credentials download). */
+    onOtherFetch: (handler: OtherFetch) => {
+      other = handler;
     },
   };
 }

@@ -1,6 +1,14 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach, beforeEach, vi } from 'vitest';
+
+// Screens are lazy chunks: the first render of one in a run waits for its import.
+configure({ asyncUtilTimeout: 5000 });
+
+// CodeMirror measures text; jsdom has no layout, so ranges report empty boxes.
+const emptyRects = () => Object.assign([], { item: () => null }) as unknown as DOMRectList;
+Range.prototype.getClientRects = emptyRects;
+Range.prototype.getBoundingClientRect = () => new DOMRect();
 
 // React reports invalid markup and state updates out of act() on console.error: fail on them.
 let consoleErrors: unknown[][] = [];

@@ -7,6 +7,7 @@ import { DataSourceForm } from '@/features/data-sources/components/DataSourceFor
 import { DataSourceList } from '@/features/data-sources/components/DataSourceList';
 import { useCurrentTeam } from '../providers/current-team';
 import { Dialog } from '@/components/ui/Dialog';
+import { notifySuccess } from '@/lib/notify';
 
 export function DataSourcesRoute() {
   const { team } = useCurrentTeam();
@@ -45,7 +46,14 @@ export function DataSourcesRoute() {
         centered
       >
         {editing != null && (
-          <DataSourceForm teamId={team.id} existing={existing} onSaved={() => setEditing(null)} />
+          <DataSourceForm
+            teamId={team.id}
+            existing={existing}
+            onSaved={(saved) => {
+              setEditing(null);
+              notifySuccess(existing ? 'Data source saved' : 'Data source added', saved.name);
+            }}
+          />
         )}
       </Dialog>
     </Stack>

@@ -37,18 +37,22 @@ describe('onboarding', () => {
     ]);
 
     // SQL API step: the credential is created once, for the viewer's membership.
-    expect(await screen.findByLabelText('Password')).toHaveValue('one-time-pass');
+    expect(await screen.findByLabelText('Password')).toHaveValue('••••••••');
     expect(api.callsOf('CreateSqlCredential')).toEqual([{ input: { memberId: 'm1', dataSourceId: 'ds1' } }]);
     expect(screen.getByLabelText('Host')).toHaveValue('sql.example.com');
     expect(screen.getByLabelText('Database')).toHaveValue('db');
     expect(screen.getByLabelText('PSQL client connection')).toHaveTextContent(
-      'psql --host=sql.example.com --port=15432 --username=4x4qg8ei76 --dbname=db',
+      'psql "host=sql.example.com port=15432 dbname=db user=4x4qg8ei76 sslmode=require"',
     );
     await user.click(screen.getByRole('radio', { name: 'MYSQL' }));
     expect(screen.getByLabelText('Port')).toHaveValue('13306');
     expect(screen.getByLabelText('MySQL client connection')).toHaveTextContent('mysql -h sql.example.com -P 13306');
     expect(screen.getByRole('button', { name: 'Copy Password' })).toBeInTheDocument();
 
+    // Finishing before the password was copied or downloaded asks first.
+    await user.click(screen.getByRole('button', { name: 'Finish' }));
+    await user.click(await screen.findByRole('button', { name: 'Back to the password' }));
+    await user.click(screen.getByRole('button', { name: 'Copy Password' }));
     await user.click(screen.getByRole('button', { name: 'Finish' }));
     expect(await screen.findByText('You are all set')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Go to SQL API' }));
@@ -60,7 +64,7 @@ describe('onboarding', () => {
     const { user } = renderApp('/onboarding');
     await user.click(await screen.findByRole('button', { name: 'Use demo data' }));
     await user.click(await screen.findByRole('button', { name: 'Skip' }));
-    expect(await screen.findByLabelText('Password')).toHaveValue('one-time-pass');
+    expect(await screen.findByLabelText('Password')).toHaveValue('••••••••');
     expect(api.callsOf('GenerateModels')).toHaveLength(0);
   });
 

@@ -1,5 +1,12 @@
+import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
+import { yaml } from '@codemirror/lang-yaml';
+import { bracketMatching, HighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { type Diagnostic, lintGutter, setDiagnostics } from '@codemirror/lint';
+import { Compartment, EditorState, type Extension, RangeSetBuilder, StateEffect, StateField } from '@codemirror/state';
+import { Decoration, type DecorationSet, drawSelection, EditorView, highlightActiveLine, keymap, lineNumbers } from '@codemirror/view';
+import { tags } from '@lezer/highlight';
 import { Box, Text } from '@mantine/core';
-import { forwardRef, useImperativeHandle, useRef } from 'react';
+import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
 
 export type LineMarker = { line: number; message: string };
 
@@ -16,83 +23,140 @@ type CodeEditorProps = {
 
 const LINE_HEIGHT = 20;
 
-/** A plain textarea with a line-number gutter that flags the lines carrying a message. */
+// Colours chosen for at least 4.5:1 contrast on white (the axe audit checks every screen).
+const highlight = HighlightStyle.define([
+  { tag: [tags.propertyName, tags.definition(tags.propertyName)], color: '#1c4f8c' },
+  { tag: [tags.string, tags.special(tags.string)], color: '#8a1c1c' },
+  { tag: [tags.number, tags.bool, tags.null, tags.keyword], color: '#6a2a9c' },
+  { tag: [tags.comment, tags.lineComment], color: '#4d5a45', fontStyle: 'italic' },
+  { tag: [tags.meta, tags.labelName, tags.typeName], color: '#7a4a00' },
+  { tag: tags.invalid, color: '#b00020' },
+]);
+
+const theme = EditorView.theme({
+  '&': { fontSize: '13px', border: '1px solid var(--mantine-color-gray-4)', borderRadius: '4px' },
+  '&.cm-focused': { outline: '2px solid var(--mantine-color-blue-6)', outlineOffset: '1px' },
+  '.cm-scroller': { fontFamily: 'var(--mantine-font-family-monospace)', lineHeight: `${LINE_HEIGHT}px`, maxHeight: '70vh', overflow: 'auto' },
+  '.cm-content, .cm-gutter': { minHeight: `${20 * LINE_HEIGHT}px` },
+  '.cm-gutters': { background: 'var(--mantine-color-gray-0)', color: 'var(--mantine-color-gray-7)', borderRight: '1px solid var(--mantine-color-gray-3)' },
+  '.cm-activeLine': { background: 'rgba(34, 139, 230, 0.06)' },
+  '.cm-problem-line': { background: 'var(--mantine-color-red-0)' },
+});
+
+// The problem lines as line decorations carrying the message, so that they are marked even
+// where the lint gutter is not shown, and can be found by tests and assistive tooling.
+const setProblemLines = StateEffect.define<LineMarker[]>();
+const problemLines = StateField.define<DecorationSet>({
+  create: () => Decoration.none,
+  update(decorations, tr) {
+    let next = decorations.map(tr.changes);
+    for (const effect of tr.effects) {
+      if (!effect.is(setProblemLines)) continue;
+      const byLine = new Map<number, string[]>();
+      for (const m of effect.value) {
+        if (m.line >= 1 && m.line <= tr.state.doc.lines) byLine.set(m.line, [...(byLine.get(m.line) ?? []), m.message]);
+      }
+      const builder = new RangeSetBuilder<Decoration>();
+      for (const line of [...byLine.keys()].sort((a, b) => a - b)) {
+        const from = tr.state.doc.line(line).from;
+        const attributes = { class: 'cm-problem-line', 'data-line': String(line), 'data-error': 'true', title: byLine.get(line)!.join('\n') };
+        builder.add(from, from, Decoration.line({ attributes }));
+      }
+      next = builder.finish();
+    }
+    return next;
+  },
+  provide: (field) => EditorView.decorations.from(field),
+});
+
+function diagnostics(state: EditorState, markers: LineMarker[]): Diagnostic[] {
+  return markers
+    .filter((m) => m.line >= 1 && m.line <= state.doc.lines)
+    .map((m) => {
+      const line = state.doc.line(m.line);
+      return { from: line.from, to: line.to, severity: 'error', message: m.message };
+    });
+}
+
+/** CodeMirror 6 with YAML highlighting; `markers` are the server's problems, marked on their lines. */
 export const CodeEditor = forwardRef<CodeEditorHandle, CodeEditorProps>(function CodeEditor(
   { label, value, onChange, markers = [], minLines = 20, readOnly = false },
   ref,
 ) {
-  const textarea = useRef<HTMLTextAreaElement>(null);
-  const gutter = useRef<HTMLDivElement>(null);
-  const lines = value.split('\n');
-  const byLine = new Map<number, string[]>();
-  for (const m of markers) byLine.set(m.line, [...(byLine.get(m.line) ?? []), m.message]);
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | null>(null);
+  const onChangeRef = useRef(onChange);
+  const editable = useRef(new Compartment());
+  useEffect(() => {
+    onChangeRef.current = onChange;
+  }, [onChange]);
+
+  // Made once; later prop changes are applied by the effects below, not by a new editor
+  // (a new one would lose the cursor, the history and the scroll position).
+  useEffect(() => {
+    const extensions: Extension[] = [
+      lineNumbers(),
+      lintGutter(),
+      history(),
+      drawSelection(),
+      highlightActiveLine(),
+      indentOnInput(),
+      bracketMatching(),
+      yaml(),
+      syntaxHighlighting(highlight),
+      keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
+      problemLines,
+      theme,
+      EditorView.contentAttributes.of({ 'aria-label': label }),
+      EditorState.tabSize.of(2),
+      editable.current.of([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]),
+      EditorView.updateListener.of((update) => {
+        if (update.docChanged) onChangeRef.current(update.state.doc.toString());
+      }),
+    ];
+    const created = new EditorView({ parent: host.current!, state: EditorState.create({ doc: value, extensions }) });
+    view.current = created;
+    return () => {
+      created.destroy();
+      view.current = null;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- made once, see above
+  }, []);
+
+  useEffect(() => {
+    const v = view.current;
+    if (v && v.state.doc.toString() !== value) {
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
+    }
+  }, [value]);
+
+  useEffect(() => {
+    view.current?.dispatch({
+      effects: editable.current.reconfigure([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]),
+    });
+  }, [readOnly]);
+
+  const markerKey = JSON.stringify(markers);
+  useEffect(() => {
+    const v = view.current;
+    if (!v) return;
+    v.dispatch(setDiagnostics(v.state, diagnostics(v.state, markers)));
+    v.dispatch({ effects: setProblemLines.of(markers) });
+    // markerKey stands for markers: a new array with the same problems changes nothing.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [markerKey, value]);
 
   useImperativeHandle(ref, () => ({
     goToLine(line: number) {
-      const el = textarea.current;
-      if (!el) return;
-      const start = lines.slice(0, Math.max(0, line - 1)).reduce((n, l) => n + l.length + 1, 0);
-      el.focus();
-      el.setSelectionRange(start, start + (lines[line - 1]?.length ?? 0));
-      el.scrollTop = Math.max(0, (line - 3) * LINE_HEIGHT);
+      const v = view.current;
+      if (!v) return;
+      const target = v.state.doc.line(Math.min(Math.max(1, line), v.state.doc.lines));
+      v.dispatch({ selection: { anchor: target.from, head: target.to }, scrollIntoView: true });
+      v.focus();
     },
   }));
 
-  const height = Math.max(minLines, Math.min(lines.length + 1, 40)) * LINE_HEIGHT + 16;
-  const font = { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13, lineHeight: `${LINE_HEIGHT}px` };
-  return (
-    <Box
-      style={{
-        display: 'flex',
-        border: '1px solid var(--mantine-color-gray-4)',
-        borderRadius: 4,
-        overflow: 'hidden',
-        height,
-      }}
-    >
-      <div
-        ref={gutter}
-        aria-hidden
-        style={{ ...font, overflow: 'hidden', padding: '8px 0', background: 'var(--mantine-color-gray-0)', minWidth: 48 }}
-      >
-        {lines.map((_, i) => {
-          const messages = byLine.get(i + 1);
-          return (
-            <div
-              key={i}
-              data-line={i + 1}
-              data-error={messages ? 'true' : undefined}
-              title={messages?.join('\n')}
-              style={{
-                textAlign: 'right',
-                padding: '0 8px',
-                height: LINE_HEIGHT,
-                color: messages ? 'var(--mantine-color-red-9)' : 'var(--mantine-color-gray-7)',
-                background: messages ? 'var(--mantine-color-red-1)' : undefined,
-                fontWeight: messages ? 700 : undefined,
-              }}
-            >
-              {messages ? '● ' : ''}
-              {i + 1}
-            </div>
-          );
-        })}
-      </div>
-      <textarea
-        ref={textarea}
-        aria-label={label}
-        value={value}
-        readOnly={readOnly}
-        spellCheck={false}
-        wrap="off"
-        onChange={(e) => onChange(e.currentTarget.value)}
-        onScroll={(e) => {
-          if (gutter.current) gutter.current.scrollTop = e.currentTarget.scrollTop;
-        }}
-        style={{ ...font, flex: 1, border: 0, padding: 8, resize: 'none', whiteSpace: 'pre', tabSize: 2 }}
-      />
-    </Box>
-  );
+  return <Box ref={host} mih={minLines * LINE_HEIGHT} />;
 });
 
 export function LineMessage({ line, message }: LineMarker) {

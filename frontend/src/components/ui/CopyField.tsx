@@ -1,49 +1,46 @@
 import { ActionIcon, CopyButton, Group, Text, TextInput, Tooltip } from '@mantine/core';
-import { IconCheck, IconCopy, IconEye, IconEyeOff } from '@tabler/icons-react';
-import { useId, useState } from 'react';
+import { IconCheck, IconCopy } from '@tabler/icons-react';
+import { useId } from 'react';
 
-type CopyFieldProps = { label: string; value: string; secret?: boolean; multiline?: boolean };
+type CopyFieldProps = {
+  label: string;
+  /** What the copy button copies. */
+  value: string;
+  /** What the page shows, when it differs (a masked secret); the value itself stays out of the DOM. */
+  display?: string;
+  onCopy?: () => void;
+};
 
-/** A read-only value with a copy button; a secret stays masked until revealed. */
-export function CopyField({ label, value, secret = false }: CopyFieldProps) {
-  const [revealed, setRevealed] = useState(!secret);
+/** A read-only value with a copy button that always copies the full value. */
+export function CopyField({ label, value, display = value, onCopy }: CopyFieldProps) {
   const id = useId();
   return (
     <TextInput
       id={id}
       label={label}
-      value={value}
+      value={display}
       readOnly
-      type={revealed ? 'text' : 'password'}
       styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-      rightSectionWidth={secret ? 64 : 36}
-      rightSection={
-        <Group gap={2} wrap="nowrap">
-          {secret && (
-            <Tooltip label={revealed ? 'Hide' : 'Show'}>
-              <ActionIcon
-                variant="subtle"
-                color="gray"
-                aria-label={`${revealed ? 'Hide' : 'Show'} ${label}`}
-                onClick={() => setRevealed((r) => !r)}
-              >
-                {revealed ? <IconEyeOff size={16} /> : <IconEye size={16} />}
-              </ActionIcon>
-            </Tooltip>
-          )}
-          <CopyValueButton label={label} value={value} />
-        </Group>
-      }
+      rightSectionWidth={36}
+      rightSection={<CopyValueButton label={label} value={value} onCopy={onCopy} />}
     />
   );
 }
 
-export function CopyValueButton({ label, value }: { label: string; value: string }) {
+export function CopyValueButton({ label, value, onCopy }: { label: string; value: string; onCopy?: () => void }) {
   return (
     <CopyButton value={value} timeout={1500}>
       {({ copied, copy }) => (
         <Tooltip label={copied ? 'Copied' : 'Copy'}>
-          <ActionIcon variant="subtle" color={copied ? 'teal' : 'gray'} aria-label={`Copy ${label}`} onClick={copy}>
+          <ActionIcon
+            variant="subtle"
+            color={copied ? 'teal' : 'gray'}
+            aria-label={`Copy ${label}`}
+            onClick={() => {
+              copy();
+              onCopy?.();
+            }}
+          >
             {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
           </ActionIcon>
         </Tooltip>
@@ -52,15 +49,17 @@ export function CopyValueButton({ label, value }: { label: string; value: string
   );
 }
 
-/** A block of code (a command, a snippet) with a copy button. */
-export function CopyCode({ label, code }: { label: string; code: string }) {
+type CopyCodeProps = { label: string; code: string; display?: string; onCopy?: () => void };
+
+/** A block of code (a command, a snippet) with a copy button; `display` may mask a secret in it. */
+export function CopyCode({ label, code, display = code, onCopy }: CopyCodeProps) {
   return (
     <div>
       <Group justify="space-between" mb={4} wrap="nowrap">
         <Text size="sm" fw={500}>
           {label}
         </Text>
-        <CopyValueButton label={label} value={code} />
+        <CopyValueButton label={label} value={code} onCopy={onCopy} />
       </Group>
       <Text
         component="pre"
@@ -71,7 +70,7 @@ export function CopyCode({ label, code }: { label: string; code: string }) {
         bg="var(--mantine-color-gray-0)"
         style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all', borderRadius: 4, margin: 0 }}
       >
-        {code}
+        {display}
       </Text>
     </div>
   );

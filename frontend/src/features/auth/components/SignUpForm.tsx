@@ -3,6 +3,7 @@ import { useForm } from '@mantine/form';
 import { ErrorAlert } from '@/components/ui/States';
 import { UserErrorException } from '@/lib/graphql';
 import { useSignUp } from '../api/sign-up';
+import { emailProblem, MIN_PASSWORD, passwordProblem } from '../utils/account-rules';
 
 type SignUpValues = { displayName: string; email: string; password: string };
 
@@ -12,8 +13,8 @@ export function SignUpForm({ onSuccess }: { onSuccess: () => void }) {
     initialValues: { displayName: '', email: '', password: '' },
     validate: {
       displayName: (v) => (v.trim() ? null : 'Enter your name'),
-      email: (v) => (/^\S+@\S+\.\S+$/.test(v) ? null : 'Enter a valid email address'),
-      password: (v) => (v.length >= 8 ? null : 'Use at least 8 characters'),
+      email: emailProblem,
+      password: passwordProblem,
     },
   });
   const fieldError = signUp.error instanceof UserErrorException && signUp.error.field;
@@ -36,7 +37,13 @@ export function SignUpForm({ onSuccess }: { onSuccess: () => void }) {
       <Stack>
         <TextInput label="Name" autoComplete="name" required {...form.getInputProps('displayName')} />
         <TextInput label="Email" type="email" autoComplete="email" required {...form.getInputProps('email')} />
-        <PasswordInput label="Password" autoComplete="new-password" required {...form.getInputProps('password')} />
+        <PasswordInput
+          label="Password"
+          description={`At least ${MIN_PASSWORD} characters`}
+          autoComplete="new-password"
+          required
+          {...form.getInputProps('password')}
+        />
         {!fieldError && <ErrorAlert error={signUp.error} title="Could not sign up" />}
         <Button type="submit" loading={signUp.isPending}>
           Create account

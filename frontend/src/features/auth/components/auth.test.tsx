@@ -52,8 +52,32 @@ describe('sign up and log in', () => {
     const { user } = renderApp('/signup');
     await user.type(await screen.findByLabelText(/Email/), 'not-an-email');
     await user.click(screen.getByRole('button', { name: 'Create account' }));
-    expect(await screen.findByText('Enter a valid email address')).toBeInTheDocument();
+    expect(await screen.findByText('Enter a valid email address.')).toBeInTheDocument();
     expect(api.callsOf('SignUp')).toHaveLength(0);
+  });
+
+  it("asks for the server's password rule: 10 characters, not 8", async () => {
+    const api = mockGraphQL({
+      Viewer: () => ({ viewer: null }),
+      SignUp: () => ({ signUp: { __typename: 'AuthPayload', viewer } }),
+    });
+    const { user } = renderApp('/signup');
+    expect(await screen.findByText('At least 10 characters')).toBeInTheDocument();
+    await user.type(screen.getByLabelText(/Name/), 'Ada');
+    await user.type(screen.getByLabelText(/Email/), 'ada@example.com');
+    const password = screen.getByLabelText(/Password/);
+    await user.type(password, 'ninechars'); // 9 characters: the old form let it through
+    await user.click(screen.getByRole('button', { name: 'Create account' }));
+    expect(await screen.findByText('Use a password of at least 10 characters.')).toBeInTheDocument();
+    await user.clear(password);
+    await user.type(password, 'aaaaaaaaab'); // long enough, but only 2 distinct characters
+    await user.click(screen.getByRole('button', { name: 'Create account' }));
+    expect(await screen.findByText('That password is too easy to guess.')).toBeInTheDocument();
+    expect(api.callsOf('SignUp')).toHaveLength(0);
+    await user.clear(password);
+    await user.type(password, 'tencharsok');
+    await user.click(screen.getByRole('button', { name: 'Create account' }));
+    await waitFor(() => expect(api.callsOf('SignUp')).toHaveLength(1));
   });
 
   it('logs in, or says why not', async () => {

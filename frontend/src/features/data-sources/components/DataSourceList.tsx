@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { EmptyState, ErrorAlert, LoadingState } from '@/components/ui/States';
 import { formatDateTime } from '@/lib/format';
+import { notifySuccess } from '@/lib/notify';
 import { useDataSources } from '../api/data-sources';
 import { useDeleteDataSource } from '../api/delete-data-source';
 import { DATA_SOURCE_TYPES } from './DataSourceForm';
@@ -82,7 +83,15 @@ export function DataSourceList({ teamId, onEdit, onOpenModels, canManage }: Data
           setDeleting(null);
           remove.reset();
         }}
-        onConfirm={() => deleting && remove.mutate(deleting.id, { onSuccess: () => setDeleting(null) })}
+        onConfirm={() =>
+          deleting &&
+          remove.mutate(deleting.id, {
+            onSuccess: () => {
+              setDeleting(null);
+              notifySuccess('Data source deleted', `${deleting.name} and its credentials are gone.`);
+            },
+          })
+        }
       >
         Delete <b>{deleting?.name}</b>? Its models go with it, and every SQL API credential bound to it stops working.
       </ConfirmDialog>

@@ -1,11 +1,17 @@
 import { Alert, Badge, Button, Group, List, NavLink, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { IconAlertTriangle, IconFileCode, IconPlus } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
+import { useBlocker } from 'react-router-dom';
 import { CodeEditor, type CodeEditorHandle, LineMessage } from '@/components/ui/CodeEditor';
+import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
+import { Dialog } from '@/components/ui/Dialog';
 import { EmptyState, ErrorAlert, LoadingState } from '@/components/ui/States';
 import { formatDateTime } from '@/lib/format';
+import { diffFiles } from '@/lib/line-diff';
+import { notifySuccess } from '@/lib/notify';
 import { type ModelProblem, useCreateModelVersion } from '../api/create-model-version';
 import { useModelVersion } from '../api/model-version';
+import { VersionDiff } from './VersionDiff';
 
 type Draft = { name: string; code: string };
 
@@ -18,7 +24,25 @@ const NEW_CUBE = `cubes:
       - { name: count, type: count }
 `;
 
-/** Edits the newest model version; saving creates the next one or shows each problem at its line. */
+/** Warns before edits are lost: on leaving the page (the browser asks) and on in-app navigation. */
+function useUnsavedChangesGuard(dirty: boolean) {
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent) => {
+      event.preventDefault();
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+  return useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
+}
+
+/**
+ * Edits the newest model version. Saving shows the changes against it first, then creates the
+ * next version or shows each problem at its line; unchanged files are never saved (the server
+ * answers such a save with the live version too).
+ */
 export function ModelEditor({ dataSourceId, canEdit }: { dataSourceId: string; canEdit: boolean }) {
   const version = useModelVersion(dataSourceId);
   const save = useCreateModelVersion();
@@ -26,8 +50,13 @@ export function ModelEditor({ dataSourceId, canEdit }: { dataSourceId: string; c
   const [current, setCurrent] = useState(0);
   const [problems, setProblems] = useState<ModelProblem[]>([]);
   const [newName, setNewName] = useState('');
+  const [reviewing, setReviewing] = useState(false);
   const editor = useRef<CodeEditorHandle>(null);
   const pendingLine = useRef<number | null>(null);
+  const saved = version.data?.files.map((f) => ({ name: f.name, code: f.code })) ?? [];
+  const changes = files ? diffFiles(saved, files) : [];
+  const dirty = changes.length > 0;
+  const blocker = useUnsavedChangesGuard(dirty);
 
   const loadedId = version.data?.id;
   useEffect(() => {
@@ -78,35 +107,71 @@ export function ModelEditor({ dataSourceId, canEdit }: { dataSourceId: string; c
           {version.data ? `Version ${version.data.number}, saved ${formatDateTime(version.data.createdAt)}` : 'No models yet'}
         </Text>
         {canEdit && (
-          <Button
-            loading={save.isPending}
-            disabled={files.length === 0}
-            onClick={() =>
-              save.mutate(
-                { dataSourceId, files },
-                {
-                  onSuccess: (outcome) =>
-                    setProblems(
-                      outcome.ok
-                        ? []
-                        : [...outcome.problems].sort(
-                            (x, y) => (x.file ?? '').localeCompare(y.file ?? '') || (x.line ?? 0) - (y.line ?? 0),
-                          ),
-                    ),
-                },
-              )
-            }
-          >
-            Save new version
-          </Button>
+          <Group gap="xs">
+            <Text size="sm" c="dimmed" role="status">
+              {dirty ? `Unsaved changes in ${changes.length} ${changes.length === 1 ? 'file' : 'files'}` : 'No changes to save'}
+            </Text>
+            <Button loading={save.isPending} disabled={files.length === 0 || !dirty} onClick={() => setReviewing(true)}>
+              Save new version
+            </Button>
+          </Group>
         )}
       </Group>
       <ErrorAlert error={save.error} title="Could not save" />
-      {save.data?.ok && problems.length === 0 && (
-        <Alert color="teal" role="status">
-          Saved as version {save.data.number}. SQL API users now query it.
-        </Alert>
-      )}
+      <Dialog opened={reviewing} onClose={() => setReviewing(false)} title="Review changes" size="xl">
+        <Stack>
+          <Text size="sm">
+            {version.data ? `Against version ${version.data.number}, the live one.` : 'The first version of these models.'}{' '}
+            SQL API users query the new version as soon as it is saved.
+          </Text>
+          <VersionDiff changes={changes} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setReviewing(false)}>
+              Keep editing
+            </Button>
+            <Button
+              loading={save.isPending}
+              onClick={() =>
+                save.mutate(
+                  { dataSourceId, files },
+                  {
+                    onSuccess: (outcome) => {
+                      setReviewing(false);
+                      if (outcome.ok) {
+                        setProblems([]);
+                        notifySuccess(
+                          outcome.number === version.data?.number ? 'No changes' : `Saved as version ${outcome.number}`,
+                          outcome.number === version.data?.number
+                            ? `Version ${outcome.number} is still live.`
+                            : 'SQL API users now query it.',
+                        );
+                        return;
+                      }
+                      setProblems(
+                        [...outcome.problems].sort(
+                          (x, y) => (x.file ?? '').localeCompare(y.file ?? '') || (x.line ?? 0) - (y.line ?? 0),
+                        ),
+                      );
+                    },
+                  },
+                )
+              }
+            >
+              Save version {(version.data?.number ?? 0) + 1}
+            </Button>
+          </Group>
+        </Stack>
+      </Dialog>
+      <ConfirmDialog
+        opened={blocker.state === 'blocked'}
+        title="Leave without saving?"
+        confirmLabel="Leave and discard"
+        cancelLabel="Stay"
+        onClose={() => blocker.reset?.()}
+        onConfirm={() => blocker.proceed?.()}
+      >
+        Your changes to the model files are not saved. Leaving discards them.
+      </ConfirmDialog>
       {problems.length > 0 && (
         <Alert color="red" icon={<IconAlertTriangle size={16} />} title={`${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} — nothing was saved`} role="alert">
           <List size="sm" spacing={2}>

@@ -4,9 +4,11 @@ import { ErrorAlert } from '@/components/ui/States';
 import { UserErrorException } from '@/lib/graphql';
 import type { TeamCredentials } from '../api/sql-credentials';
 import { useCreateSqlCredential } from '../api/create-sql-credential';
+import { notifySuccess } from '@/lib/notify';
 import { ConnectionDetails } from './ConnectionDetails';
 import { MemberAndSourceFields } from './MemberAndSourceFields';
 import { Dialog } from '@/components/ui/Dialog';
+import { LOSE_SECRET_TITLE, LoseSecretConfirm, useSecretGuard } from './SecretGuard';
 
 type Props = {
   opened: boolean;
@@ -27,23 +29,35 @@ export function CreateCredentialDialog({ opened, onClose, team, defaultMemberId,
   };
   const fieldError = create.error instanceof UserErrorException ? create.error : null;
   const secret = create.data;
+  const guard = useSecretGuard(secret != null);
+  const title = guard.confirming ? LOSE_SECRET_TITLE : secret ? 'SQL API access' : 'Create SQL API credentials';
 
   return (
-    <Dialog opened={opened} onClose={close} title={secret ? 'SQL API access' : 'Create SQL API credentials'} size="lg" centered>
+    <Dialog opened={opened} onClose={() => guard.requestClose(close)} title={title} size="lg" centered>
       {secret ? (
-        <Stack>
-          <ConnectionDetails credential={secret.credential} password={secret.password} downloadToken={secret.downloadToken} />
-          <Group justify="flex-end">
-            <Button onClick={close}>Finish</Button>
-          </Group>
-        </Stack>
+        <>
+          {guard.confirming && <LoseSecretConfirm onStay={guard.stay} onLeave={close} />}
+          <Stack display={guard.confirming ? 'none' : undefined}>
+            <ConnectionDetails
+              credential={secret.credential}
+              password={secret.password}
+              downloadToken={secret.downloadToken}
+              onPasswordKept={guard.markKept}
+            />
+            <Group justify="flex-end">
+              <Button onClick={() => guard.requestClose(close)}>Finish</Button>
+            </Group>
+          </Stack>
+        </>
       ) : (
         <form
           noValidate
           aria-label="Create SQL API credentials"
           onSubmit={(e) => {
             e.preventDefault();
-            if (memberId && dataSourceId) create.mutate({ memberId, dataSourceId });
+            if (memberId && dataSourceId) {
+              create.mutate({ memberId, dataSourceId }, { onSuccess: () => notifySuccess('Credentials created') });
+            }
           }}
         >
           <Stack>
@@ -54,7 +68,7 @@ export function CreateCredentialDialog({ opened, onClose, team, defaultMemberId,
               onMemberChange={setMemberId}
               onDataSourceChange={setDataSourceId}
               errors={fieldError?.field ? { [fieldError.field]: fieldError.message } : undefined}
-            onlyMemberId={onlyMemberId}
+              onlyMemberId={onlyMemberId}
             />
             {!fieldError?.field && <ErrorAlert error={create.error} title="Could not create the credentials" />}
             <Group justify="flex-end">

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { ErrorAlert } from '@/components/ui/States';
 import type { SqlCredentialFieldsFragment } from '@/gql/graphql';
 import { UserErrorException } from '@/lib/graphql';
+import { notifySuccess } from '@/lib/notify';
 import type { TeamCredentials } from '../api/sql-credentials';
 import { useUpdateSqlCredential } from '../api/update-sql-credential';
 import { ConnectionDetails } from './ConnectionDetails';
@@ -32,7 +33,17 @@ export function EditCredentialDialog({ credential, team, onClose, onlyMemberId =
         onSubmit={(e) => {
           e.preventDefault();
           if (!changed) return onClose();
-          if (memberId && dataSourceId) update.mutate({ id: credential.id, memberId, dataSourceId }, { onSuccess: onClose });
+          if (memberId && dataSourceId) {
+            update.mutate(
+              { id: credential.id, memberId, dataSourceId },
+              {
+                onSuccess: () => {
+                  onClose();
+                  notifySuccess('Credentials saved', `${credential.username} was updated.`);
+                },
+              },
+            );
+          }
         }}
       >
         <Stack>

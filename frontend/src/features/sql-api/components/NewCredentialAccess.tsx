@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { ErrorAlert, LoadingState } from '@/components/ui/States';
 import { useCreateSqlCredential } from '../api/create-sql-credential';
 import { ConnectionDetails } from './ConnectionDetails';
+import { LoseSecretConfirm, useSecretGuard } from './SecretGuard';
 
 type Props = { memberId: string; dataSourceId: string; onFinish: () => void };
 
@@ -10,6 +11,7 @@ type Props = { memberId: string; dataSourceId: string; onFinish: () => void };
 export function NewCredentialAccess({ memberId, dataSourceId, onFinish }: Props) {
   const create = useCreateSqlCredential();
   const started = useRef(false);
+  const guard = useSecretGuard(create.data != null);
   useEffect(() => {
     if (started.current) return;
     started.current = true;
@@ -31,11 +33,19 @@ export function NewCredentialAccess({ memberId, dataSourceId, onFinish }: Props)
   if (!create.data) return <LoadingState label="Creating SQL API access…" />;
   const secret = create.data;
   return (
-    <Stack>
-      <ConnectionDetails credential={secret.credential} password={secret.password} downloadToken={secret.downloadToken} />
-      <Group justify="flex-end">
-        <Button onClick={onFinish}>Finish</Button>
-      </Group>
-    </Stack>
+    <>
+      {guard.confirming && <LoseSecretConfirm onStay={guard.stay} onLeave={onFinish} />}
+      <Stack display={guard.confirming ? 'none' : undefined}>
+        <ConnectionDetails
+          credential={secret.credential}
+          password={secret.password}
+          downloadToken={secret.downloadToken}
+          onPasswordKept={guard.markKept}
+        />
+        <Group justify="flex-end">
+          <Button onClick={() => guard.requestClose(onFinish)}>Finish</Button>
+        </Group>
+      </Stack>
+    </>
   );
 }

@@ -1,23 +1,36 @@
 import { Button, Group, Stack, Text } from '@mantine/core';
+import { Dialog } from '@/components/ui/Dialog';
 import { ErrorAlert } from '@/components/ui/States';
 import type { SqlCredentialFieldsFragment } from '@/gql/graphql';
+import { notifySuccess } from '@/lib/notify';
 import { useRotateSqlCredentialPassword } from '../api/rotate-sql-credential-password';
 import { ConnectionDetails } from './ConnectionDetails';
-import { Dialog } from '@/components/ui/Dialog';
+import { LOSE_SECRET_TITLE, LoseSecretConfirm, useSecretGuard } from './SecretGuard';
 
 /** Confirms, rotates, then shows the new password once; the old one stops working at once. */
 export function RotatePasswordDialog({ credential, onClose }: { credential: SqlCredentialFieldsFragment; onClose: () => void }) {
   const rotate = useRotateSqlCredentialPassword();
   const secret = rotate.data;
+  const guard = useSecretGuard(secret != null);
+  const title = guard.confirming ? LOSE_SECRET_TITLE : secret ? 'New password' : 'Rotate password';
   return (
-    <Dialog opened onClose={onClose} title={secret ? 'New password' : 'Rotate password'} size="lg" centered>
+    <Dialog opened onClose={() => guard.requestClose(onClose)} title={title} size="lg" centered>
       {secret ? (
-        <Stack>
-          <ConnectionDetails credential={secret.credential} password={secret.password} downloadToken={secret.downloadToken} />
-          <Group justify="flex-end">
-            <Button onClick={onClose}>Finish</Button>
-          </Group>
-        </Stack>
+        <>
+          {guard.confirming && <LoseSecretConfirm onStay={guard.stay} onLeave={onClose} />}
+          {/* Kept mounted while the confirmation shows, so going back keeps the panel as it was. */}
+          <Stack display={guard.confirming ? 'none' : undefined}>
+            <ConnectionDetails
+              credential={secret.credential}
+              password={secret.password}
+              downloadToken={secret.downloadToken}
+              onPasswordKept={guard.markKept}
+            />
+            <Group justify="flex-end">
+              <Button onClick={() => guard.requestClose(onClose)}>Finish</Button>
+            </Group>
+          </Stack>
+        </>
       ) : (
         <Stack>
           <Text size="sm">
@@ -29,7 +42,15 @@ export function RotatePasswordDialog({ credential, onClose }: { credential: SqlC
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button color="red" loading={rotate.isPending} onClick={() => rotate.mutate(credential.id)}>
+            <Button
+              color="red"
+              loading={rotate.isPending}
+              onClick={() =>
+                rotate.mutate(credential.id, {
+                  onSuccess: () => notifySuccess('Password rotated', `The old password of ${credential.username} no longer works.`),
+                })
+              }
+            >
               Rotate password
             </Button>
           </Group>

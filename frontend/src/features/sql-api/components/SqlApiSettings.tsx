@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { EmptyState, ErrorAlert, LoadingState } from '@/components/ui/States';
 import type { SqlCredentialFieldsFragment, TeamRole } from '@/gql/graphql';
+import { notifySuccess } from '@/lib/notify';
 import { useDeleteSqlCredential } from '../api/delete-sql-credential';
 import { useSqlCredentials } from '../api/sql-credentials';
 import { type CredentialAction, CredentialCard } from './CredentialCard';
@@ -85,7 +86,16 @@ export function SqlApiSettings({ teamId, viewerId, viewerRole }: SqlApiSettingsP
         loading={remove.isPending}
         error={remove.error}
         onClose={close}
-        onConfirm={() => open && remove.mutate(open.credential.id, { onSuccess: close })}
+        onConfirm={() => {
+          if (!open) return;
+          const { username } = open.credential;
+          remove.mutate(open.credential.id, {
+            onSuccess: () => {
+              close();
+              notifySuccess('Credentials deleted', `${username} can no longer log in.`);
+            },
+          });
+        }}
       >
         Delete <b>{open?.credential.username}</b>? Clients using it can no longer log in, and its open sessions are
         closed.
