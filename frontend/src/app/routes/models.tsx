@@ -41,12 +41,13 @@ export function ModelsRoute() {
             onChange={(id) => id && navigate(`/models/${id}`)}
           />
           {selected && (
-            <Tabs value={tab} onChange={setTab} keepMounted={false}>
+            // The editor stays mounted (hidden) on the Generate tab: switching tabs keeps unsaved edits.
+            <Tabs value={tab} onChange={setTab} keepMounted={false} keepMountedMode="display-none">
               <Tabs.List>
                 <Tabs.Tab value="editor">Model files</Tabs.Tab>
                 {canEdit && <Tabs.Tab value="generate">Generate from tables</Tabs.Tab>}
               </Tabs.List>
-              <Tabs.Panel value="editor" pt="md">
+              <Tabs.Panel value="editor" pt="md" keepMounted>
                 <ModelEditor key={selected} dataSourceId={selected} canEdit={canEdit} />
               </Tabs.Panel>
               <Tabs.Panel value="generate" pt="md">
