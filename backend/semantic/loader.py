@@ -114,6 +114,9 @@ class ParsedModels:
     # (cube, member, field) whose value was unreadable and already reported, so the validator
     # does not report it again as missing.
     invalid_fields: frozenset[tuple[str | None, str | None, str]]
+    # Files that are not YAML at all: the cubes they define are unknown, so a reference to a
+    # missing cube may point into them and is not a problem of its own.
+    unreadable_files: frozenset[str] = frozenset()
 
 
 def read_models(
@@ -122,6 +125,7 @@ def read_models(
     cubes: dict[str, Cube] = {}
     problems: list[Problem] = []
     invalid: set[tuple[str | None, str | None, str]] = set()
+    unreadable: set[str] = set()
     budget = NodeBudget(limits)
     for file in sorted(files):
         reader = _FileReader(file, budget)
@@ -138,8 +142,10 @@ def read_models(
             )
         problems.extend(reader.problems)
         invalid |= reader.invalid
+        if reader.unreadable:
+            unreadable.add(file)
     return ParsedModels(ModelSet(cubes), sorted(problems, key=Problem.sort_key),
-                        frozenset(invalid))
+                        frozenset(invalid), frozenset(unreadable))
 
 
 class _FileReader:
@@ -148,6 +154,7 @@ class _FileReader:
         self.budget = budget or NodeBudget(DEFAULT_LIMITS)
         self.problems: list[Problem] = []
         self.invalid: set[tuple[str | None, str | None, str]] = set()
+        self.unreadable = False  # a YAML syntax error: nothing of the file could be read
         self._constructor = SafeConstructor()
 
     def report(
@@ -183,9 +190,11 @@ class _FileReader:
                 started = f" at line {exc.context_mark.line + 1}" if exc.context_mark else ""
                 detail += f" ({exc.context}{started})"
             self.report(line, f"YAML syntax error: {detail}")
+            self.unreadable = True
             return []
         except yaml.YAMLError as exc:
             self.report(1, f"YAML syntax error: {exc}")
+            self.unreadable = True
             return []
         if root is None:
             return []

@@ -70,7 +70,8 @@ def check_models(
 ) -> tuple[ModelSet, list[Problem]]:
     """Like ``load_models`` but returns the problems (sorted by file and line) instead."""
     parsed = read_models(files, limits=limits)
-    problems = parsed.problems + _Validator(parsed.models, columns, parsed.invalid_fields).run()
+    problems = parsed.problems + _Validator(parsed.models, columns, parsed.invalid_fields,
+                                            parsed.unreadable_files).run()
     return parsed.models, sorted(problems, key=Problem.sort_key)
 
 
@@ -95,9 +96,13 @@ class _Validator:
     def __init__(
         self, models: ModelSet, columns: Mapping[str, Set[str]] | None,
         invalid: frozenset[tuple[str | None, str | None, str]],
+        unreadable_files: frozenset[str] = frozenset(),
     ):
         self.models = models
         self.invalid = invalid
+        # While a file cannot be parsed its cubes are unknown: a reference to a missing cube
+        # may name one of them, so it is not reported (the syntax error is, and blocks saving).
+        self.cubes_known = not unreadable_files
         self.tables = None if columns is None else _TableIndex(columns)
         self.problems: list[Problem] = []
         self.edges: dict[_NodeKey, list[_NodeKey]] = {}
@@ -211,7 +216,8 @@ class _Validator:
             elif self.models.get(j.name) is None:
                 # Its sql is not checked: it would only repeat that {j.name} is unknown.
                 hint = did_you_mean(j.name, self.models.cubes)
-                self.report(*where, f"join to unknown cube {j.name}{hint}")
+                if self.cubes_known:
+                    self.report(*where, f"join to unknown cube {j.name}{hint}")
             elif j.sql.strip():
                 self.columns(cube, j.name, j.position, j.sql)
                 self.snippet(cube, j.name, j.position, j.sql, "join")
@@ -247,7 +253,7 @@ class _Validator:
                     self.member_ref(cube, member, pos, cube, head, context)
                     continue
                 other = self.models.get(head)
-                if other is None:
+                if other is None and self.cubes_known:
                     self.report(pos, cube.name, member,
                                 f"unknown reference {text}: no member {head} in cube "
                                 f"{cube.name} and no cube {head}"
@@ -259,7 +265,9 @@ class _Validator:
                 target_cube = self.models.get(part)
                 if target_cube is None:
                     hint = did_you_mean(part, self.models.cubes)
-                    self.report(pos, cube.name, member, f"unknown cube {part} in {text}{hint}")
+                    if self.cubes_known:
+                        self.report(pos, cube.name, member,
+                                    f"unknown cube {part} in {text}{hint}")
                     break
             else:
                 assert target_cube is not None
