@@ -87,7 +87,7 @@ async def test_env_variant_through_post(world: World) -> None:
     assert lines["PGPASSWORD"] == rotated["password"] == lines["METRICSQL_PASSWORD"]
     assert lines["PGUSER"] == rotated["credential"]["username"]
     assert lines["PGHOST"] == "sql.example.test" and lines["PGPORT"] == "15432"
-    assert lines["PGDATABASE"] == "db"
+    assert lines["PGDATABASE"] == "db" and lines["PGSSLMODE"] == "require"
 
 
 async def test_token_is_bound_to_user_credential_and_current_password(world: World) -> None:

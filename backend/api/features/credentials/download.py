@@ -147,7 +147,9 @@ def credentials_env(doc: dict[str, Any]) -> str:
         # libpq reads these, so `set -a; . ./credentials.env; psql` connects.
         values += [("PGHOST", doc["host"]), ("PGPORT", doc["port"]),
                    ("PGDATABASE", doc["db"]), ("PGUSER", doc["db_username"]),
-                   ("PGPASSWORD", doc["password"])]
+                   ("PGPASSWORD", doc["password"]),
+                   # Without it libpq "prefers" TLS and retries a failed login in plaintext.
+                   ("PGSSLMODE", "require")]
     else:
         values += [("MYSQL_HOST", doc["host"]), ("MYSQL_TCP_PORT", doc["port"])]
     for key, value in values:
