@@ -4,6 +4,10 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type AcceptInvitationInput = {
+  invitationId: string | number;
+};
+
 export type CancelInvitationInput = {
   invitationId: string | number;
 };
@@ -43,6 +47,10 @@ export type DataSourceType =
   | 'MYSQL'
   | 'POSTGRES'
   | 'SQLITE';
+
+export type DeclineInvitationInput = {
+  invitationId: string | number;
+};
 
 export type DeleteDataSourceInput = {
   id: string | number;
@@ -114,6 +122,12 @@ export type UpdateMemberRoleInput = {
   role: TeamRole;
 };
 
+export type UpdateModelAuthoringInput = {
+  /** The least role that may publish models: OWNER (owners only), ADMIN (owners and admins, the default) or MEMBER (everyone). */
+  authorRole: TeamRole;
+  teamId: string | number;
+};
+
 export type UpdateSqlCredentialInput = {
   dataSourceId?: string | number | null | undefined;
   id: string | number;
@@ -148,7 +162,7 @@ export type SignUpMutation = { signUp:
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ViewerQuery = { viewer: { id: string, email: string, displayName: string, teams: Array<{ id: string, name: string, role: TeamRole }> } | null };
+export type ViewerQuery = { viewer: { id: string, email: string, displayName: string, teams: Array<{ id: string, name: string, role: TeamRole }>, invitations: Array<{ id: string, role: TeamRole, invitedBy: string | null, expiresAt: string, team: { id: string, name: string } }> } | null };
 
 export type CheckConnectionMutationVariables = Exact<{
   input: CheckConnectionInput;
@@ -234,12 +248,26 @@ export type GenerateModelsMutation = { generateModels:
     | { __typename: 'UserError', code: string, message: string, field: string | null }
    };
 
+export type ModelAccessQueryVariables = Exact<{
+  teamId: string | number;
+}>;
+
+
+export type ModelAccessQuery = { team: { id: string, modelAuthorRole: TeamRole, viewerCanAuthorModels: boolean } };
+
 export type LiveModelVersionQueryVariables = Exact<{
   dataSourceId: string | number;
 }>;
 
 
 export type LiveModelVersionQuery = { dataSource: { id: string, models: { id: string, number: number, createdAt: string, files: Array<{ name: string, code: string }> } | null } };
+
+export type VisibleCubesQueryVariables = Exact<{
+  dataSourceId: string | number;
+}>;
+
+
+export type VisibleCubesQuery = { dataSource: { id: string, models: { id: string, number: number, cubes: Array<{ name: string, title: string | null, description: string | null, members: Array<{ name: string, kind: string, type: string | null }> }> } | null } };
 
 export type CreateSqlCredentialMutationVariables = Exact<{
   input: CreateSqlCredentialInput;
@@ -292,6 +320,16 @@ export type UpdateSqlCredentialMutation = { updateSqlCredential:
     | { __typename: 'UserError', code: string, message: string, field: string | null }
    };
 
+export type AcceptInvitationMutationVariables = Exact<{
+  input: AcceptInvitationInput;
+}>;
+
+
+export type AcceptInvitationMutation = { acceptInvitation:
+    | { __typename: 'Team', id: string, name: string, viewerRole: TeamRole }
+    | { __typename: 'UserError', code: string, message: string, field: string | null }
+   };
+
 export type CancelInvitationMutationVariables = Exact<{
   input: CancelInvitationInput;
 }>;
@@ -299,6 +337,16 @@ export type CancelInvitationMutationVariables = Exact<{
 
 export type CancelInvitationMutation = { cancelInvitation:
     | { __typename: 'Invitation', id: string }
+    | { __typename: 'UserError', code: string, message: string, field: string | null }
+   };
+
+export type DeclineInvitationMutationVariables = Exact<{
+  input: DeclineInvitationInput;
+}>;
+
+
+export type DeclineInvitationMutation = { declineInvitation:
+    | { __typename: 'ReceivedInvitation', id: string }
     | { __typename: 'UserError', code: string, message: string, field: string | null }
    };
 
@@ -328,7 +376,7 @@ export type TeamMembersQueryVariables = Exact<{
 }>;
 
 
-export type TeamMembersQuery = { team: { id: string, name: string, members: Array<{ id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }>, invitations: Array<{ id: string, email: string, role: TeamRole }> } };
+export type TeamMembersQuery = { team: { id: string, name: string, modelAuthorRole: TeamRole, members: Array<{ id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }>, invitations: Array<{ id: string, email: string, role: TeamRole }> } };
 
 export type UpdateMemberRoleMutationVariables = Exact<{
   input: UpdateMemberRoleInput;
@@ -337,6 +385,16 @@ export type UpdateMemberRoleMutationVariables = Exact<{
 
 export type UpdateMemberRoleMutation = { updateMemberRole:
     | { __typename: 'Member', id: string, role: TeamRole }
+    | { __typename: 'UserError', code: string, message: string, field: string | null }
+   };
+
+export type UpdateModelAuthoringMutationVariables = Exact<{
+  input: UpdateModelAuthoringInput;
+}>;
+
+
+export type UpdateModelAuthoringMutation = { updateModelAuthoring:
+    | { __typename: 'Team', id: string, modelAuthorRole: TeamRole }
     | { __typename: 'UserError', code: string, message: string, field: string | null }
    };
 
@@ -474,6 +532,16 @@ export const ViewerDocument = new TypedDocumentString(`
       id
       name
       role
+    }
+    invitations {
+      id
+      role
+      invitedBy
+      expiresAt
+      team {
+        id
+        name
+      }
     }
   }
 }
@@ -642,6 +710,15 @@ export const GenerateModelsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<GenerateModelsMutation, GenerateModelsMutationVariables>;
+export const ModelAccessDocument = new TypedDocumentString(`
+    query ModelAccess($teamId: ID!) {
+  team(id: $teamId) {
+    id
+    modelAuthorRole
+    viewerCanAuthorModels
+  }
+}
+    `) as unknown as TypedDocumentString<ModelAccessQuery, ModelAccessQueryVariables>;
 export const LiveModelVersionDocument = new TypedDocumentString(`
     query LiveModelVersion($dataSourceId: ID!) {
   dataSource(id: $dataSourceId) {
@@ -658,6 +735,27 @@ export const LiveModelVersionDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<LiveModelVersionQuery, LiveModelVersionQueryVariables>;
+export const VisibleCubesDocument = new TypedDocumentString(`
+    query VisibleCubes($dataSourceId: ID!) {
+  dataSource(id: $dataSourceId) {
+    id
+    models {
+      id
+      number
+      cubes {
+        name
+        title
+        description
+        members {
+          name
+          kind
+          type
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VisibleCubesQuery, VisibleCubesQueryVariables>;
 export const CreateSqlCredentialDocument = new TypedDocumentString(`
     mutation CreateSqlCredential($input: CreateSqlCredentialInput!) {
   createSqlCredential(input: $input) {
@@ -910,6 +1008,23 @@ fragment ConnectionInfoFields on ConnectionInfo {
   jdbcUrl
   sqlalchemyUrl
 }`) as unknown as TypedDocumentString<UpdateSqlCredentialMutation, UpdateSqlCredentialMutationVariables>;
+export const AcceptInvitationDocument = new TypedDocumentString(`
+    mutation AcceptInvitation($input: AcceptInvitationInput!) {
+  acceptInvitation(input: $input) {
+    __typename
+    ... on Team {
+      id
+      name
+      viewerRole
+    }
+    ... on UserError {
+      code
+      message
+      field
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AcceptInvitationMutation, AcceptInvitationMutationVariables>;
 export const CancelInvitationDocument = new TypedDocumentString(`
     mutation CancelInvitation($input: CancelInvitationInput!) {
   cancelInvitation(input: $input) {
@@ -925,6 +1040,21 @@ export const CancelInvitationDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CancelInvitationMutation, CancelInvitationMutationVariables>;
+export const DeclineInvitationDocument = new TypedDocumentString(`
+    mutation DeclineInvitation($input: DeclineInvitationInput!) {
+  declineInvitation(input: $input) {
+    __typename
+    ... on ReceivedInvitation {
+      id
+    }
+    ... on UserError {
+      code
+      message
+      field
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeclineInvitationMutation, DeclineInvitationMutationVariables>;
 export const InviteMemberDocument = new TypedDocumentString(`
     mutation InviteMember($input: InviteMemberInput!) {
   inviteMember(input: $input) {
@@ -966,6 +1096,7 @@ export const TeamMembersDocument = new TypedDocumentString(`
   team(id: $teamId) {
     id
     name
+    modelAuthorRole
     members {
       id
       role
@@ -999,6 +1130,22 @@ export const UpdateMemberRoleDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<UpdateMemberRoleMutation, UpdateMemberRoleMutationVariables>;
+export const UpdateModelAuthoringDocument = new TypedDocumentString(`
+    mutation UpdateModelAuthoring($input: UpdateModelAuthoringInput!) {
+  updateModelAuthoring(input: $input) {
+    __typename
+    ... on Team {
+      id
+      modelAuthorRole
+    }
+    ... on UserError {
+      code
+      message
+      field
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateModelAuthoringMutation, UpdateModelAuthoringMutationVariables>;
 export const ViewerProbeDocument = new TypedDocumentString(`
     query ViewerProbe {
   viewer {

@@ -5,6 +5,7 @@ import { Navigate, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { ErrorAlert, LoadingState } from '@/components/ui/States';
 import { useLogOut } from '@/features/auth/api/log-out';
 import { useViewer } from '@/features/auth/api/viewer';
+import { PendingInvitations } from '@/features/teams/components/PendingInvitations';
 import { CurrentTeamProvider, useCurrentTeam } from '../providers/current-team';
 
 const NAV = [
@@ -95,6 +96,7 @@ function Shell() {
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
+        <PendingInvitations invitations={viewer.invitations} onJoined={setTeamId} />
         <Outlet />
       </AppShell.Main>
     </AppShell>

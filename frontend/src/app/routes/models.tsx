@@ -3,7 +3,9 @@ import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { EmptyState, ErrorAlert, LoadingState } from '@/components/ui/States';
 import { useDataSources } from '@/features/data-sources/api/data-sources';
+import { useModelAccess } from '@/features/models/api/model-access';
 import { useModelVersion } from '@/features/models/api/model-version';
+import { CubeList } from '@/features/models/components/CubeList';
 import { ModelEditor } from '@/features/models/components/ModelEditor';
 import { TablePicker } from '@/features/models/components/TablePicker';
 import { useCurrentTeam } from '../providers/current-team';
@@ -14,7 +16,9 @@ export function ModelsRoute() {
   const params = useParams();
   const dataSources = useDataSources(team.id);
   const [tab, setTab] = useState<string | null>('editor');
-  const canEdit = team.role !== 'MEMBER';
+  const access = useModelAccess(team.id);
+  // The server decides (a team setting); until it answers, the role's default is assumed.
+  const canEdit = access.data?.viewerCanAuthorModels ?? team.role !== 'MEMBER';
 
   if (dataSources.isPending) return <LoadingState />;
   if (dataSources.isError) return <ErrorAlert error={dataSources.error} />;
@@ -48,7 +52,11 @@ export function ModelsRoute() {
                 {canEdit && <Tabs.Tab value="generate">Generate from tables</Tabs.Tab>}
               </Tabs.List>
               <Tabs.Panel value="editor" pt="md" keepMounted>
-                <ModelEditor key={selected} dataSourceId={selected} canEdit={canEdit} />
+                {canEdit ? (
+                  <ModelEditor key={selected} dataSourceId={selected} canEdit={canEdit} />
+                ) : (
+                  <CubeList key={selected} dataSourceId={selected} />
+                )}
               </Tabs.Panel>
               <Tabs.Panel value="generate" pt="md">
                 <Generate key={selected} dataSourceId={selected} onGenerated={() => setTab('editor')} />

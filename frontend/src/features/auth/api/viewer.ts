@@ -13,6 +13,16 @@ export const ViewerQuery = graphql(`
         name
         role
       }
+      invitations {
+        id
+        role
+        invitedBy
+        expiresAt
+        team {
+          id
+          name
+        }
+      }
     }
   }
 `);

@@ -20,6 +20,7 @@ const api = () =>
     DataSources: () => ({
       team: { id: 't1', dataSources: [{ id: 'ds1', name: 'Demo', type: 'DUCKDB', params: {}, hasPassword: false, createdAt: '2026-11-20T09:00:00Z' }] },
     }),
+    ModelAccess: () => ({ team: { id: 't1', modelAuthorRole: 'ADMIN', viewerCanAuthorModels: true } }),
     LiveModelVersion: () => ({
       dataSource: { id: 'ds1', models: { id: 'v1', number: 3, createdAt: '2026-11-20T09:00:00Z', files: [{ name: 'orders.yml', code }] } },
     }),

@@ -7,6 +7,7 @@ export const TeamMembersQuery = graphql(`
     team(id: $teamId) {
       id
       name
+      modelAuthorRole
       members {
         id
         role

@@ -5,7 +5,7 @@ import { mockGraphQL, userError } from '@/testing/graphql-mock';
 import { renderApp } from '@/testing/render';
 
 const team = (extra: Partial<{ members: unknown[]; invitations: unknown[] }> = {}) => ({
-  team: { id: 't1', name: 'Ada personal', members, invitations: [], ...extra },
+  team: { id: 't1', name: 'Ada personal', modelAuthorRole: 'ADMIN', members, invitations: [], ...extra },
 });
 
 describe('Settings > Team', () => {
@@ -29,7 +29,7 @@ describe('Settings > Team', () => {
     await user.click(within(form).getByRole('combobox', { name: 'Role' }));
     await user.click(await screen.findByRole('option', { name: 'Admin' }));
     await user.click(within(form).getByRole('button', { name: 'Invite' }));
-    expect(await screen.findByText(/cy@example.com has no account yet/)).toBeInTheDocument();
+    expect(await screen.findByText(/Invitation for cy@example.com sent: they join once they accept it/)).toBeInTheDocument();
     expect(api.callsOf('InviteMember')).toEqual([{ input: { teamId: 't1', email: 'cy@example.com', role: 'ADMIN' } }]);
   });
 
@@ -57,5 +57,45 @@ describe('Settings > Team', () => {
     await screen.findByRole('table', { name: 'Team members' });
     expect(screen.queryByRole('form', { name: 'Invite a member' })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Remove Bob' })).not.toBeInTheDocument();
+  });
+
+  it('never offers the owner role in an invitation', async () => {
+    mockGraphQL({ Viewer: () => ({ viewer }), TeamMembers: () => team() });
+    const { user } = renderApp('/settings/team');
+    const form = await screen.findByRole('form', { name: 'Invite a member' });
+    await user.click(within(form).getByRole('combobox', { name: 'Role' }));
+    expect(await screen.findByRole('option', { name: 'Admin' })).toBeInTheDocument();
+    expect(screen.queryByRole('option', { name: 'Owner' })).not.toBeInTheDocument();
+  });
+
+  it('lets an owner choose who authors models and says why an author cannot be restricted', async () => {
+    const api = mockGraphQL({
+      Viewer: () => ({ viewer }),
+      TeamMembers: () => team(),
+      UpdateModelAuthoring: () => ({ updateModelAuthoring: { __typename: 'Team', id: 't1', modelAuthorRole: 'OWNER' } }),
+    });
+    const { user } = renderApp('/settings/team');
+    const card = await screen.findByRole('region', { name: 'Model authoring' });
+    expect(card).toHaveTextContent(/cannot be restricted by an access list/);
+    await user.click(within(card).getByRole('combobox', { name: 'Who may publish models' }));
+    await user.click(await screen.findByRole('option', { name: 'Owners' }));
+    expect(api.callsOf('UpdateModelAuthoring')).toEqual([{ input: { teamId: 't1', authorRole: 'OWNER' } }]);
+  });
+
+  it('shows the invitee their invitations and accepts one', async () => {
+    const invited = {
+      ...viewer,
+      invitations: [{ id: 'i9', role: 'MEMBER', invitedBy: 'Cy', expiresAt: '2026-12-20T10:00:00Z', team: { id: 't9', name: 'Sales' } }],
+    };
+    const api = mockGraphQL({
+      Viewer: () => ({ viewer: invited }),
+      TeamMembers: () => team(),
+      AcceptInvitation: () => ({ acceptInvitation: { __typename: 'Team', id: 't9', name: 'Sales', viewerRole: 'MEMBER' } }),
+    });
+    const { user } = renderApp('/settings/team');
+    const box = await screen.findByRole('region', { name: 'Pending invitations' });
+    expect(box).toHaveTextContent('Cy invites you to Sales as Member.');
+    await user.click(within(box).getByRole('button', { name: 'Accept' }));
+    expect(api.callsOf('AcceptInvitation')).toEqual([{ input: { invitationId: 'i9' } }]);
   });
 });

@@ -12,11 +12,19 @@ import { useInviteMember } from '../api/invite-member';
 import { useRemoveMember } from '../api/remove-member';
 import { useTeamMembers } from '../api/team-members';
 import { useUpdateMemberRole } from '../api/update-member-role';
+import { useUpdateModelAuthoring } from '../api/update-model-authoring';
 
 const ROLES: { value: TeamRole; label: string }[] = [
   { value: 'OWNER', label: 'Owner' },
   { value: 'ADMIN', label: 'Admin' },
   { value: 'MEMBER', label: 'Member' },
+];
+// Nobody becomes owner by invitation: they join, then an owner promotes them.
+const INVITE_ROLES = ROLES.filter((r) => r.value !== 'OWNER');
+const AUTHORS: { value: TeamRole; label: string }[] = [
+  { value: 'OWNER', label: 'Owners' },
+  { value: 'ADMIN', label: 'Owners and admins' },
+  { value: 'MEMBER', label: 'Everyone' },
 ];
 
 type TeamSettingsProps = { teamId: string; viewerId: string; viewerRole: TeamRole };
@@ -44,6 +52,7 @@ export function TeamSettings({ teamId, viewerId, viewerRole }: TeamSettingsProps
         </Text>
       </div>
       {canManage && <InviteForm teamId={teamId} />}
+      <ModelAuthoring teamId={teamId} authorRole={team.data.modelAuthorRole} isOwner={viewerRole === 'OWNER'} />
       <ErrorAlert error={updateRole.error} title="Could not change the role" />
       <Card withBorder padding={0}>
         <Table.ScrollContainer minWidth={360}>
@@ -162,7 +171,7 @@ function InviteForm({ teamId }: { teamId: string }) {
             onSuccess: (result) => {
               setNotice(
                 result.__typename === 'Invitation'
-                  ? `${values.email} has no account yet: they join when they sign up.`
+                  ? `Invitation for ${values.email} sent: they join once they accept it (within 14 days).`
                   : `${values.email} joined the team.`,
               );
               form.reset();
@@ -175,7 +184,7 @@ function InviteForm({ teamId }: { teamId: string }) {
       >
         <Group align="flex-end" wrap="wrap">
           <TextInput label="Email" type="email" required style={{ flex: 1, minWidth: 200 }} {...form.getInputProps('email')} />
-          <Select label="Role" data={ROLES} w={130} allowDeselect={false} {...form.getInputProps('role')} />
+          <Select label="Role" data={INVITE_ROLES} w={130} allowDeselect={false} {...form.getInputProps('role')} />
           <Button type="submit" leftSection={<IconUserPlus size={16} />} loading={invite.isPending}>
             Invite
           </Button>
@@ -189,6 +198,36 @@ function InviteForm({ teamId }: { teamId: string }) {
           </Text>
         )}
       </form>
+    </Card>
+  );
+}
+
+/** Who may publish models, and why such roles cannot also have an access list. */
+function ModelAuthoring({ teamId, authorRole, isOwner }: { teamId: string; authorRole: TeamRole; isOwner: boolean }) {
+  const update = useUpdateModelAuthoring(teamId);
+  const label = AUTHORS.find((a) => a.value === authorRole)?.label ?? authorRole;
+  return (
+    <Card withBorder aria-label="Model authoring" component="section">
+      <Text fw={600}>Model authoring</Text>
+      <Text size="sm" c="dimmed" mb="xs">
+        A model&apos;s SQL runs as the data source&apos;s own database user, so whoever may publish models can read
+        everything that user can. That is why a role that may author models cannot be restricted by an access list:
+        to restrict admins, let only owners author models first. Everyone else sees only the cubes their access list
+        allows, never the model files.
+      </Text>
+      {isOwner ? (
+        <Select
+          label="Who may publish models"
+          data={AUTHORS}
+          value={authorRole}
+          w={220}
+          allowDeselect={false}
+          onChange={(role) => role && update.mutate(role as TeamRole)}
+        />
+      ) : (
+        <Text size="sm">Who may publish models: {label}.</Text>
+      )}
+      <ErrorAlert error={update.error} title="Could not change who may author models" />
     </Card>
   );
 }
