@@ -18,8 +18,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequenc
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlglot import exp
-
 from backend.connectors.base import Connector, QueryResult, ResultColumn
 from backend.core.errors import (
     AppError,
@@ -32,14 +30,12 @@ from backend.core.errors import (
 from backend.core.grants import CredentialGrant
 from backend.core.settings import Settings as AppSettings
 from backend.observability.metrics import StatementTimer
-from backend.semantic.model import AccessPolicy, ModelSet
+from backend.semantic.model import ModelSet
 from gateway.catalog import rewrite as catalog_sql
 from gateway.catalog.cache import CatalogCache
 from gateway.catalog.database import CatalogDatabase, duckdb_type_name
-from gateway.catalog.tables import PG_CATALOG
-from gateway.catalog.visible import visible_tables
 from gateway.engine import CompiledQuery
-from gateway.engine.types import TARGET_DIALECTS
+from gateway.planning import DataPlan, Planner, Scope
 
 CATALOG_TIMEOUT_SECONDS = 10.0
 
@@ -297,28 +293,8 @@ def rows_result(columns: Sequence[ResultColumn], rows: Sequence[Row]) -> Stateme
 # --- dependencies --------------------------------------------------------------------------------
 
 
-# (sql, models, access, target dialect, model version id) -> compiled query
-Compiler = Callable[[str, ModelSet, AccessPolicy, str, str | None], CompiledQuery]
 ConnectorFactory = Callable[[str, Mapping[str, Any]], Connector]
 ModelLoader = Callable[[Sequence[tuple[str, str]]], ModelSet]
-
-
-class EngineCompiler:
-    """The semantic engine, memoised: the only way client SQL becomes data-source SQL."""
-
-    def __init__(self, maxsize: int = 4096):
-        from gateway.engine import PlanCache
-
-        self.cache = PlanCache(maxsize)
-
-    def __call__(self, sql: str, models: ModelSet, access: AccessPolicy, target: str,
-                 model_version: str | None) -> CompiledQuery:
-        if target not in TARGET_DIALECTS:
-            raise NotSupported(f"data sources of dialect {target} are not supported")
-        return self.cache.compile(
-            sql, client_dialect="postgres", models=models, access=access,
-            target_dialect=target, model_version=model_version,
-        )
 
 
 def default_connector_factory(kind: str, params: Mapping[str, Any]) -> Connector:
@@ -393,28 +369,18 @@ class SessionServices:
     catalogs: CatalogCache = field(default_factory=lambda: CatalogCache(settings={
         display: value for display, value in DEFAULT_SETTINGS.values()}))
     models: ModelCache = field(default_factory=ModelCache)
-    compiler: Compiler = field(default_factory=EngineCompiler)
+    planner: Planner = field(default_factory=Planner)
     connector_factory: ConnectorFactory = default_connector_factory
     batch_size: int = 5000
     connectors: ConnectorCache = field(init=False)
 
     def __post_init__(self) -> None:
         self.connectors = ConnectorCache(self.connector_factory)
-        self._kinds: OrderedDict[str, bool] = OrderedDict()
-
-    def is_data_query(self, sql: str) -> bool:
-        """Catalog or data? Memoised on the text: parsing costs more than the query."""
-        kind = self._kinds.get(sql)
-        if kind is None:
-            kind = not catalog_sql.is_catalog_query(catalog_sql.parse(sql))
-            self._kinds[sql] = kind
-            if len(self._kinds) > 4096:
-                self._kinds.popitem(last=False)
-        return kind
 
     async def close(self) -> None:
         await self.connectors.close()
         self.catalogs.close()
+        self.planner.close()
 
 
 DIALECT_BY_SOURCE = {"POSTGRES": "postgres", "MYSQL": "mysql", "SQLITE": "sqlite",
@@ -599,17 +565,15 @@ class Session:
             raise NotSupported(f"{w.upper()} statements are not supported; use the extended "
                                "query protocol of your driver")
         if w == "explain":
-            return self._explain(sql)
-        if self.services.is_data_query(sql):
+            return await self._explain(sql)
+        plan = await self.services.planner.plan(sql, params, self.scope())
+        if isinstance(plan, DataPlan):
             self.statement_kind = "engine"
-            return await self._data_query(sql, params)
+            return await self._data_query(plan.compiled, params)
         self.statement_kind = "catalog"
-        return await self._catalog(catalog_sql.parse(sql), params)
+        return await self._catalog(plan.duck_sql)
 
-    async def _catalog(self, tree: exp.Expr, params: Sequence[Any]) -> StatementResult:
-        if params:
-            tree = inline_parameters(tree, params)
-        duck_sql = catalog_sql.rewrite(tree, self.facts())
+    async def _catalog(self, duck_sql: str) -> StatementResult:
         log.debug("catalog query %s", duck_sql)
         catalog = self.catalog()
         # In a worker thread, bounded in time: a catalog query must neither stall the event
@@ -637,11 +601,8 @@ class Session:
         cols = [ResultColumn(name, duckdb_type_name(t)) for name, t in result.columns]
         return rows_result(cols, result.rows)
 
-    def _catalog_columns(self, tree: exp.Expr, count: int) -> list[ResultColumn]:
+    def _catalog_columns(self, duck_sql: str) -> list[ResultColumn]:
         """Result columns of a catalog query, bound (not run) with NULL parameters."""
-        if count:
-            tree = inline_parameters(tree, [None] * count)
-        duck_sql = catalog_sql.rewrite(tree, self.facts())
         try:
             described = self.catalog().execute(f"DESCRIBE {duck_sql}")
         except Exception as exc:
@@ -650,26 +611,29 @@ class Session:
             ) from exc
         return [ResultColumn(str(r[0]), duckdb_type_name(str(r[1]))) for r in described.rows]
 
-    def compile(self, sql: str) -> CompiledQuery:
+    def scope(self) -> Scope:
+        """What this session's statements are planned against."""
         kind = self.grant.data_source_type.upper()
         target = DIALECT_BY_SOURCE.get(kind)
         if target is None:
             raise NotSupported(f"data sources of type {kind} are not supported")
-        return self.services.compiler(sql, self.models(), self.grant.access, target,
-                                      self.grant.model_version_id)
+        return Scope(self.models(), self.grant.access, target, self.grant.model_version_id,
+                     self.facts())
 
-    def _explain(self, sql: str) -> StatementResult:
+    async def compile(self, sql: str) -> CompiledQuery:
+        return await self.services.planner.compile(sql, "postgres", self.scope())
+
+    async def _explain(self, sql: str) -> StatementResult:
         inner = re.sub(r"^\s*explain\s+(\((?:[^()]|\([^()]*\))*\)\s*)?(analyze\s+)?(verbose\s+)?",
                        "", strip_noise(sql), flags=re.I)
-        compiled = self.compile(inner)
+        compiled = await self.compile(inner)
         rows = [(line,) for line in compiled.sql.splitlines()]
         return rows_result([ResultColumn("QUERY PLAN", "text")], rows)
 
     def connector(self) -> Connector:
         return self.services.connectors.get(self.grant)
 
-    async def _data_query(self, sql: str, params: Sequence[Any]) -> StatementResult:
-        compiled = self.compile(sql)
+    async def _data_query(self, compiled: CompiledQuery, params: Sequence[Any]) -> StatementResult:
         args = compiled.bind(list(params))
         self._cancel_requested = False
         result = await self.connector().execute(compiled.sql, args)
@@ -698,7 +662,7 @@ class Session:
 
         return StatementResult("SELECT", columns, batches(), close)
 
-    def prepare(self, sql: str, param_types: Sequence[str]) -> PreparedInfo:
+    async def prepare(self, sql: str, param_types: Sequence[str]) -> PreparedInfo:
         """Parameter and result types of a statement, without running it on a data source."""
         words = first_words(sql)
         if not words:
@@ -708,24 +672,13 @@ class Session:
             result = self._show(sql)
             return PreparedInfo([], list(result.columns or []))
         if w in ("select", "with", "values", "table", "("):
-            tree = catalog_sql.parse(sql)
-            count = max_parameter(tree)
-            if catalog_sql.is_catalog_query(tree):
-                types = infer_parameter_types(tree, count, param_types, catalog_columns())
-                return PreparedInfo(types, self._catalog_columns(tree, count))
-            compiled = self.compile(sql)
-            # The engine's inference first; where it knows nothing ("text"), ours from the
-            # compared column's type.
-            ours = infer_parameter_types(
-                tree, compiled.param_count, param_types,
-                visible_column_types(self.models(), self.grant.access))
-            engine_types = list(compiled.param_types)
-            types = [
-                ours[i] if i < len(param_types) or engine_types[i] == "text" else engine_types[i]
-                for i in range(compiled.param_count)
-            ]
-            cols = [ResultColumn(c.name, getattr(c, "type", "text")) for c in compiled.columns]
-            return PreparedInfo(types, cols)
+            prepared = await self.services.planner.prepare(sql, param_types, self.scope())
+            if prepared.compiled is not None:
+                cols = [ResultColumn(c.name, getattr(c, "type", "text"))
+                        for c in prepared.compiled.columns]
+                return PreparedInfo(prepared.param_types, cols)
+            assert prepared.describe_sql is not None
+            return PreparedInfo(prepared.param_types, self._catalog_columns(prepared.describe_sql))
         if w == "explain":
             return PreparedInfo(list(param_types), [ResultColumn("QUERY PLAN", "text")])
         return PreparedInfo(list(param_types), None)
@@ -767,103 +720,10 @@ def _setting_value(raw: str) -> str | None:
     return ", ".join(parts)
 
 
-def max_parameter(tree: exp.Expr) -> int:
-    highest = 0
-    for node in tree.find_all(exp.Parameter, exp.Placeholder):
-        text = node.name
-        if text.isdigit():
-            highest = max(highest, int(text))
-    return highest
-
-
-def _param_literal(value: Any) -> exp.Expr:
-    import datetime as dt
-    from decimal import Decimal
-
-    if value is None:
-        return exp.Null()
-    if isinstance(value, bool):
-        return exp.Boolean(this=value)
-    if isinstance(value, int | Decimal) or (isinstance(value, float) and value == value
-                                               and abs(value) != float("inf")):
-        return exp.Literal.number(str(value))
-    if isinstance(value, dt.datetime):
-        return exp.cast(exp.Literal.string(value.isoformat(sep=" ")), "timestamp")
-    if isinstance(value, dt.date):
-        return exp.cast(exp.Literal.string(value.isoformat()), "date")
-    if isinstance(value, bytes):
-        return exp.Literal.string(value.decode("utf-8", "replace"))
-    return exp.Literal.string(str(value))
-
-
-def inline_parameters(tree: exp.Expr, params: Sequence[Any]) -> exp.Expr:
-    """Catalog queries only: $n replaced by literals in the syntax tree (no text splicing)."""
-    tree = tree.copy()
-    for node in list(tree.find_all(exp.Parameter, exp.Placeholder)):
-        text = node.name
-        if text.isdigit() and 1 <= int(text) <= len(params):
-            node.replace(_param_literal(params[int(text) - 1]))
-    return tree
-
-
-_CATALOG_COLUMN_TYPES: dict[str, str] | None = None
-
-
-def catalog_columns() -> dict[str, str]:
-    """Column name -> neutral type over all emulated catalog relations (for $n inference)."""
-    global _CATALOG_COLUMN_TYPES
-    if _CATALOG_COLUMN_TYPES is None:
-        types: dict[str, str] = {}
-        for cols in PG_CATALOG.values():
-            for spec in cols.split(","):
-                parts = spec.split()
-                if len(parts) >= 2:
-                    types.setdefault(parts[0].lower(), duckdb_type_name(parts[1]))
-        _CATALOG_COLUMN_TYPES = types
-    return _CATALOG_COLUMN_TYPES
-
-
-def infer_parameter_types(
-    tree: exp.Expr, count: int, declared: Sequence[str], columns: Mapping[str, str]
-) -> list[str]:
-    """Types for $1..$n the client left unspecified, from what each is compared with."""
-    types = list(declared) + [""] * (count - len(declared))
-    for node in tree.find_all(exp.Parameter, exp.Placeholder):
-        if not node.name.isdigit():
-            continue
-        i = int(node.name) - 1
-        if i >= count or types[i]:
-            continue
-        parent = node.parent
-        guess = "text"
-        if isinstance(parent, exp.Cast):
-            guess = parent.to.sql(dialect="postgres").lower()
-        elif isinstance(parent, exp.Limit | exp.Offset | exp.Fetch):
-            guess = "int8"
-        elif isinstance(parent, exp.Binary):
-            other = parent.left if parent.right is node else parent.right
-            if isinstance(other, exp.Column):
-                guess = columns.get(other.name.lower(), "text")
-        types[i] = guess
-    return [t or "text" for t in types]
-
-
-def visible_column_types(models: ModelSet, access: AccessPolicy) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for t in visible_tables(models, access):
-        for c in t.columns:
-            out.setdefault(c.name.lower(), c.pg_type)
-    return out
-
-
 def services_from_settings(settings: AppSettings) -> SessionServices:
-    """Shared services for the wire gateways of one process: file data sources are confined
-    to ``FILE_SOURCE_ROOTS`` (a team admin must not point a source at the server's files)."""
-    from backend.connectors import connector_for
+    """Shared services for the wire gateways of one process: every connector is bound by the
+    operator's source limits, network policy (checked at every connect) and file policy
+    (a file source stays inside its team's folder under ``FILE_SOURCE_ROOTS``)."""
+    from backend.connectors.factory import SourceEnvironment
 
-    roots = tuple(settings.file_source_roots)
-
-    def factory(kind: str, params: Mapping[str, Any]) -> Connector:
-        return connector_for(kind, dict(params), file_roots=roots)
-
-    return SessionServices(connector_factory=factory)
+    return SessionServices(connector_factory=SourceEnvironment.from_settings(settings).factory())

@@ -45,25 +45,29 @@ _LOCKED_DOWN = {
 class DuckDBConnector:
     dialect = "duckdb"
 
-    def __init__(self, path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS):
+    def __init__(self, path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS,
+                 locate: Callable[[], Path] | None = None):
         self.path = Path(path).expanduser()
         self.limits = limits
+        # Re-checks the path against the team's folder at every query (see filepolicy).
+        self._locate = locate
         self._executor = ThreadPoolExecutor(limits.pool_max, thread_name_prefix="duckdb")
         self._lock = threading.Lock()
         self._db: duckdb.DuckDBPyConnection | None = None
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         """A new connection to the shared read-only handle (opened on first use)."""
+        path = self._locate() if self._locate is not None else self.path
         with self._lock:
             if self._db is None:
-                if not self.path.is_file():
+                if not path.is_file():
                     raise SourceDatabaseMissing(
                         f"DuckDB file {self.path} does not exist",
                         hint="check the path; the file must exist on the server and be readable",
                     )
                 try:
                     self._db = duckdb.connect(
-                        str(self.path.resolve()), read_only=True, config=dict(_LOCKED_DOWN)
+                        str(path.resolve()), read_only=True, config=dict(_LOCKED_DOWN)
                     )
                 except duckdb.Error as exc:
                     raise _map_error(exc, self.path) from None

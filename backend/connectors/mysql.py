@@ -3,7 +3,12 @@
 A pool per connector (lazy, at most ``pool_max`` connections, recycled after
 ``idle_lifetime``). Each connection is made read-only (``SET SESSION TRANSACTION READ ONLY``)
 and time-limited with the server's own setting — ``max_statement_time`` on MariaDB,
-``max_execution_time`` on MySQL — before its first use. Queries stream through an unbuffered
+``max_execution_time`` on MySQL — before its first use, and multi-statements are switched
+off on the server (aiomysql always asks for them), so one query text is one statement.
+Those session settings would not survive a statement that changes them (``SET SESSION
+TRANSACTION READ WRITE``, MariaDB's ``SET STATEMENT ... FOR``, an executable comment or an
+optimizer hint), so ``execute`` first passes every text through
+``statements.require_plain_query``. Queries stream through an unbuffered
 ``SSCursor``. ``cancel()`` sends ``KILL QUERY <thread id>`` on a separate, fresh connection
 (the protocol has no in-band cancel, and the pool may be full).
 """
@@ -17,11 +22,19 @@ from typing import Any
 
 import aiomysql
 import pymysql
-from pymysql.constants import CLIENT, FIELD_TYPE
+from pymysql.constants import CLIENT, COMMAND, FIELD_TYPE
 
 from backend.connectors.base import ColumnInfo, ForeignKey, QueryResult, ResultColumn, TableInfo
 from backend.connectors.limits import DEFAULT_LIMITS, Limits
-from backend.connectors.network import connect_failure, scrub, tls_context
+from backend.connectors.netpolicy import (
+    DEFAULT_POLICY,
+    NetworkPolicy,
+    is_network_failure,
+    tls_context_for,
+    unreachable,
+)
+from backend.connectors.network import connect_failure, log, scrub
+from backend.connectors.statements import require_plain_query
 from backend.core.errors import (
     AppError,
     DataSourceError,
@@ -31,7 +44,6 @@ from backend.core.errors import (
     SourceDatabaseMissing,
     SourceQueryFailed,
     SourceTimeout,
-    SourceUnreachable,
 )
 
 _SYSTEM_SCHEMAS = ("information_schema", "mysql", "performance_schema", "sys")
@@ -43,6 +55,7 @@ _AUTH_ERRNOS = {1044, 1045, 1698, 1251, 2059}
 _READ_ONLY_ERRNOS = {1792, 1290}
 _LOST_ERRNOS = {2006, 2013}
 _UNKNOWN_VARIABLE = 1193
+_MULTI_STATEMENTS_OFF = b"\x01\x00"  # COM_SET_OPTION argument MYSQL_OPTION_MULTI_STATEMENTS_OFF
 
 _NEUTRAL_BY_FIELD_TYPE = {
     FIELD_TYPE.DECIMAL: "numeric", FIELD_TYPE.NEWDECIMAL: "numeric",
@@ -74,11 +87,13 @@ class MySQLConnector:
         password: str = "",
         ssl: str = "disable",
         limits: Limits = DEFAULT_LIMITS,
+        network: NetworkPolicy = DEFAULT_POLICY,
     ):
         self.host, self.port, self.database, self.user = host, port, database, user
         self._password = password
         self._ssl = ssl
         self.limits = limits
+        self.network = network
         self._pool: aiomysql.Pool | None = None
         self._pool_lock = asyncio.Lock()
         self._prepared: weakref.WeakSet[aiomysql.Connection] = weakref.WeakSet()
@@ -86,14 +101,20 @@ class MySQLConnector:
 
     # --- connections ---------------------------------------------------------------------------
 
-    def _connect_kwargs(self) -> dict[str, Any]:
+    async def _addresses(self) -> list[str]:
+        """The policy-checked addresses of the host, resolved now (see ``netpolicy``)."""
+        return await self.network.resolve(
+            "MySQL", self.host, self.port, timeout=self.limits.connect_timeout
+        )
+
+    def _connect_kwargs(self, address: str) -> dict[str, Any]:
         return {
-            "host": self.host,
+            "host": address,
             "port": self.port,
             "user": self.user,
             "password": self._password,
             "db": self.database,
-            "ssl": tls_context(self._ssl),
+            "ssl": tls_context_for(self._ssl, self.host),
             "connect_timeout": self.limits.connect_timeout,
             "charset": "utf8mb4",
             "autocommit": True,
@@ -108,9 +129,29 @@ class MySQLConnector:
                     minsize=0,
                     maxsize=self.limits.pool_max,
                     pool_recycle=int(self.limits.idle_lifetime),
-                    **self._connect_kwargs(),
+                    **self._connect_kwargs(self.host),
                 )
             return self._pool
+
+    async def _pool_acquire(self, pool: aiomysql.Pool) -> aiomysql.Connection:
+        """A pooled connection; when the pool must open a new one, it goes to an address the
+        network policy checked just now. aiomysql's pool connects with the keyword arguments
+        it was created with and has no connect hook, so the checked address is put there
+        (every value ever put there was checked)."""
+        if pool.freesize > 0:
+            conn: aiomysql.Connection = await pool.acquire()
+            return conn
+        addresses = await self._addresses()
+        for i, address in enumerate(addresses):
+            pool._conn_kwargs["host"] = address
+            try:
+                conn = await pool.acquire()
+                return conn
+            except Exception as exc:
+                last = i == len(addresses) - 1
+                if last or not any(is_network_failure(e) for e in (exc, exc.__cause__) if e):
+                    raise
+        raise unreachable("MySQL", self.host, self.port)
 
     async def _acquire(self) -> aiomysql.Connection:
         pool = await self._get_pool()
@@ -122,7 +163,7 @@ class MySQLConnector:
                     if not await self._server_offers_tls():
                         raise self._no_tls()
                     self._tls_confirmed = True
-                conn: aiomysql.Connection = await pool.acquire()
+                conn: aiomysql.Connection = await self._pool_acquire(pool)
                 if conn not in self._prepared:
                     try:
                         await self._prepare(conn)
@@ -135,7 +176,7 @@ class MySQLConnector:
 
     async def _server_offers_tls(self) -> bool:
         """Whether the server's initial handshake packet announces CLIENT_SSL."""
-        reader, writer = await asyncio.open_connection(self.host, self.port)
+        reader, writer = await asyncio.open_connection((await self._addresses())[0], self.port)
         try:
             header = await reader.readexactly(4)
             payload = await reader.readexactly(int.from_bytes(header[:3], "little"))
@@ -172,6 +213,7 @@ class MySQLConnector:
                 if _errno(exc) != _UNKNOWN_VARIABLE:  # servers too old for a statement limit
                     raise
             await cur.execute("SET SESSION TRANSACTION READ ONLY")
+        await _multi_statements_off(conn)
         self._prepared.add(conn)
 
     def _release(self, conn: aiomysql.Connection, *, discard: bool = False) -> None:
@@ -187,7 +229,7 @@ class MySQLConnector:
         """Stop a running statement from outside its connection."""
         try:
             async with asyncio.timeout(self.limits.connect_timeout):
-                conn = await aiomysql.connect(**self._connect_kwargs())
+                conn = await aiomysql.connect(**self._connect_kwargs((await self._addresses())[0]))
                 try:
                     async with conn.cursor() as cur:
                         await cur.execute(f"KILL QUERY {int(thread_id)}")
@@ -231,14 +273,15 @@ class MySQLConnector:
                 hint="check the database name",
                 field="database",
             )
-        if errno == 2003:
-            return SourceUnreachable(
-                f"cannot connect to MySQL at {self.host}:{self.port}",
-                hint="check the host and port, and that the server accepts TCP connections",
+        if errno is not None and errno < 2000:  # the server answered with an error
+            return DataSourceError(
+                f"MySQL at {self.host}:{self.port} refused the connection: {self._message(exc)}"
             )
-        return DataSourceError(
-            f"cannot connect to MySQL at {self.host}:{self.port}: {self._message(exc)}"
-        )
+        # No MySQL answer at all (2003 and other client-side errors, another service on the
+        # port): the same "unreachable" as a closed port, so nothing tells what listens there.
+        log.info("data source %s:%d: no MySQL handshake: %s", self.host, self.port,
+                 type(exc).__name__)
+        return unreachable("MySQL", self.host, self.port)
 
     def _message(self, exc: BaseException) -> str:
         args: tuple[Any, ...] = tuple(exc.args)
@@ -374,6 +417,7 @@ class MySQLConnector:
         ]
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> QueryResult:
+        require_plain_query(sql, dialect="mysql")
         conn = await self._acquire()
         result = MySQLResult(self, conn)
         try:
@@ -472,6 +516,16 @@ class MySQLResult:
             self._connector._release(self._conn, discard=True)
             return
         self._connector._release(self._conn)
+
+
+async def _multi_statements_off(conn: aiomysql.Connection) -> None:
+    """Ask the server to refuse ``;``-separated statements on this connection.
+
+    aiomysql sets CLIENT_MULTI_STATEMENTS on every connection and has no option against it;
+    the protocol's COM_SET_OPTION turns it off for the session. aiomysql offers no public call
+    for that command, so this uses its packet-level methods (present since 0.0.x)."""
+    await conn._execute_command(COMMAND.COM_SET_OPTION, _MULTI_STATEMENTS_OFF)
+    await conn._read_packet()
 
 
 def _use_fast_row_reader(cursor: aiomysql.Cursor) -> None:

@@ -3,17 +3,22 @@
 A pool per connector (opened lazily, at most ``pool_max`` connections, idle ones closed after
 ``idle_lifetime``). Every connection starts with ``statement_timeout`` and
 ``default_transaction_read_only`` set, and a pooled connection is reset (``RESET ALL``) when
-released, so those settings hold for every query.
+released. On top of that every statement — query, COPY, catalog probe, check — runs inside an
+explicit ``BEGIN TRANSACTION READ ONLY`` with ``SET LOCAL statement_timeout``, and that
+transaction is always rolled back: a query cannot lift either for itself (read-write mode
+cannot be set after a transaction's first query) or for a later one, the settings survive a
+pooler that drops startup parameters, and whatever PostgreSQL lets a read-only transaction
+write anyway (``lo_from_bytea`` creates a large object) never persists.
 
 A query without parameters whose result columns all have a decoder in ``pgcopy`` streams as
 ``COPY (query) TO STDOUT (FORMAT binary)``: one Execute that runs to completion, so the
 planner may use parallel workers (it never does for a portal fetched with a row limit), and
-two round trips (describe, COPY) instead of five. Its implicit transaction is read-only by
-the connection default; asyncpg stops reading the socket while the decoded rows wait in a small
-queue, so a slow consumer holds the server back rather than filling memory. Everything else
-runs inside a READ ONLY transaction on a server-side cursor (a portal fetched ``batch_size``
-rows at a time). ``cancel()`` cancels the pending COPY or fetch; asyncpg then sends the server
-a CancelRequest, which stops the query on the server.
+two round trips (describe, COPY) instead of five, plus BEGIN and ROLLBACK. asyncpg stops
+reading the socket while the decoded rows wait in a small queue, so a slow consumer holds the
+server back rather than filling memory. Everything else runs on a server-side cursor (a portal
+fetched ``batch_size`` rows at a time) in the same kind of transaction. ``cancel()`` cancels
+the pending COPY or fetch; asyncpg then sends the server a CancelRequest, which stops the
+query on the server.
 """
 
 from __future__ import annotations
@@ -28,12 +33,18 @@ import asyncpg
 from asyncpg.cursor import Cursor
 from asyncpg.pool import Pool
 from asyncpg.prepared_stmt import PreparedStatement
-from asyncpg.transaction import Transaction
 
 from backend.connectors.base import ColumnInfo, ForeignKey, QueryResult, ResultColumn, TableInfo
 from backend.connectors.limits import DEFAULT_LIMITS, Limits
-from backend.connectors.network import connect_failure, scrub, tls_context
+from backend.connectors.netpolicy import (
+    DEFAULT_POLICY,
+    NetworkPolicy,
+    tls_context_for,
+    unreachable,
+)
+from backend.connectors.network import connect_failure, log, scrub
 from backend.connectors.pgcopy import DECODERS, BinaryCopyDecoder, CopyFormatError
+from backend.connectors.statements import require_plain_query
 from backend.connectors.typenames import neutral_type
 from backend.core.errors import (
     AppError,
@@ -82,11 +93,13 @@ class PostgresConnector:
         password: str = "",
         ssl: str = "disable",
         limits: Limits = DEFAULT_LIMITS,
+        network: NetworkPolicy = DEFAULT_POLICY,
     ):
         self.host, self.port, self.database, self.user = host, port, database, user
         self._password = password
         self._ssl = ssl
         self.limits = limits
+        self.network = network
         self._pool: Pool | None = None
         self._pool_lock = asyncio.Lock()
 
@@ -95,9 +108,10 @@ class PostgresConnector:
     async def _get_pool(self) -> Pool:
         async with self._pool_lock:
             if self._pool is None:
-                context = tls_context(self._ssl)
+                context = tls_context_for(self._ssl, self.host)
                 timeout_ms = int(self.limits.statement_timeout * 1000)
                 self._pool = await asyncpg.create_pool(
+                    connect=self._connect_checked,
                     host=self.host,
                     port=self.port,
                     user=self.user,
@@ -119,6 +133,15 @@ class PostgresConnector:
                     },
                 )
             return self._pool
+
+    async def _connect_checked(self, *args: Any, **kwargs: Any) -> asyncpg.Connection:
+        """Every new pooled connection: resolve the host now, check each address against
+        the network policy, and connect to those addresses only."""
+        kwargs["host"] = await self.network.resolve(
+            "PostgreSQL", self.host, self.port, timeout=self.limits.connect_timeout
+        )
+        conn: asyncpg.Connection = await asyncpg.connect(*args, **kwargs)
+        return conn
 
     async def _acquire(self) -> asyncpg.Connection:
         pool = await self._get_pool()
@@ -167,9 +190,18 @@ class PostgresConnector:
             )
         if isinstance(exc, asyncpg.TooManyConnectionsError):
             return DataSourceError(f"the server has no free connections: {self._scrub(exc)}")
-        return DataSourceError(
-            f"cannot connect to PostgreSQL at {self.host}:{self.port}: {self._scrub(exc)}"
-        )
+        answered = isinstance(exc, asyncpg.PostgresError) and not str(
+            exc.sqlstate or "08").startswith("08")  # class 08: the connection itself failed
+        if answered:
+            return DataSourceError(
+                f"PostgreSQL at {self.host}:{self.port} refused the connection: "
+                f"{self._scrub(exc)}"
+            )
+        # No PostgreSQL answer at all (some other service, a dropped connection): the same
+        # "unreachable" as a closed port, so the answer does not tell what listens there.
+        log.info("data source %s:%d: no PostgreSQL handshake: %s", self.host, self.port,
+                 type(exc).__name__)
+        return unreachable("PostgreSQL", self.host, self.port)
 
     def _scrub(self, exc: BaseException) -> str:
         return scrub(str(exc), self._password)
@@ -202,14 +234,24 @@ class PostgresConnector:
             )
         return SourceQueryFailed(f"PostgreSQL query failed: {self._scrub(exc)}")
 
+    async def _begin(self, conn: asyncpg.Connection) -> None:
+        """Open the read-only, time-limited transaction every statement runs in (one round
+        trip: a simple-protocol message may carry both commands)."""
+        timeout_ms = int(self.limits.statement_timeout * 1000)
+        await conn.execute(
+            f"BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = {timeout_ms}"
+        )
+
     async def _fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
         conn = await self._acquire()
         try:
+            await self._begin(conn)
             rows: list[asyncpg.Record] = await conn.fetch(sql, *args)
             return rows
         except Exception as exc:
             raise self._query_error(exc) from None
         finally:
+            await _abandon(conn, self.limits.connect_timeout)
             await self._release(conn)
 
     async def _release(self, conn: asyncpg.Connection) -> None:
@@ -230,10 +272,12 @@ class PostgresConnector:
     async def check(self) -> None:
         conn = await self._acquire()
         try:
+            await self._begin(conn)
             await conn.fetchval("SELECT 1", timeout=self.limits.connect_timeout)
         except Exception as exc:
             raise self._query_error(exc) from None
         finally:
+            await _abandon(conn, self.limits.connect_timeout)
             await self._release(conn)
 
     async def list_schemas(self) -> list[str]:
@@ -303,34 +347,36 @@ class PostgresConnector:
         ]
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> QueryResult:
+        require_plain_query(sql, dialect="postgres")
         conn = await self._acquire()
         statement: PreparedStatement | None = None
-        if not params and _copyable(sql):
-            try:
+        try:
+            await self._begin(conn)
+            if not params and _copyable(sql):
                 statement = await conn.prepare(sql)
-            except BaseException as exc:
-                await self._release(conn)
-                if isinstance(exc, Exception):
-                    raise self._query_error(exc) from None
-                raise
+        except BaseException as exc:
+            await _abandon(conn, self.limits.connect_timeout)
+            await self._release(conn)
+            if isinstance(exc, Exception):
+                raise self._query_error(exc) from None
+            raise
+        if statement is not None:
             attributes = statement.get_attributes()
             oids = [a.type.oid for a in attributes]
             if oids and all(oid in DECODERS for oid in oids):
                 return CopyResult(_columns(attributes), self, conn, sql, oids)
-        transaction = conn.transaction(readonly=True)
         try:
-            await transaction.start()
             if statement is None:
                 statement = await conn.prepare(sql)
             columns = _columns(statement.get_attributes())
             cursor = await statement.cursor(*params)
         except BaseException as exc:
-            await _abandon(conn, transaction, self.limits.connect_timeout)
+            await _abandon(conn, self.limits.connect_timeout)
             await self._release(conn)
             if isinstance(exc, Exception):
                 raise self._query_error(exc) from None
             raise
-        return PostgresResult(columns, self, conn, transaction, cursor)
+        return PostgresResult(columns, self, conn, cursor)
 
     async def close(self) -> None:
         pool, self._pool = self._pool, None
@@ -342,20 +388,18 @@ class PostgresConnector:
 
 
 class PostgresResult:
-    """A query on a server-side cursor inside a READ ONLY transaction."""
+    """A query on a server-side cursor inside a READ ONLY transaction (rolled back on close)."""
 
     def __init__(
         self,
         columns: Sequence[ResultColumn],
         connector: PostgresConnector,
         conn: asyncpg.Connection,
-        transaction: Transaction,
         cursor: Cursor,
     ):
         self.columns = columns
         self._connector = connector
         self._conn = conn
-        self._transaction = transaction
         self._cursor = cursor
         self._pending: asyncio.Future[list[asyncpg.Record]] | None = None
         self._canceled = False
@@ -404,7 +448,7 @@ class PostgresResult:
         if pending is not None and not pending.done():
             pending.cancel()
             await asyncio.wait([pending])
-        await _abandon(self._conn, self._transaction, self._connector.limits.connect_timeout)
+        await _abandon(self._conn, self._connector.limits.connect_timeout)
         await self._connector._release(self._conn)
 
 
@@ -528,21 +572,29 @@ class CopyResult:
         if self._closed:
             return
         self._closed = True
+        abandoned = not self._task.done()
         await self._stop()
         await asyncio.wait([self._task])
         if not self._task.cancelled():
             self._task.exception()  # retrieved, so asyncio does not log it
+        if abandoned or self._task.cancelled():
+            # The connection is unusable after an abandoned COPY (see _stop), so ROLLBACK
+            # cannot be sent; closing it ends the transaction just the same, uncommitted.
+            self._conn.terminate()
+        else:
+            await _abandon(self._conn, self._connector.limits.connect_timeout)
         await self._connector._release(self._conn)
 
 
-async def _abandon(conn: asyncpg.Connection, transaction: Transaction, timeout: float) -> None:
-    """Roll the read-only transaction back; a connection left in an unknown state is
-    terminated rather than returned to the pool."""
+async def _abandon(conn: asyncpg.Connection, timeout: float) -> None:
+    """Roll the read-only transaction back (always: nothing a source statement did may
+    persist); a connection left in an unknown state is terminated rather than returned to
+    the pool."""
     if conn.is_closed():
         return
     try:
         async with asyncio.timeout(timeout):
             if conn.is_in_transaction():
-                await transaction.rollback()
+                await conn.execute("ROLLBACK")
     except (Exception, asyncio.CancelledError):
         conn.terminate()

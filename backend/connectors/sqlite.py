@@ -65,20 +65,24 @@ def _authorize(action: int, arg1: str | None, arg2: str | None, *_: object) -> i
 class SqliteConnector:
     dialect = "sqlite"
 
-    def __init__(self, path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS):
+    def __init__(self, path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS,
+                 locate: Callable[[], Path] | None = None):
         self.path = Path(path).expanduser()
         self.limits = limits
+        # Re-checks the path against the team's folder at every open (see filepolicy).
+        self._locate = locate
         self._executor = ThreadPoolExecutor(limits.pool_max, thread_name_prefix="sqlite")
 
     # --- connections ---------------------------------------------------------------------------
 
     def _open(self) -> sqlite3.Connection:
-        if not self.path.is_file():
+        path = self._locate() if self._locate is not None else self.path
+        if not path.is_file():
             raise SourceDatabaseMissing(
                 f"SQLite file {self.path} does not exist",
                 hint="check the path; the file must exist on the server and be readable",
             )
-        uri = f"file:{urllib.parse.quote(str(self.path.resolve()))}?mode=ro"
+        uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode=ro"
         try:
             conn = sqlite3.connect(
                 uri,
@@ -261,6 +265,8 @@ def _map_error(exc: Exception, path: Path) -> AppError:
         )
     if isinstance(exc, sqlite3.OperationalError) and "locked" in text:
         return SourceTimeout(f"SQLite file {path} is locked by another process")
-    if isinstance(exc, sqlite3.DatabaseError) and ("not authorized" in text or "readonly" in text):
+    if isinstance(exc, sqlite3.DatabaseError) and (
+        "not authorized" in text or "authorization denied" in text or "readonly" in text
+    ):
         return ReadOnly("SQLite data sources are read-only: only queries may run", hint=text)
     return SourceQueryFailed(f"SQLite error: {text}")

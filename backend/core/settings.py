@@ -81,9 +81,23 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("SHUTDOWN_GRACE_SECONDS", "20",
                 "On SIGTERM, how long open wire sessions may take to finish before they are "
                 "ended (57P01 / ER_SERVER_SHUTDOWN); readiness turns 503 at once."),
-    SettingSpec("FILE_SOURCE_ROOTS", "<DATA_DIR>",
-                "Folders (separated by ':') inside which SQLite and DuckDB data-source files "
-                "may be opened; the metadata file and the secret key are never openable."),
+    SettingSpec("FILE_SOURCE_ROOTS", "<DATA_DIR>/files",
+                "Folders (separated by ':') holding SQLite and DuckDB data-source files, one "
+                "sub-folder per team: <root>/<team id>/. A team opens files of its own folder "
+                "only; the metadata file and the secret key are never openable."),
+    SettingSpec("SOURCE_STATEMENT_TIMEOUT_SECONDS", "300",
+                "Longest a data-source statement may run (PostgreSQL statement_timeout, "
+                "MariaDB max_statement_time, MySQL max_execution_time, SQLite/DuckDB "
+                "interrupt)."),
+    SettingSpec("SOURCE_CONNECT_TIMEOUT_SECONDS", "10",
+                "Longest opening a data-source connection (and a connection check) may take."),
+    SettingSpec("SOURCE_NETWORK_ALLOW", "all",
+                "CIDR ranges (comma-separated; aliases all, private, loopback) data sources may "
+                "connect to. Link-local, cloud metadata and the platform's own servers are "
+                "always denied."),
+    SettingSpec("SOURCE_NETWORK_DENY", "(none)",
+                "CIDR ranges (same syntax) data sources may never connect to; wins over the "
+                "allow list. The production profile sets loopback,private."),
     SettingSpec("DEMO_ORDER_ITEMS", "300000", "Size of the generated demo data set."),
 )
 
@@ -126,6 +140,10 @@ class Settings:
     shutdown_grace_seconds: float = 20.0
     file_source_roots: tuple[Path, ...] = ()
     demo_order_items: int = 300_000
+    source_statement_timeout_seconds: float = 300.0
+    source_connect_timeout_seconds: float = 10.0
+    source_network_allow: str = "all"
+    source_network_deny: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -209,7 +227,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_format=env.get("LOG_FORMAT", "text").strip().lower(),
         shutdown_grace_seconds=float(env.get("SHUTDOWN_GRACE_SECONDS", "20")),
         file_source_roots=tuple(
-            Path(p).resolve() for p in env.get("FILE_SOURCE_ROOTS", str(data_dir)).split(":") if p
+            Path(p).resolve()
+            for p in env.get("FILE_SOURCE_ROOTS", str(data_dir / "files")).split(":") if p
         ),
         demo_order_items=int(env.get("DEMO_ORDER_ITEMS", "300000")),
+        source_statement_timeout_seconds=float(env.get("SOURCE_STATEMENT_TIMEOUT_SECONDS", "300")),
+        source_connect_timeout_seconds=float(env.get("SOURCE_CONNECT_TIMEOUT_SECONDS", "10")),
+        source_network_allow=env.get("SOURCE_NETWORK_ALLOW", "all"),
+        source_network_deny=env.get("SOURCE_NETWORK_DENY", ""),
     )

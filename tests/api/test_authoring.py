@@ -206,8 +206,10 @@ async def test_members_see_only_the_cubes_their_list_allows(
 
 
 async def test_raw_tables_are_for_authors(world: World, tmp_path: Path) -> None:
+    folder = tmp_path / "files" / world.team_id  # the team's own folder (DATA_DIR/files/<id>)
+    folder.mkdir(parents=True)
     ds = await create(world.owner, world.team_id, "SQLITE",
-                      {"path": str(make_sqlite(tmp_path / "shop.sqlite"))})
+                      {"path": str(make_sqlite(folder / "shop.sqlite"))})
     assert ds["__typename"] == "DataSource", ds
     tables = (await world.admin.gql(TABLES, id=ds["id"]))["dataSourceTables"]
     assert {t["name"] for t in tables} == {"customers", "orders"}

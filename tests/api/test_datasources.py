@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 
 from tests.api.conftest import Client, World
-from tests.services import PG_TEST_DSN, require_mariadb, require_postgres
+from tests.connectors import conftest as connector_fixtures
+from tests.connectors.conftest import PasswordServer
+from tests.services import require_mariadb
 
 CREATE = """mutation($input: CreateDataSourceInput!) { createDataSource(input: $input) {
   __typename ... on DataSource { id name type params hasPassword }
@@ -52,6 +54,14 @@ def make_sqlite(path: Path) -> Path:
     return path
 
 
+def team_folder(tmp_path: Path, team_id: str) -> Path:
+    """The team's own folder for file sources: <FILE_SOURCE_ROOTS>/<team id>/, where the app
+    fixture's FILE_SOURCE_ROOTS is its DATA_DIR/files."""
+    folder = tmp_path / "files" / team_id
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 async def create(c: Client, team_id: str, type_: str, params: dict[str, Any],
                  name: str = "src") -> dict[str, Any]:
     r: dict[str, Any] = (await c.gql(CREATE, input={"teamId": team_id, "name": name,
@@ -60,12 +70,14 @@ async def create(c: Client, team_id: str, type_: str, params: dict[str, Any],
 
 
 @pytest.fixture
-def pg_schema() -> Iterator[str]:
-    require_postgres()
+def pg_schema(pw_server: PasswordServer) -> Iterator[str]:
+    """Tables on a PostgreSQL server of the test's own (with password authentication): the
+    shared one at 5432 may be the platform's own metadata server, which no data source may
+    reach."""
     import psycopg
 
     schema = f"src_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_TEST_DSN, autocommit=True, user="postgres") as conn:
+    with psycopg.connect(_pw_dsn(pw_server), autocommit=True) as conn:
         conn.execute(f"""
           CREATE SCHEMA {schema};
           CREATE TABLE {schema}.customers (id serial PRIMARY KEY, name text, country text);
@@ -75,12 +87,26 @@ def pg_schema() -> Iterator[str]:
           INSERT INTO {schema}.customers (name, country) VALUES ('Ann', 'DE');
         """)
     yield schema
-    with psycopg.connect(PG_TEST_DSN, autocommit=True, user="postgres") as conn:
+    with psycopg.connect(_pw_dsn(pw_server), autocommit=True) as conn:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
+# The connector suite's private PostgreSQL (initdb, scram-sha-256, TLS), shared per session.
+pw_server = connector_fixtures.pg_password_server
+
+
+def _pw_dsn(server: PasswordServer) -> str:
+    return (f"postgresql://{server.user}:{server.password}@127.0.0.1:{server.port}/postgres"
+            "?sslmode=require")
+
+
+def _pw_params(server: PasswordServer, **overrides: Any) -> dict[str, Any]:
+    return {"host": "127.0.0.1", "port": server.port, "database": "postgres",
+            "user": server.user, "password": server.password, "ssl": "require", **overrides}
+
+
 async def test_sqlite_source_end_to_end(world: World, tmp_path: Path) -> None:
-    db = make_sqlite(tmp_path / "shop.sqlite")
+    db = make_sqlite(team_folder(tmp_path, world.team_id) / "shop.sqlite")
     ds = await create(world.owner, world.team_id, "SQLITE", {"path": str(db)})
     assert ds["__typename"] == "DataSource", ds
     check = (await world.member.gql(CHECK, input={"dataSourceId": ds["id"]}))["checkConnection"]
@@ -96,14 +122,13 @@ async def test_sqlite_source_end_to_end(world: World, tmp_path: Path) -> None:
     assert read["models"]["number"] == 1
 
 
-async def test_postgres_source_with_foreign_keys(world: World, pg_schema: str) -> None:
-    ds = await create(world.owner, world.team_id, "POSTGRES", {
-        "host": "127.0.0.1", "port": 5432, "database": "test", "user": "postgres",
-        "password": SECRET})
+async def test_postgres_source_with_foreign_keys(world: World, pg_schema: str,
+                                                 pw_server: PasswordServer) -> None:
+    ds = await create(world.owner, world.team_id, "POSTGRES", _pw_params(pw_server))
     assert ds["__typename"] == "DataSource", ds
     assert "password" not in ds["params"] and ds["hasPassword"] is True
     check = (await world.owner.gql(CHECK, input={"dataSourceId": ds["id"]}))["checkConnection"]
-    assert check["__typename"] == "ConnectionCheck", check
+    assert check == {"__typename": "ConnectionCheck", "ok": True, "message": "Connection works."}
     tables = (await world.owner.gql(TABLES, id=ds["id"]))["dataSourceTables"]
     mine = {t["name"]: t for t in tables if t["schema"] == pg_schema}
     assert set(mine) == {"customers", "orders"}
@@ -120,7 +145,7 @@ async def test_postgres_source_with_foreign_keys(world: World, pg_schema: str) -
 async def test_duckdb_source(world: World, tmp_path: Path) -> None:
     import duckdb
 
-    path = tmp_path / "shop.duckdb"
+    path = team_folder(tmp_path, world.team_id) / "shop.duckdb"
     con = duckdb.connect(str(path))
     con.execute("CREATE TABLE products (id INTEGER PRIMARY KEY, price DECIMAL(8,2), name TEXT)")
     con.execute("INSERT INTO products VALUES (1, 9.5, 'pen')")
@@ -180,9 +205,9 @@ def closed_port() -> int:
     return port
 
 
-async def test_connection_errors_are_each_clear(world: World) -> None:
-    require_postgres()
-    base = {"host": "127.0.0.1", "port": 5432, "database": "test", "user": "postgres"}
+async def test_connection_errors_are_each_clear(world: World,
+                                                pw_server: PasswordServer) -> None:
+    base = _pw_params(pw_server)
 
     async def check(params: dict[str, Any], type_: str = "POSTGRES") -> dict[str, Any]:
         r = await world.owner.gql(CHECK, input={"teamId": world.team_id, "type": type_,
@@ -203,7 +228,7 @@ async def test_connection_errors_are_each_clear(world: World) -> None:
 
 
 async def test_roles_and_outsiders(world: World, tmp_path: Path) -> None:
-    db = make_sqlite(tmp_path / "a.sqlite")
+    db = make_sqlite(team_folder(tmp_path, world.team_id) / "a.sqlite")
     denied = await create(world.member, world.team_id, "SQLITE", {"path": str(db)})
     assert denied["code"] == "FORBIDDEN"
     outsider = await create(world.outsider, world.team_id, "SQLITE", {"path": str(db)})
@@ -220,10 +245,103 @@ async def test_roles_and_outsiders(world: World, tmp_path: Path) -> None:
 
 
 async def test_file_sources_are_confined(world: World, tmp_path: Path) -> None:
-    r = await create(world.owner, world.team_id, "SQLITE", {"path": "/etc/passwd"})
-    assert r["code"] == "INVALID_INPUT" and r["field"] == "path"
-    r = await create(world.owner, world.team_id, "SQLITE", {"path": str(tmp_path / "secret.key")})
-    assert r["code"] == "INVALID_INPUT" and "platform" in r["message"]
+    """Outside the team's folder is "not found", whatever is there: the server's files, the
+    platform's own key and metadata, a symlink out of the folder."""
+    folder = team_folder(tmp_path, world.team_id)
+    (folder / "key-link").symlink_to(tmp_path / "secret.key")
+    missing = await create(world.owner, world.team_id, "SQLITE", {"path": "nope.sqlite"})
+    assert missing["code"] == "DATABASE_NOT_FOUND" and missing["field"] == "path", missing
+    for path in ("/etc/passwd", str(tmp_path / "secret.key"), str(folder / "key-link"),
+                 str(folder / ".." / ".." / "metadata.db"), "../../secret.key"):
+        r = await create(world.owner, world.team_id, "SQLITE", {"path": path})
+        assert _same_answer(r, path, missing, "nope.sqlite"), (path, r)
+
+
+def _same_answer(r: dict[str, Any], typed: str, reference: dict[str, Any],
+                 reference_typed: str) -> bool:
+    """Two refusals read the same apart from echoing the path each person typed."""
+    def norm(x: dict[str, Any], t: str) -> tuple[Any, ...]:
+        return (x["__typename"], x["code"], x["field"], x["message"].replace(repr(t), "<path>"))
+    return norm(r, typed) == norm(reference, reference_typed)
+
+
+CHECK_FILE = """mutation($input: CheckConnectionInput!) { checkConnection(input: $input) {
+  __typename ... on ConnectionCheck { ok } ... on UserError { code message field } } }"""
+UPDATE_PATH = """mutation($input: UpdateDataSourceInput!) { updateDataSource(input: $input) {
+  __typename ... on DataSource { id params } ... on UserError { code message field } } }"""
+
+
+async def test_another_teams_file_is_not_found(world: World, client_factory: Any,
+                                               tmp_path: Path) -> None:
+    """A stranger who signed up names the victim team's file: every way in answers exactly
+    like a file that does not exist, and the victim's source keeps working."""
+    victim_file = make_sqlite(team_folder(tmp_path, world.team_id) / "shop.sqlite")
+    victim = await create(world.owner, world.team_id, "SQLITE", {"path": str(victim_file)})
+    assert victim["__typename"] == "DataSource", victim
+    stranger = client_factory()
+    viewer = await stranger.sign_up(name="Mallory")
+    own = viewer["teams"][0]["id"]
+    team_folder(tmp_path, own)
+    ghost = str(team_folder(tmp_path, world.team_id) / "no-such-file.sqlite")
+    reference = await create(stranger, own, "SQLITE", {"path": ghost})
+    assert reference["code"] == "DATABASE_NOT_FOUND", reference
+    relative = f"../{world.team_id}/shop.sqlite"
+    for typed in (str(victim_file), relative):
+        for kind in ("SQLITE", "DUCKDB"):
+            r = await create(stranger, own, kind, {"path": typed})
+            assert _same_answer(r, typed, reference, ghost), (typed, r)
+        checked = (await stranger.gql(CHECK_FILE, input={
+            "teamId": own, "type": "SQLITE", "params": {"path": typed}}))["checkConnection"]
+        assert _same_answer(checked, typed, reference, ghost), checked
+    # Pointing an existing source of one's own at the file answers the same.
+    mine = make_sqlite(team_folder(tmp_path, own) / "mine.sqlite")
+    ds = await create(stranger, own, "SQLITE", {"path": str(mine)})
+    moved = (await stranger.gql(UPDATE_PATH, input={"id": ds["id"], "params": {
+        "path": str(victim_file)}}))["updateDataSource"]
+    assert _same_answer(moved, str(victim_file), reference, ghost), moved
+    check = (await world.member.gql(CHECK, input={"dataSourceId": victim["id"]}))
+    assert check["checkConnection"]["ok"] is True
+
+
+async def test_a_symlink_changed_after_saving_leads_nowhere(world: World, tmp_path: Path) -> None:
+    folder = team_folder(tmp_path, world.team_id)
+    make_sqlite(folder / "v1.sqlite")
+    (folder / "current.sqlite").symlink_to(folder / "v1.sqlite")
+    ds = await create(world.owner, world.team_id, "SQLITE", {"path": "current.sqlite"})
+    assert ds["params"]["path"] == str(folder / "current.sqlite"), ds
+    assert (await world.owner.gql(CHECK, input={"dataSourceId": ds["id"]})
+            )["checkConnection"]["ok"] is True
+    other = team_folder(tmp_path, "another-team")
+    make_sqlite(other / "theirs.sqlite")
+    (folder / "current.sqlite").unlink()
+    (folder / "current.sqlite").symlink_to(other / "theirs.sqlite")
+    r = (await world.owner.gql(CHECK, input={"dataSourceId": ds["id"]}))["checkConnection"]
+    assert r["code"] == "DATABASE_NOT_FOUND", r
+    assert (await world.owner.raw(TABLES, id=ds["id"])).json()["data"] is None
+
+
+DEMO = """mutation($input: CreateDemoDataSourceInput!) { createDemoDataSource(input: $input) {
+  __typename ... on DataSource { id params } ... on UserError { code message } } }"""
+
+
+async def test_demo_data_source_still_works_for_a_stranger(client_factory: Any,
+                                                           app: Any) -> None:
+    """The demo file is platform-owned and shared; only that file outside team folders."""
+    import duckdb
+
+    from backend.connectors.demo import ensure_demo
+
+    stranger = client_factory()
+    team = (await stranger.sign_up(name="Demo"))["teams"][0]["id"]
+    ensure_demo(app.state.settings.data_dir, order_items=200)  # small, made first: fast
+    ds = (await stranger.gql(DEMO, input={"teamId": team}))["createDemoDataSource"]
+    assert ds["__typename"] == "DataSource", ds
+    check = (await stranger.gql(CHECK, input={"dataSourceId": ds["id"]}))["checkConnection"]
+    assert check["ok"] is True, check
+    neighbour = Path(ds["params"]["path"]).with_name("neighbour.duckdb")
+    duckdb.connect(str(neighbour)).close()
+    r = await create(stranger, team, "DUCKDB", {"path": str(neighbour)})
+    assert r["code"] == "DATABASE_NOT_FOUND", r
 
 
 async def test_bad_params(world: World) -> None:
@@ -304,7 +422,7 @@ BAD_MODEL = """cubes:
 
 
 async def test_model_versions_are_validated_and_immutable(world: World, tmp_path: Path) -> None:
-    db = make_sqlite(tmp_path / "m.sqlite")
+    db = make_sqlite(team_folder(tmp_path, world.team_id) / "m.sqlite")
     ds = await create(world.owner, world.team_id, "SQLITE", {"path": str(db)})
     ok = (await world.owner.gql(SAVE, input={"dataSourceId": ds["id"], "files": [
         {"name": "orders.yml", "code": GOOD_MODEL}]}))["createModelVersion"]
@@ -332,7 +450,7 @@ PROGRESS = """query($j: String!) { modelGenerationProgress(jobId: $j) {
 
 
 async def test_generation_reports_progress(world: World, tmp_path: Path) -> None:
-    path = tmp_path / "wide.sqlite"
+    path = team_folder(tmp_path, world.team_id) / "wide.sqlite"
     conn = sqlite3.connect(path)
     for i in range(30):
         conn.execute(f"CREATE TABLE t{i:02d} (id INTEGER PRIMARY KEY, v REAL, label TEXT)")

@@ -162,7 +162,8 @@ def _data_source(server: LiveServer, c: httpx.Client, tmp_path: Path) -> str:
     import sqlite3
 
     team = gql(c, CREATE_TEAM, input={"name": "Limits"})["data"]["createTeam"]["id"]
-    path = server.settings.data_dir / "limits.sqlite"
+    path = server.settings.data_dir / "files" / team / "limits.sqlite"  # the team's folder
+    path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY)")
     conn.commit()

@@ -155,7 +155,7 @@ async def test_other_queries_take_the_cursor_path(pg: PostgresConnector, pg_sour
         ("SELECT $1::int8 + 1 AS x", (41,), [(42,)]),  # parameters: never spliced into COPY
         ("SELECT '1 day'::interval AS i", (), [(datetime.timedelta(days=1),)]),
         ("SELECT 1 AS x;", (), [(1,)]),  # a ';' anywhere: the cursor path
-        ("SHOW statement_timeout", (), [("30s",)]),
+        ("SELECT current_setting($1) AS s", ("statement_timeout",), [("30s",)]),
     ]
     for sql, params, expected in cases:
         result = await pg.execute(sql, params)

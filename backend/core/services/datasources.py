@@ -3,7 +3,10 @@
 Secrets (the password) are split from the other connection fields on the way in, sealed with
 the SecretBox and never returned: the API sees ``public_params`` only. Owners and admins
 manage data sources; every member reads them. File-based sources (SQLite, DuckDB) may only
-point inside the configured file roots, so nobody can open the metadata file or the key.
+point inside the team's own folder under the file roots (``connectors.filepolicy``): another
+team's file, like anything outside, is "not found". Every connector is opened through the
+process's ``SourceEnvironment``: its timeouts, the network policy checked at every connect,
+and the file policy checked again at every open.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.connectors.base import Connector, TableInfo
+from backend.connectors.factory import SourceEnvironment
+from backend.connectors.filepolicy import FilePolicy
+from backend.connectors.netpolicy import unreachable
 from backend.connectors.params import public_params, secret_fields, source_type, validate_params
 from backend.core.errors import InvalidInput, NotFound, SourceTimeout
 from backend.core.models import DataSource, SqlCredential, utcnow
@@ -39,14 +45,21 @@ class SourceConfig:
     file_roots: tuple[Path, ...]
     # The platform's own files: never a data source, even inside a file root.
     forbidden: tuple[Path, ...] = ()
+    # Limits, network and file policy; by default only the file roots above and no network
+    # rules beyond the built-in ones (link-local and cloud metadata addresses).
+    sources: SourceEnvironment | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SourceConfig:
-        own = [settings.data_dir / "secret.key", settings.data_dir / "tls"]
-        if settings.is_sqlite:
-            meta = Path(settings.database_url.split("///", 1)[-1]).resolve()
-            own += [meta, meta.with_name(meta.name + "-wal"), meta.with_name(meta.name + "-shm")]
-        return cls(SecretBox(settings.secret_key), settings.file_source_roots, tuple(own))
+        sources = SourceEnvironment.from_settings(settings)
+        return cls(SecretBox(settings.secret_key), settings.file_source_roots,
+                   sources.files.forbidden, sources)
+
+    @property
+    def environment(self) -> SourceEnvironment:
+        if self.sources is not None:
+            return self.sources
+        return SourceEnvironment(files=FilePolicy.build(self.file_roots, forbidden=self.forbidden))
 
 
 def check_name(name: str) -> str:
@@ -56,29 +69,21 @@ def check_name(name: str) -> str:
     return name
 
 
-def _check_path(config: SourceConfig, params: dict[str, Any]) -> None:
+def _check_path(config: SourceConfig, params: dict[str, Any], team_id: str) -> None:
+    """Confine a file path to the team's folder (or the shared demo file) and store it
+    absolute; anything else is "not found", exactly like a missing file. Blocking file-system
+    calls, but a handful of stat() calls on a local path."""
     if "path" not in params:
         return
-    path = Path(params["path"]).expanduser().resolve()
-    if not any(path == root or root in path.parents for root in config.file_roots):
-        roots = ", ".join(str(r) for r in config.file_roots)
-        raise InvalidInput(
-            f"Files can only be opened inside the configured folders ({roots}); "
-            "set FILE_SOURCE_ROOTS to allow another.",
-            field="path",
-        )
-    if any(path == f or f in path.parents for f in config.forbidden):
-        raise InvalidInput("That file belongs to the platform itself and cannot be a data "
-                           "source.", field="path")
-    params["path"] = str(path)
+    params["path"] = str(config.environment.files.locate(str(params["path"]), team_id))
 
 
 def split_params(
-    config: SourceConfig, type_: str, params: dict[str, Any]
+    config: SourceConfig, type_: str, params: dict[str, Any], team_id: str
 ) -> tuple[dict[str, Any], str | None]:
     """Validated params → (public part, sealed secret part or None)."""
     clean = validate_params(type_, params)
-    _check_path(config, clean)
+    _check_path(config, clean, team_id)
     hidden = secret_fields(type_)
     secrets = {k: v for k, v in clean.items() if k in hidden and v}
     return public_params(type_, clean), (config.secret_box.seal(secrets) if secrets else None)
@@ -117,7 +122,7 @@ async def create_data_source(
 ) -> DataSource:
     await require_role(db, actor, team_id, "admin")
     type_ = source_type(type_)
-    public, secret = split_params(config, type_, params)
+    public, secret = split_params(config, type_, params, team_id)
     ds = DataSource(team_id=team_id, name=check_name(name), type=type_, params=public,
                     secret=secret)
     db.add(ds)
@@ -154,7 +159,7 @@ async def update_data_source(
                         f"Enter the {key} again when changing {', '.join(moved)}.", field=key
                     )
                 merged[key] = old_secrets[key]
-        ds.params, ds.secret = split_params(config, ds.type, merged)
+        ds.params, ds.secret = split_params(config, ds.type, merged, ds.team_id)
     ds.updated_at = utcnow()
     await events.emit(db, events.DATA_SOURCE_CHANGED, team_id=ds.team_id,
                       data_source_id=ds.id)
@@ -180,21 +185,25 @@ async def delete_data_source(db: AsyncSession, actor: Actor, data_source_id: str
     return ds
 
 
-def open_connector(type_: str, params: dict[str, Any]) -> Connector:
-    from backend.connectors import connector_for
+def open_connector(config: SourceConfig, type_: str, params: dict[str, Any], team_id: str
+                   ) -> Connector:
+    """A connector bound by the process's limits and policies, its files by the team's."""
+    return config.environment.connector(type_, params, team_id=team_id)
 
-    return connector_for(type_, params)
 
-
-async def check_params(type_: str, params: dict[str, Any]) -> str:
+async def check_params(config: SourceConfig, type_: str, params: dict[str, Any], team_id: str
+                       ) -> str:
     """Connect and run a trivial query; raises a DataSourceError subclass a person can act on."""
-    connector = open_connector(type_, params)
+    connector = open_connector(config, type_, params, team_id)
     try:
         await asyncio.wait_for(connector.check(), timeout=CHECK_TIMEOUT_SECONDS)
     except TimeoutError:
+        if type_ in ("POSTGRES", "MYSQL"):  # as unreachable as a closed port (netpolicy)
+            engine = "PostgreSQL" if type_ == "POSTGRES" else "MySQL"
+            raise unreachable(engine, str(params.get("host")), int(params.get("port") or 0)
+                              ) from None
         raise SourceTimeout(
-            f"No answer from the data source within {CHECK_TIMEOUT_SECONDS:g} seconds; check "
-            "the host, port and any firewall in between."
+            f"No answer from the data source within {CHECK_TIMEOUT_SECONDS:g} seconds."
         ) from None
     finally:
         await connector.close()
@@ -208,15 +217,15 @@ async def check_connection(
     """Check a saved data source, or unsaved params (the onboarding's "Test connection")."""
     if data_source_id is not None:
         ds = await get_data_source(db, actor, data_source_id)
-        return await check_params(ds.type, full_params(config, ds))
+        return await check_params(config, ds.type, full_params(config, ds), ds.team_id)
     if team_id is None or type_ is None or params is None:
         raise InvalidInput("Give a dataSourceId, or a teamId with type and params.",
                            field="dataSourceId")
     await require_role(db, actor, team_id, "admin")
     type_ = source_type(type_)
     clean = validate_params(type_, params)
-    _check_path(config, clean)
-    return await check_params(type_, clean)
+    _check_path(config, clean, team_id)
+    return await check_params(config, type_, clean, team_id)
 
 
 async def list_tables(
@@ -224,7 +233,7 @@ async def list_tables(
     schemas: Sequence[str] | None = None,
 ) -> list[TableInfo]:
     ds = await get_data_source(db, actor, data_source_id)
-    connector = open_connector(ds.type, full_params(config, ds))
+    connector = open_connector(config, ds.type, full_params(config, ds), ds.team_id)
     try:
         return await connector.list_tables(schemas)
     finally:
