@@ -233,6 +233,15 @@ class TooManyConnections(SqlError):
     mysql_sqlstate = "08004"
 
 
+class ResourceExhausted(SqlError):
+    """A query needed more memory than its sandbox may use (the catalog's memory limit)."""
+
+    code = "OUT_OF_MEMORY"
+    sqlstate = "53200"
+    mysql_errno = 1041
+    mysql_sqlstate = "HY000"
+
+
 def all_error_classes() -> list[type[AppError]]:
     """Every concrete error class, for the docs test and the wire adapters."""
     seen: list[type[AppError]] = []

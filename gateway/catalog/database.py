@@ -1,19 +1,17 @@
 """An in-memory DuckDB holding the PostgreSQL catalog of one model version and access policy.
 
 It contains catalog relations only (schemas ``pgc`` for pg_catalog and ``pgis`` for
-information_schema) — never data — and is locked down (no file or network access, no
-configuration changes) because client SQL, after the rewrite in ``rewrite``, runs in it.
+information_schema) — never data. Client SQL, after the rewrite in ``rewrite``, runs in it, so
+it is a ``sandbox.SandboxDatabase``: bounded memory and threads, no file or network access,
+locked configuration, every statement checked by ``sandbox.guard``.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-import duckdb
-
+from gateway.catalog.sandbox import CatalogLimits, SandboxDatabase, SandboxResult
 from gateway.catalog.tables import INFORMATION_SCHEMA, PG_CATALOG
 from gateway.catalog.visible import VisibleTable
 from gateway.postgres.types import ARRAY_ELEMENT, NAME_BY_OID, OID_BY_NAME, TYPES
@@ -131,10 +129,7 @@ CATALOG_FUNCTIONS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class CatalogResult:
-    columns: list[tuple[str, str]]  # (name, DuckDB type name)
-    rows: list[tuple[Any, ...]]
+CatalogResult = SandboxResult
 
 
 def duckdb_type_name(type_name: str) -> str:
@@ -155,37 +150,18 @@ def duckdb_type_name(type_name: str) -> str:
     return simple.get(t, "text")
 
 
-class CatalogDatabase:
-    """One catalog; queries are serialised because a DuckDB connection is not reentrant."""
+class CatalogDatabase(SandboxDatabase):
+    """One PostgreSQL catalog (queries serialised and guarded by ``SandboxDatabase``)."""
 
     def __init__(
         self, tables: Sequence[VisibleTable], *, username: str, database: str = "db",
-        settings: Mapping[str, str] | None = None,
+        settings: Mapping[str, str] | None = None, limits: CatalogLimits | None = None,
     ):
         self.settings = dict(settings or {})
-        self._lock = threading.Lock()
-        self.con = duckdb.connect(":memory:")
         self.tables = list(tables)
         self.database = database
         self.username = username
-        self._build()
-        self.con.execute("SET enable_external_access = false")
-        self.con.execute("SET lock_configuration = true")
-
-    def execute(self, duck_sql: str) -> CatalogResult:
-        with self._lock:
-            cur = self.con.execute(duck_sql)
-            desc = cur.description or []
-            rows = cur.fetchall()
-        cols = [(d[0], str(d[1])) for d in desc]
-        return CatalogResult(cols, rows)
-
-    def interrupt(self) -> None:
-        """Stop the catalog query running in another thread (DuckDB's interrupt is thread-safe)."""
-        self.con.interrupt()
-
-    def close(self) -> None:
-        self.con.close()
+        super().__init__(limits or CatalogLimits(), lambda con: self._build())
 
     # --- building ------------------------------------------------------------------------------
 

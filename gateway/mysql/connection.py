@@ -32,6 +32,7 @@ from backend.core.errors import (
 )
 from backend.core.grants import CredentialGrant
 from backend.observability import logs, metrics
+from gateway.catalog.sandbox import run_bounded
 
 from . import metadata
 from .auth import authenticate
@@ -265,8 +266,11 @@ class MysqlConnection:
                 await self._send_error(exc)
                 return
             except AppError as exc:
-                log.info("mysql connection %d: %s failed: %s (%s)", self.id, self.command,
-                         exc.code, self.current_sql)
+                # The statement's text may hold data or secrets: only its kind at INFO.
+                log.info("mysql connection %d: %s %s failed: %s", self.id, self.command,
+                         statement_keyword(self.current_sql), exc.code)
+                log.debug("mysql connection %d: failed statement: %s", self.id,
+                          self.current_sql)
                 await self._send_error(exc)
             except (ConnectionClosed, PacketError):
                 raise
@@ -345,7 +349,7 @@ class MysqlConnection:
         sql = payload[1:].decode("utf-8").strip().rstrip(";").strip()
         self.current_sql = sql
         with metrics.StatementTimer("mysql") as timer:  # until the result is ready, as for pg
-            local = metadata.answer(sql, self.state)
+            local = await self._local_answer(sql)
             timer.kind = statement_kind(local)
             result = None if local is not None else await self._from_source(
                 self.session.execute(sql))
@@ -362,13 +366,26 @@ class MysqlConnection:
             await self._stream_result(result, binary=False)
         return not self._closing
 
+    async def _local_answer(self, sql: str, params: Sequence[object] = ()
+                            ) -> metadata.Answer | None:
+        """``metadata.answer`` in a worker thread, bounded in time and interruptible by KILL
+        QUERY: it may run a query in the catalog sandbox, which must not stall the loop."""
+        assert self.state is not None and self.session is not None
+        if metadata.is_engine_bound(sql):
+            return None
+        state = self.state
+        catalog = state.catalog = self.session.catalog()  # the shared cache, on the loop
+        return await self._from_source(run_bounded(
+            lambda: metadata.answer(sql, state, params), catalog.interrupt,
+            catalog.limits.timeout_seconds))
+
     # --- prepared statements -------------------------------------------------------------------
 
     async def handle_stmt_prepare(self, payload: bytes) -> bool:
         assert self.state is not None and self.session is not None
         sql = payload[1:].decode("utf-8").strip().rstrip(";").strip()
         count = metadata.placeholder_count(sql)
-        local = metadata.answer(sql, self.state, [None] * count)
+        local = await self._local_answer(sql, [None] * count)
         if isinstance(local, metadata.LocalResult):
             stmt = PreparedStatement(sql, count, local.columns)
         elif local is not None:
@@ -421,7 +438,7 @@ class MysqlConnection:
         stmt.long_data.clear()
         self.current_sql = stmt.sql
         with metrics.StatementTimer("mysql") as timer:
-            local = metadata.answer(stmt.sql, self.state, params)
+            local = await self._local_answer(stmt.sql, params)
             timer.kind = statement_kind(local)
             # Values go to the engine as bound parameters, never into the SQL text.
             result = None if local is not None else await self._from_source(
@@ -558,6 +575,13 @@ def statement_kind(local: object) -> str:
     if local is None:
         return "engine"
     return "catalog" if isinstance(local, metadata.LocalResult) else "session"
+
+
+def statement_keyword(sql: str | None) -> str:
+    """The first keyword of a statement (SELECT, SHOW, ...), safe to log."""
+    words = (sql or "").lstrip(" \t\r\n(").split(None, 1)
+    word = words[0].upper() if words else ""
+    return word if word.isalpha() and len(word) <= 16 else "statement"
 
 
 async def _single_batch(rows: list[tuple[Any, ...]]) -> AsyncIterator[Sequence[tuple[Any, ...]]]:

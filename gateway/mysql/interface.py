@@ -14,6 +14,7 @@ from typing import Protocol
 
 from backend.connectors.base import QueryResult, ResultColumn
 from backend.core.grants import CredentialGrant
+from gateway.catalog.sandbox import SandboxDatabase
 from gateway.engine.types import VirtualTable
 
 
@@ -30,6 +31,10 @@ class SqlSession(Protocol):
 
     def tables(self) -> Sequence[VirtualTable]:
         """The cubes this credential may see, already filtered by its access policy."""
+
+    def catalog(self) -> SandboxDatabase:
+        """The sandboxed DuckDB holding MySQL's information_schema of ``tables()`` (where
+        catalog statements run, off the event loop, within its ``limits``)."""
 
     async def execute(self, sql: str, params: Sequence[object] = ()) -> QueryResult:
         """Run one MySQL-dialect SELECT over the cubes; raise an AppError on failure."""

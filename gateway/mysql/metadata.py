@@ -3,8 +3,10 @@
 ``SHOW ...``, ``DESCRIBE``, ``SELECT @@var``/``DATABASE()`` without FROM, ``SET``, ``USE`` and
 queries over ``information_schema`` are answered here from the visible cubes (already filtered
 by the credential's access policy) and the session's variables; everything else goes to the
-engine. information_schema queries run on sqlglot's Python executor over small in-memory
-tables, so any WHERE/JOIN/ORDER BY a BI tool writes works without a database.
+engine. information_schema queries, FROM-less SELECTs and SHOW ... WHERE run in the
+credential's catalog sandbox (``catalog.MysqlCatalog``: an in-memory DuckDB holding only the
+visible catalog, bounded and locked down) after a sqlglot rewrite to DuckDB SQL, so any
+WHERE/JOIN/ORDER BY a BI tool writes works. Nothing is evaluated as code here.
 """
 
 from __future__ import annotations
@@ -19,19 +21,17 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.mysql import MySQL
 from sqlglot.errors import SqlglotError
-from sqlglot.executor.table import Table as PyTable
 from sqlglot.tokenizer_core import TokenType
 
 from backend.connectors.base import ResultColumn
-from backend.core.errors import NotSupported, SourceDatabaseMissing, UnknownTable
-from gateway.engine.types import VirtualColumn, VirtualTable
+from backend.core.errors import AppError, NotSupported, SourceDatabaseMissing, UnknownTable
+from gateway.catalog.sandbox import SandboxDatabase, SandboxResult
+from gateway.engine.types import VirtualTable
 
-from . import pyexec
+from . import catalog_sql
+from .catalog import COLLATIONS, DATABASES, MysqlCatalog, column_key, nullable
 from .constants import DATABASE, SERVER_VERSION
 from .values import mysql_type_name
-
-INFORMATION_SCHEMA = "information_schema"
-DATABASES = (INFORMATION_SCHEMA, DATABASE)
 
 
 def default_variables() -> dict[str, Any]:
@@ -88,6 +88,14 @@ class SessionState:
     # SHOW PROCESSLIST rows (Id, User, Host, db, Command, Time, State, Info) of the connections
     # this credential may see; provided by the server, which knows them all.
     processes: Callable[[], list[tuple[Any, ...]]] = list
+    # The credential's catalog sandbox, set by the connection before each statement (from the
+    # shared cache); without one (unit tests) a private one is built from ``tables``.
+    catalog: SandboxDatabase | None = None
+
+    def open_catalog(self) -> SandboxDatabase:
+        if self.catalog is None:
+            self.catalog = MysqlCatalog(self.tables)
+        return self.catalog
 
 
 @dataclass(frozen=True)
@@ -121,8 +129,8 @@ def placeholder_count(sql: str) -> int:
 
 
 def _bind(stmt: exp.Expr, params: Sequence[object]) -> exp.Expr:
-    """Parameters of a locally answered statement become literal nodes of the syntax tree
-    (evaluated by the Python executor, never rendered into SQL for a database)."""
+    """Parameters of a locally answered statement become literal nodes of the syntax tree,
+    rendered (escaped by the generator) into the SQL that runs in the catalog sandbox only."""
     values = iter(params)
 
     def replace(node: exp.Expression) -> exp.Expression:
@@ -139,8 +147,14 @@ _ENGINE_BOUND: OrderedDict[str, None] = OrderedDict()
 _ENGINE_BOUND_MAX = 4096
 
 
+def is_engine_bound(sql: str) -> bool:
+    """Known to be the engine's (no local answer): the caller may skip ``answer``."""
+    return sql in _ENGINE_BOUND
+
+
 def answer(sql: str, state: SessionState, params: Sequence[object] = ()) -> Answer | None:
-    """The local answer to ``sql``, or None when the engine must run it."""
+    """The local answer to ``sql``, or None when the engine must run it. May run a query in
+    the catalog sandbox: call it off the event loop, bounded in time."""
     if sql in _ENGINE_BOUND:
         return None
     result = _answer(sql, state, params)
@@ -179,15 +193,9 @@ def _answer(sql: str, state: SessionState, params: Sequence[object]) -> Answer |
         if not isinstance(target, exp.Table):
             raise NotSupported("DESCRIBE/EXPLAIN of a query is not supported")
         return _show_columns(find_table(state, target.name, target.db or None), full=False)
-    if isinstance(stmt, exp.Select | exp.Union):
-        if _reads_information_schema(stmt):
-            return _information_schema_query(stmt, state)
-        if isinstance(stmt, exp.Select) and not stmt.args.get("from_") and \
-                not stmt.args.get("from"):
-            try:
-                return _constant_select(stmt, state)
-            except SqlglotError:
-                return None  # beyond the Python executor (e.g. NOW()): the engine decides
+    if isinstance(stmt, catalog_sql.QUERY_ROOTS) and \
+            catalog_sql.reads_catalog_only(stmt, state.database):
+        return _catalog_query(stmt, state)
     return None
 
 
@@ -235,13 +243,13 @@ def _evaluate_scalar(value: exp.Expression, state: SessionState) -> Any:
     if isinstance(value, exp.Column | exp.Var):  # SET autocommit = ON, sql_mode = TRADITIONAL
         return value.name
     try:
-        result = _constant_select(exp.select(value.copy().as_("v")), state)
+        result = _catalog_query(exp.select(value.copy().as_("v")), state)
         return result.rows[0][0] if result.rows else None
-    except Exception:  # an expression we cannot evaluate is stored as text
+    except (AppError, SqlglotError):  # an expression we cannot evaluate is stored as text
         return value.sql(dialect="mysql")
 
 
-# --- SELECT without FROM -----------------------------------------------------------------------
+# --- session values -----------------------------------------------------------------------
 
 
 def _substitute(node: exp.Expression, state: SessionState) -> exp.Expression:
@@ -291,30 +299,69 @@ def _literal(value: Any) -> exp.Expression:
     return exp.Literal.string(str(value))
 
 
-def _constant_select(stmt: exp.Select, state: SessionState) -> LocalResult:
-    names = [output_name(p) for p in stmt.expressions]
-    rewritten = stmt.copy().transform(lambda n: _substitute(n, state))
-    rewritten.set("expressions", [
-        exp.alias_(p.this if isinstance(p, exp.Alias) else p, f"c{i}")
-        for i, p in enumerate(rewritten.expressions)
-    ])
-    table = pyexec.execute(rewritten, {}, {})
-    return _typed(names, [tuple(r) for r in table.rows])
+def _is_star(p: exp.Expr) -> bool:
+    return isinstance(p, exp.Star) or (isinstance(p, exp.Column) and isinstance(p.this, exp.Star))
 
 
-def _typed(names: Sequence[str], rows: list[tuple[Any, ...]]) -> LocalResult:
-    """Column types from the values: integers stay numbers, everything else is text."""
-    types = []
-    for i in range(len(names)):
-        values = [r[i] for r in rows if r[i] is not None]
-        if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-            types.append("int8")
-        elif values and all(isinstance(v, float) for v in values):
-            types.append("float8")
+def _catalog_query(stmt: exp.Expr, state: SessionState) -> LocalResult:
+    """An information_schema query or a FROM-less SELECT, run in the catalog sandbox."""
+    # Output names as MySQL gives them: the alias, the column, or the item's text.
+    names: list[str] | None = None
+    if isinstance(stmt, exp.Select) and not any(_is_star(p) for p in stmt.expressions):
+        names = [output_name(p) for p in stmt.expressions]
+    # Assignments first: ``@dt := ...`` must not be read as the session's ``@dt``.
+    substituted = catalog_sql.emulate_assignments(stmt).transform(
+        lambda n: _substitute(n, state))
+    duck_sql = catalog_sql.to_duckdb(substituted, state.database)
+    result = _run(state, duck_sql)
+    columns = [ResultColumn(n, t) for n, t in _result_types(result)]
+    if names is not None and len(names) == len(columns):
+        columns = [ResultColumn(n, c.type) for n, c in zip(names, columns, strict=True)]
+    return LocalResult(tuple(columns), _mysql_rows(result, columns))
+
+
+def _run(state: SessionState, duck_sql: str, params: Sequence[object] = ()) -> SandboxResult:
+    try:
+        return state.open_catalog().execute(duck_sql, params)
+    except AppError:
+        raise
+    except Exception as exc:  # a DuckDB error on a query the emulation lacks
+        raise NotSupported(f"catalog query not supported: {str(exc).splitlines()[0]}",
+                           hint="the SQL API emulates MySQL's information_schema") from None
+
+
+_INTEGERS = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT",
+                       "UINTEGER", "UBIGINT", "BOOLEAN"})
+_NEUTRAL = {"HUGEINT": "numeric", "FLOAT": "float8", "DOUBLE": "float8", "VARCHAR": "text",
+            "DATE": "date", "TIME": "time", "TIMESTAMP": "timestamp",
+            "TIMESTAMP WITH TIME ZONE": "timestamptz", "BLOB": "bytea"}
+
+
+def _result_types(result: SandboxResult) -> list[tuple[str, str]]:
+    """DuckDB result types as neutral types: MySQL has no boolean, and every integer is
+    reported as BIGINT (as MySQL does for integer expressions)."""
+    out = []
+    for name, duck_type in result.columns:
+        t = duck_type.upper()
+        if t in _INTEGERS:
+            out.append((name.upper(), "int8"))
+        elif t.startswith("DECIMAL"):
+            out.append((name.upper(), "numeric"))
         else:
-            types.append("text")
-    return LocalResult(tuple(ResultColumn(n, t) for n, t in zip(names, types, strict=True)),
-                       rows)
+            out.append((name.upper(), _NEUTRAL.get(t, "text")))
+    return out
+
+
+def _mysql_rows(result: SandboxResult, columns: Sequence[ResultColumn]) -> list[tuple[Any, ...]]:
+    text = [i for i, c in enumerate(columns) if c.type == "text"]
+    rows = []
+    for row in result.rows:
+        values = [int(v) if isinstance(v, bool) else v for v in row]
+        for i in text:  # lists, structs, UUIDs ... as their text
+            if values[i] is not None and not isinstance(values[i], str):
+                values[i] = str(values[i])
+        rows.append(tuple(values))
+    return rows
 
 
 # --- SHOW --------------------------------------------------------------------------------------
@@ -335,24 +382,37 @@ def _like_filter(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out), re.IGNORECASE | re.DOTALL)
 
 
-def _filtered(result: LocalResult, stmt: exp.Show, like_column: int = 0) -> LocalResult:
+def _filtered(result: LocalResult, stmt: exp.Show, state: SessionState,
+              like_column: int = 0) -> LocalResult:
     like = stmt.args.get("like")
     rows = result.rows
     if like is not None:
         regex = _like_filter(like.name)
         rows = [r for r in rows if regex.fullmatch(str(r[like_column]))]
     where = stmt.args.get("where")
-    if where is not None:
-        names = [c.name.lower() for c in result.columns]
-        query = exp.select(*[exp.column(n) for n in names]).from_("t").where(
-            where.this.copy().transform(_lower_identifier))
-        try:
-            table = pyexec.execute(query, {"t": dict.fromkeys(names, "VARCHAR")},
-                                   {"t": PyTable(names, rows)})
-        except SqlglotError as exc:
-            raise NotSupported(f"SHOW ... WHERE not supported: {exc}") from None
-        rows = [tuple(r) for r in table.rows]
+    if where is not None and rows:
+        rows = _where(result.columns, rows, where.this, state)
     return LocalResult(result.columns, rows)
+
+
+def _where(columns: Sequence[ResultColumn], rows: list[tuple[Any, ...]],
+           condition: exp.Expr, state: SessionState) -> list[tuple[Any, ...]]:
+    """The rows of a SHOW that satisfy its WHERE, decided in the catalog sandbox: the rows
+    travel as bound parameters, the condition as DuckDB SQL rewritten from the client's."""
+    names = [exp.to_identifier(c.name, quoted=True) for c in columns]
+    values = exp.Values(expressions=[
+        exp.Tuple(expressions=[exp.Placeholder() for _ in range(len(columns) + 1)])
+        for _ in rows],
+        alias=exp.TableAlias(this=exp.to_identifier("t"),
+                             columns=[exp.to_identifier("__row", quoted=True), *names]))
+    query = exp.select(exp.column("__row", quoted=True)).from_(values).where(
+        condition.copy().transform(lambda n: _substitute(n, state)))
+    duck_sql = catalog_sql.to_duckdb(query, state.database)
+    # Text, as MySQL's SHOW columns are (a WHERE compares them as strings).
+    params = [v for i, r in enumerate(rows)
+              for v in (i, *(None if x is None else str(x) for x in r))]
+    kept = _run(state, duck_sql, params)
+    return [rows[int(r[0])] for r in kept.rows]
 
 
 def _text_columns(*names: str) -> tuple[ResultColumn, ...]:
@@ -364,41 +424,41 @@ def _show(stmt: exp.Show, state: SessionState) -> LocalResult:
     db = stmt.args.get("db")
     if what == "DATABASES":
         return _filtered(LocalResult(_text_columns("Database"), [(d,) for d in DATABASES]),
-                         stmt)
+                         stmt, state)
     if what == "TABLES":
         database = check_database(db.name) if db else _current_database(state)
         names = [t.name for t in state.tables] if database == DATABASE else []
         full = bool(stmt.args.get("full"))
         cols = _text_columns(f"Tables_in_{database}", *(["Table_type"] if full else []))
         table_rows: list[tuple[Any, ...]] = [(n, "BASE TABLE") if full else (n,) for n in names]
-        return _filtered(LocalResult(cols, table_rows), stmt)
+        return _filtered(LocalResult(cols, table_rows), stmt, state)
     if what == "COLUMNS":
         table = find_table(state, stmt.args["target"].name, db.name if db else None)
-        return _filtered(_show_columns(table, full=bool(stmt.args.get("full"))), stmt)
+        return _filtered(_show_columns(table, full=bool(stmt.args.get("full"))), stmt, state)
     if what == "CREATE TABLE":
         table = find_table(state, stmt.args["target"].name, db.name if db else None)
         return LocalResult(_text_columns("Table", "Create Table"),
                            [(table.name, create_table_sql(table))])
     if what == "VARIABLES":
         rows = sorted((k, "" if v is None else str(v)) for k, v in state.variables.items())
-        return _filtered(LocalResult(_text_columns("Variable_name", "Value"), rows), stmt)
+        return _filtered(LocalResult(_text_columns("Variable_name", "Value"), rows), stmt, state)
     if what == "COLLATION":
         cols = (*_text_columns("Collation", "Charset"), ResultColumn("Id", "int8"),
                 *_text_columns("Default", "Compiled"), ResultColumn("Sortlen", "int8"),
                 ResultColumn("Pad_attribute", "text"))
-        return _filtered(LocalResult(cols, [(*r, "PAD SPACE") for r in _COLLATIONS]), stmt)
+        return _filtered(LocalResult(cols, [(*r, "PAD SPACE") for r in COLLATIONS]), stmt, state)
     if what == "CHARACTER SET":
         cols = (*_text_columns("Charset", "Description", "Default collation"),
                 ResultColumn("Maxlen", "int8"))
         charsets: list[tuple[Any, ...]] = [("utf8mb4", "UTF-8 Unicode", "utf8mb4_general_ci", 4),
                 ("binary", "Binary pseudo charset", "binary", 1)]
-        return _filtered(LocalResult(cols, charsets), stmt)
+        return _filtered(LocalResult(cols, charsets), stmt, state)
     if what in ("WARNINGS", "ERRORS"):
         return LocalResult((ResultColumn("Level", "text"), ResultColumn("Code", "int8"),
                             ResultColumn("Message", "text")), [])
     if what == "STATUS":
         return _filtered(LocalResult(_text_columns("Variable_name", "Value"),
-                                     [("Threads_connected", "1"), ("Uptime", "0")]), stmt)
+                                     [("Threads_connected", "1"), ("Uptime", "0")]), stmt, state)
     if what == "PROCESSLIST":
         cols = (ResultColumn("Id", "int8"), *_text_columns("User", "Host", "db", "Command"),
                 ResultColumn("Time", "int8"), *_text_columns("State", "Info"))
@@ -428,17 +488,8 @@ def _show(stmt: exp.Show, state: SessionState) -> LocalResult:
             (t.name, "MetricSQL", "10", "Dynamic", None, None, None, None, None, None, None,
              None, None, None, "utf8mb4_general_ci", None, "", t.description or "")
             for t in state.tables]
-        return _filtered(LocalResult(cols, status_rows), stmt)
+        return _filtered(LocalResult(cols, status_rows), stmt, state)
     raise NotSupported(f"SHOW {what} is not supported")
-
-
-_COLLATIONS = [
-    ("utf8mb4_general_ci", "utf8mb4", 45, "Yes", "Yes", 1),
-    ("utf8mb4_bin", "utf8mb4", 46, "", "Yes", 1),
-    ("utf8mb4_unicode_ci", "utf8mb4", 224, "", "Yes", 8),
-    ("utf8mb4_0900_ai_ci", "utf8mb4", 255, "", "Yes", 0),
-    ("binary", "binary", 63, "Yes", "Yes", 1),
-]
 
 
 def _current_database(state: SessionState) -> str:
@@ -463,21 +514,13 @@ def _show_columns(table: VirtualTable, *, full: bool) -> LocalResult:
                              "Privileges", "Comment")
         rows = [(c.name, mysql_type_name(c.type),
                  "utf8mb4_general_ci" if mysql_type_name(c.type) == "text" else None,
-                 _nullable(c), _key(c), None, "", "select", c.description or "")
+                 nullable(c), column_key(c), None, "", "select", c.description or "")
                 for c in table.columns]
     else:
         cols = _text_columns("Field", "Type", "Null", "Key", "Default", "Extra")
-        rows = [(c.name, mysql_type_name(c.type), _nullable(c), _key(c), None, "")
+        rows = [(c.name, mysql_type_name(c.type), nullable(c), column_key(c), None, "")
                 for c in table.columns]
     return LocalResult(cols, rows)
-
-
-def _key(c: VirtualColumn) -> str:
-    return "PRI" if c.primary_key else ""
-
-
-def _nullable(c: VirtualColumn) -> str:
-    return "NO" if c.primary_key else "YES"
 
 
 def quote_identifier(name: str) -> str:
@@ -506,105 +549,7 @@ def create_table_sql(table: VirtualTable) -> str:
     return text
 
 
-# --- information_schema ------------------------------------------------------------------------
-
-_IS_COLUMNS: dict[str, tuple[str, ...]] = {
-    "schemata": ("catalog_name", "schema_name", "default_character_set_name",
-                 "default_collation_name", "sql_path"),
-    "tables": ("table_catalog", "table_schema", "table_name", "table_type", "engine", "version",
-               "row_format", "table_rows", "avg_row_length", "data_length", "max_data_length",
-               "index_length", "data_free", "auto_increment", "create_time", "update_time",
-               "check_time", "table_collation", "checksum", "create_options", "table_comment"),
-    "columns": ("table_catalog", "table_schema", "table_name", "column_name",
-                "ordinal_position", "column_default", "is_nullable", "data_type",
-                "character_maximum_length", "character_octet_length", "numeric_precision",
-                "numeric_scale", "datetime_precision", "character_set_name", "collation_name",
-                "column_type", "column_key", "extra", "privileges", "column_comment",
-                "generation_expression"),
-    "views": ("table_catalog", "table_schema", "table_name", "view_definition"),
-    "routines": ("specific_name", "routine_catalog", "routine_schema", "routine_name",
-                 "routine_type"),
-    "parameters": ("specific_catalog", "specific_schema", "specific_name", "parameter_name"),
-    "statistics": ("table_catalog", "table_schema", "table_name", "non_unique", "index_schema",
-                   "index_name", "seq_in_index", "column_name"),
-    "key_column_usage": ("constraint_catalog", "constraint_schema", "constraint_name",
-                         "table_catalog", "table_schema", "table_name", "column_name",
-                         "ordinal_position", "position_in_unique_constraint",
-                         "referenced_table_schema", "referenced_table_name",
-                         "referenced_column_name"),
-    "table_constraints": ("constraint_catalog", "constraint_schema", "constraint_name",
-                          "table_schema", "table_name", "constraint_type"),
-    "referential_constraints": ("constraint_catalog", "constraint_schema", "constraint_name",
-                                "unique_constraint_schema", "unique_constraint_name",
-                                "update_rule", "delete_rule", "table_name",
-                                "referenced_table_name"),
-    "character_sets": ("character_set_name", "default_collate_name", "description", "maxlen"),
-    "collations": ("collation_name", "character_set_name", "id", "is_default", "is_compiled",
-                   "sortlen"),
-    "engines": ("engine", "support", "comment", "transactions", "xa", "savepoints"),
-}
-
-
-_IS_INTEGER_COLUMNS = frozenset({
-    "ordinal_position", "table_rows", "version", "avg_row_length", "data_length",
-    "max_data_length", "index_length", "data_free", "auto_increment", "character_maximum_length",
-    "character_octet_length", "numeric_precision", "numeric_scale", "datetime_precision",
-    "maxlen", "id", "sortlen", "non_unique", "seq_in_index", "position_in_unique_constraint",
-})
-
-
-def _data_type(neutral: str) -> str:
-    return mysql_type_name(neutral).split("(")[0]
-
-
-def information_schema_rows(state: SessionState) -> dict[str, list[tuple[Any, ...]]]:
-    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in _IS_COLUMNS}
-    rows["schemata"] = [("def", d, "utf8mb4", "utf8mb4_general_ci", None) for d in DATABASES]
-    for t in state.tables:
-        rows["tables"].append(("def", DATABASE, t.name, "BASE TABLE", "MetricSQL", 10,
-                               "Dynamic", None, None, None, None, None, None, None, None, None,
-                               None, "utf8mb4_general_ci", None, "", t.description or ""))
-        for pos, c in enumerate(t.columns, start=1):  # ORDINAL_POSITION starts at 1
-            type_name = mysql_type_name(c.type)
-            textual = type_name == "text"
-            precision = {"int8": 19, "int4": 10, "int2": 5, "numeric": 65, "bool": 3,
-                         "float8": 22, "float4": 12}.get(c.type)
-            rows["columns"].append((
-                "def", DATABASE, t.name, c.name, pos, None, _nullable(c), _data_type(c.type),
-                65535 if textual else None, 262140 if textual else None, precision,
-                30 if c.type == "numeric" else (0 if precision and c.type.startswith("int")
-                                                else None),
-                6 if c.type in ("timestamp", "timestamptz", "time") else None,
-                "utf8mb4" if textual else None, "utf8mb4_general_ci" if textual else None,
-                type_name, _key(c), "", "select", c.description or "", "",
-            ))
-        keys = [c.name for c in t.columns if c.primary_key]
-        if keys:
-            rows["table_constraints"].append(
-                ("def", DATABASE, "PRIMARY", DATABASE, t.name, "PRIMARY KEY"))
-        for seq, key in enumerate(keys, start=1):
-            rows["statistics"].append(("def", DATABASE, t.name, 0, DATABASE, "PRIMARY", seq, key))
-            rows["key_column_usage"].append(("def", DATABASE, "PRIMARY", "def", DATABASE, t.name,
-                                             key, seq, None, None, None, None))
-    rows["character_sets"] = [("utf8mb4", "utf8mb4_general_ci", "UTF-8 Unicode", 4),
-                              ("binary", "binary", "Binary pseudo charset", 1)]
-    rows["collations"] = [(c[0], c[1], c[2], c[3], c[4], c[5]) for c in _COLLATIONS]
-    rows["engines"] = [("MetricSQL", "DEFAULT", "Semantic models", "NO", "NO", "NO")]
-    return rows
-
-
-def _schema_of(node: exp.Table) -> str:
-    return node.db.lower() if node.db else ""
-
-
-def _reads_information_schema(stmt: exp.Expression) -> bool:
-    return any(_schema_of(t) == INFORMATION_SCHEMA for t in stmt.find_all(exp.Table))
-
-
-def _lower_identifier(node: exp.Expression) -> exp.Expression:
-    if isinstance(node, exp.Identifier):
-        return exp.Identifier(this=node.name.lower(), quoted=False)
-    return node
+# --- user-variable assignments ---------------------------------------------------------------
 
 
 _ASSIGNMENT_ENDS = frozenset({TokenType.WHEN, TokenType.ELSE, TokenType.END, TokenType.THEN,
@@ -636,74 +581,6 @@ def _parenthesize_assignments(sql: str) -> str:
     for pos, text in sorted(inserts, key=lambda p: p[0], reverse=True):
         sql = sql[:pos] + text + sql[pos:]
     return sql
-
-
-def _emulate_assignments(stmt: exp.Expression) -> exp.Expression:
-    """Per-row user-variable assignments (``@v := expr`` in one select item, ``@v`` in a later
-    one) become copies of the assigning item's expression: same value, no state."""
-    if not isinstance(stmt, exp.Select) or not stmt.find(exp.PropertyEQ):
-        return stmt
-    known: dict[str, exp.Expression] = {}
-    items = []
-    for item in stmt.expressions:
-        inner = item.this if isinstance(item, exp.Alias) else item
-        assigned = {n.this.name.lower() for n in inner.find_all(exp.PropertyEQ)
-                    if isinstance(n.this, exp.Parameter)}
-
-        def unassign(node: exp.Expression) -> exp.Expression:
-            if isinstance(node, exp.PropertyEQ) and isinstance(node.this, exp.Parameter):
-                value: exp.Expression = node.expression
-                return value
-            if isinstance(node, exp.Parameter) and node.name.lower() in known:
-                return exp.Paren(this=known[node.name.lower()].copy())
-            return node
-
-        new_inner = inner.transform(unassign)
-        for name in assigned:
-            known[name] = new_inner
-        items.append(exp.alias_(new_inner, item.alias) if isinstance(item, exp.Alias)
-                     else new_inner)
-    out = stmt.copy()
-    out.set("expressions", items)
-    return out
-
-
-def _python_friendly(node: exp.Expression) -> exp.Expression:
-    """Forms the Python executor lacks, rewritten to ones it has."""
-    if isinstance(node, exp.Chr) and all(isinstance(a, exp.Literal) for a in node.expressions):
-        return exp.Literal.string("".join(chr(int(a.name)) for a in node.expressions))
-    return node
-
-
-def _is_star(p: exp.Expression) -> bool:
-    return isinstance(p, exp.Star) or (isinstance(p, exp.Column) and isinstance(p.this, exp.Star))
-
-
-def _information_schema_query(stmt: exp.Expression, state: SessionState) -> LocalResult:
-    for t in stmt.find_all(exp.Table):
-        if _schema_of(t) != INFORMATION_SCHEMA or t.name.lower() not in _IS_COLUMNS:
-            raise NotSupported(
-                f"only information_schema tables are answered here, not {t.sql('mysql')}",
-                hint="information_schema has: " + ", ".join(sorted(_IS_COLUMNS)))
-    # Output names as the client wrote them (identifiers are lower-cased for the executor).
-    names: list[str] | None = None
-    if isinstance(stmt, exp.Select) and not any(_is_star(p) for p in stmt.expressions):
-        names = [output_name(p) for p in stmt.expressions]
-    lowered = _emulate_assignments(stmt).transform(
-        lambda n: _python_friendly(_lower_identifier(_substitute(n, state))))
-    data = information_schema_rows(state)
-    tables = {INFORMATION_SCHEMA: {name: PyTable(cols, data[name])
-                                   for name, cols in _IS_COLUMNS.items()}}
-    schema = {INFORMATION_SCHEMA: {
-        name: {c: "BIGINT" if c in _IS_INTEGER_COLUMNS else "VARCHAR" for c in cols}
-        for name, cols in _IS_COLUMNS.items()}}
-    try:
-        table = pyexec.execute(lowered, schema, tables)
-    except SqlglotError as exc:
-        raise NotSupported(f"information_schema query not supported: {exc}") from None
-    out_names = names if names and len(names) == len(table.columns) else [
-        c.upper() for c in table.columns]
-    return _typed(out_names, [tuple(r) for r in table.rows])
 
 
 def visible_names(tables: Iterable[VirtualTable]) -> list[str]:
