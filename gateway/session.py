@@ -34,6 +34,7 @@ from backend.semantic.model import ModelSet
 from gateway.catalog import rewrite as catalog_sql
 from gateway.catalog.cache import CatalogCache
 from gateway.catalog.database import CatalogDatabase, duckdb_type_name
+from gateway.catalog.sandbox import CatalogLimits
 from gateway.engine import CompiledQuery
 from gateway.planning import DataPlan, Planner, Scope
 
@@ -366,8 +367,7 @@ class ConnectorCache:
 class SessionServices:
     """Shared by all sessions of a gateway process."""
 
-    catalogs: CatalogCache = field(default_factory=lambda: CatalogCache(settings={
-        display: value for display, value in DEFAULT_SETTINGS.values()}))
+    catalogs: CatalogCache = field(default_factory=lambda: catalog_cache())
     models: ModelCache = field(default_factory=ModelCache)
     planner: Planner = field(default_factory=Planner)
     connector_factory: ConnectorFactory = default_connector_factory
@@ -720,10 +720,20 @@ def _setting_value(raw: str) -> str | None:
     return ", ".join(parts)
 
 
+def catalog_cache(limits: CatalogLimits | None = None) -> CatalogCache:
+    """Both gateways' catalog sandboxes, each bounded by ``limits``."""
+    return CatalogCache(settings={display: value for display, value in DEFAULT_SETTINGS.values()},
+                        limits=limits)
+
+
 def services_from_settings(settings: AppSettings) -> SessionServices:
     """Shared services for the wire gateways of one process: every connector is bound by the
     operator's source limits, network policy (checked at every connect) and file policy
     (a file source stays inside its team's folder under ``FILE_SOURCE_ROOTS``)."""
     from backend.connectors.factory import SourceEnvironment
 
-    return SessionServices(connector_factory=SourceEnvironment.from_settings(settings).factory())
+    limits = CatalogLimits(memory_limit_mb=settings.catalog_memory_limit_mb,
+                           threads=settings.catalog_threads,
+                           timeout_seconds=CATALOG_TIMEOUT_SECONDS)
+    return SessionServices(catalogs=catalog_cache(limits),
+                           connector_factory=SourceEnvironment.from_settings(settings).factory())

@@ -98,6 +98,11 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("SOURCE_NETWORK_DENY", "(none)",
                 "CIDR ranges (same syntax) data sources may never connect to; wins over the "
                 "allow list. The production profile sets loopback,private."),
+    SettingSpec("CATALOG_MEMORY_LIMIT_MB", "64",
+                "Memory one credential's catalog sandbox (the in-memory DuckDB answering "
+                "pg_catalog, information_schema, SHOW and FROM-less SELECTs) may use; a query "
+                "past it fails with 53200 / MySQL 1041."),
+    SettingSpec("CATALOG_THREADS", "1", "Threads one catalog sandbox query may use."),
     SettingSpec("DEMO_ORDER_ITEMS", "300000", "Size of the generated demo data set."),
 )
 
@@ -144,6 +149,8 @@ class Settings:
     source_connect_timeout_seconds: float = 10.0
     source_network_allow: str = "all"
     source_network_deny: str = ""
+    catalog_memory_limit_mb: int = 64
+    catalog_threads: int = 1
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -235,4 +242,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         source_connect_timeout_seconds=float(env.get("SOURCE_CONNECT_TIMEOUT_SECONDS", "10")),
         source_network_allow=env.get("SOURCE_NETWORK_ALLOW", "all"),
         source_network_deny=env.get("SOURCE_NETWORK_DENY", ""),
+        catalog_memory_limit_mb=int(env.get("CATALOG_MEMORY_LIMIT_MB", "64")),
+        catalog_threads=int(env.get("CATALOG_THREADS", "1")),
     )
