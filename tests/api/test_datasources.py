@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -495,3 +495,117 @@ async def test_resending_the_same_settings_keeps_the_password(world: World) -> N
         "host": "127.0.0.1", "port": "5432", "database": "test", "user": "postgres",
         "ssl": "disable", "password": ""}}))["updateDataSource"]
     assert r["__typename"] == "DataSource" and r["hasPassword"] is True, r
+
+
+# --- the network policy, as a stranger who signed up -------------------------------------------
+
+
+@pytest.fixture
+async def chatty_port() -> AsyncIterator[int]:
+    """Something that is no database answers on this port, then hangs up."""
+    import asyncio
+
+    async def answer(_r: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"SSH-2.0-OpenSSH_9.2\r\n")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    try:
+        yield server.sockets[0].getsockname()[1]
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(8)
+        yield s.getsockname()[1]
+
+
+async def _probe(c: Client, team: str, type_: str, host: str, port: int) -> dict[str, Any]:
+    r = await c.gql(CHECK, input={"teamId": team, "type": type_, "params": {
+        "host": host, "port": port, "database": "test", "user": "postgres"}})
+    result: dict[str, Any] = r["checkConnection"]
+    return result
+
+
+def _shape(r: dict[str, Any], host: str, port: int) -> tuple[Any, ...]:
+    return (r["__typename"], r["code"], r["field"], r["message"].replace(f"{host}:{port}", "<at>"))
+
+
+@pytest.mark.parametrize("type_", ["POSTGRES", "MYSQL"])
+async def test_check_connection_is_no_port_scanner(client_factory: Any, app: Any, type_: str,
+                                                   silent_port: int, chatty_port: int) -> None:
+    """Closed, filtered, another service, no such host, link-local and cloud metadata, the
+    platform's own ports: a stranger gets one answer for all of them."""
+    stranger = client_factory()
+    team = (await stranger.sign_up(name="Scanner"))["teams"][0]["id"]
+    settings = app.state.settings
+    targets = [("127.0.0.1", closed_port()), ("127.0.0.1", silent_port),
+               ("127.0.0.1", chatty_port), ("no-such-host.invalid", 5432),
+               ("169.254.169.254", 80), ("fe80::1", 5432), ("100.100.100.200", 80),
+               ("127.0.0.1", settings.web_port), ("localhost", settings.pg_port),
+               ("127.0.0.1", settings.mysql_port)]
+    shapes = set()
+    for host, port in targets:
+        r = await _probe(stranger, team, type_, host, port)
+        assert r.get("code") == "HOST_UNREACHABLE", (host, port, r)
+        shapes.add(_shape(r, host, port))
+    assert len(shapes) == 1, shapes
+
+
+async def test_the_platforms_metadata_server_is_unreachable(client_factory: Any,
+                                                            metadata_url: str) -> None:
+    """With PostgreSQL metadata, no data source reaches that server, by address or name,
+    saved or not — though it trusts local logins."""
+    if not metadata_url.startswith("postgresql"):
+        pytest.skip("the metadata database is a file here: no server to reach")
+    stranger = client_factory()
+    team = (await stranger.sign_up(name="Pivot"))["teams"][0]["id"]
+    reference = await _probe(stranger, team, "POSTGRES", "127.0.0.1", closed_port())
+    for host in ("127.0.0.1", "localhost", "127.0.0.2"):
+        r = await _probe(stranger, team, "POSTGRES", host, 5432)
+        assert r["code"] == "HOST_UNREACHABLE", r
+        assert r["message"].replace(f"{host}:5432", "<at>") == reference["message"].replace(
+            reference["message"].split(" at ")[1].split(" ")[0], "<at>"), r
+    ds = await create(stranger, team, "POSTGRES", {"host": "localhost", "port": 5432,
+                                                   "database": "postgres", "user": "postgres"})
+    assert ds["__typename"] == "DataSource", ds  # saving resolves nothing: no oracle there
+    r = (await stranger.gql(CHECK, input={"dataSourceId": ds["id"]}))["checkConnection"]
+    assert r["code"] == "HOST_UNREACHABLE", r
+    body = (await stranger.raw(TABLES, id=ds["id"])).json()
+    assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "HOST_UNREACHABLE"
+    gen = (await stranger.gql(GENERATE, input={"dataSourceId": ds["id"]}))["generateModels"]
+    assert gen["code"] == "HOST_UNREACHABLE", gen
+
+
+@pytest.fixture
+async def production_app(metadata_url: str, tmp_path: Path) -> AsyncIterator[Any]:
+    """The web tier as docker-compose's production profile configures it."""
+    from backend.api.app import create_app
+    from backend.core.db import make_engine
+    from backend.core.settings import load_settings
+
+    settings = load_settings({"DATA_DIR": str(tmp_path), "DATABASE_URL": metadata_url,
+                              "SECRET_KEY": "test-secret-key-for-the-suite",
+                              "SOURCE_NETWORK_DENY": "loopback,private"})
+    engine = make_engine(metadata_url)
+    yield create_app(settings, engine=engine)
+    await engine.dispose()
+
+
+async def test_production_profile_denies_loopback_and_private(production_app: Any) -> None:
+    require_mariadb()
+    stranger = Client(production_app)
+    try:
+        team = (await stranger.sign_up(name="Prod"))["teams"][0]["id"]
+        for host in ("127.0.0.1", "localhost", "10.0.0.1", "192.168.1.1", "172.16.0.1"):
+            r = await stranger.gql(CHECK, input={"teamId": team, "type": "MYSQL", "params": {
+                "host": host, "port": 3306, "database": "test", "user": "root"}})
+            assert r["checkConnection"]["code"] == "HOST_UNREACHABLE", (host, r)
+    finally:
+        await stranger.close()
