@@ -62,8 +62,8 @@ async def test_upgrade_keeps_restricted_admins_restricted(fresh_url: str) -> Non
     engine = make_engine(fresh_url)
     try:
         async with engine.connect() as conn:
-            rows = await conn.execute(sa.text("SELECT id, model_author_role FROM teams"))
-            authors = {str(id_): str(role) for id_, role in rows}
+            result = await conn.execute(sa.text("SELECT id, model_author_role FROM teams"))
+            authors = {str(id_): str(role) for id_, role in result}
             invitations = (await conn.execute(sa.text(
                 "SELECT id FROM invitations"))).scalars().all()
     finally:
