@@ -13,7 +13,7 @@
 //   E2E_SCREENSHOTS    directory for screenshots (default ../test-artifacts/screenshots)
 //   CHROMIUM_PATH      browser binary (default /usr/bin/chromium)
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -115,6 +115,50 @@ async function copyCredentials(dialog, page) {
   return creds;
 }
 
+/** Everything the page could leak: its text, its markup (attributes) and every input's value. */
+async function pageContains(page, secret) {
+  return page.evaluate((value) => {
+    const inputs = [...document.querySelectorAll('input, textarea')].map((el) => el.value).join('\n');
+    return document.body.innerText.includes(value) || document.documentElement.outerHTML.includes(value) || inputs.includes(value);
+  }, secret);
+}
+
+async function chooseFormat(page, scope, label) {
+  await scope.getByRole('combobox', { name: /^Connect with/ }).click();
+  await page.getByRole('option', { name: label, exact: true }).click();
+}
+
+const FORMATS = ['URI', 'JDBC', 'SQLAlchemy / pandas', 'Jupyter', '.env', 'Tableau', 'Metabase', 'Power BI', 'DBeaver', 'Superset', 'Hex'];
+
+/** The password is in no format, for either protocol, until the reveal control shows it. */
+async function expectMaskedEverywhere(page, scope, password) {
+  for (const protocol of ['PSQL', 'MYSQL']) {
+    await scope.getByText(protocol, { exact: true }).click();
+    for (const format of [protocol === 'PSQL' ? 'psql' : 'mysql', ...FORMATS]) {
+      await chooseFormat(page, scope, format);
+      if (await pageContains(page, password)) throw new Error(`the password is on the page (${protocol}, ${format}) before it was revealed`);
+    }
+  }
+  await scope.getByText('PSQL', { exact: true }).click();
+  await chooseFormat(page, scope, 'psql');
+  await scope.getByRole('button', { name: 'Show password' }).click();
+  if (!(await pageContains(page, password))) throw new Error('Show password did not reveal the password');
+  await scope.getByRole('button', { name: 'Hide password' }).click();
+  if (await pageContains(page, password)) throw new Error('Hide password left the password on the page');
+}
+
+async function downloadJson(page, scope, menuItem) {
+  await scope.getByRole('button', { name: 'Download Credentials' }).click();
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 15_000 }).catch(() => {
+      throw new Error('Download Credentials started no download (is the download route served?)');
+    }),
+    page.getByRole('menuitem', { name: menuItem }).click(),
+  ]);
+  await page.getByRole('menu').waitFor({ state: 'detached' });
+  return readFileSync(await download.path(), 'utf8');
+}
+
 /** Waits for `locator`, but fails at once with the message of an alert that shows up instead. */
 async function expectVisible(page, locator, what) {
   const alert = page.getByRole('alert').first();
@@ -157,7 +201,9 @@ async function main() {
       '--disable-sync',
     ],
   });
-  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  // bypassCSP: only so that axe-core can be injected for the audit; the app itself runs under
+  // the server's Content-Security-Policy (a violation by the app shows as a console error).
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 }, acceptDownloads: true, bypassCSP: true });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
   context.setDefaultTimeout(STEP_TIMEOUT);
   const page = await context.newPage();
@@ -209,17 +255,12 @@ async function run(page) {
   await expectVisible(page, page.getByLabel('Password', { exact: true }), 'SQL API access');
   const creds = await copyCredentials(page, page);
   log(`credential ${creds.login} at ${creds.host}:${creds.port}/${creds.database}`);
+  await expectMaskedEverywhere(page, page, creds.password);
+  log('the password stayed masked in every format of both protocols until revealed');
   await screenshot(page, 'onboarding-sql-api-psql');
 
   // Download Credentials as credentials.json: carries the password right after create.
-  await page.getByRole('button', { name: 'Download Credentials' }).click();
-  const [download] = await Promise.all([
-    page.waitForEvent('download', { timeout: 15_000 }).catch(() => {
-      throw new Error('Download Credentials started no download (is the download route served?)');
-    }),
-    page.getByRole('menuitem', { name: 'credentials.json' }).click(),
-  ]);
-  const text = readFileSync(await download.path(), 'utf8');
+  const text = await downloadJson(page, page, 'credentials.json');
   let downloaded;
   try {
     downloaded = JSON.parse(text);
@@ -229,14 +270,27 @@ async function run(page) {
   if (downloaded.password !== creds.password || downloaded.db_username !== creds.login) {
     throw new Error(`credentials.json does not match the page: ${Object.keys(downloaded).join(', ')}`);
   }
-  log(`downloaded ${download.suggestedFilename()} with ${Object.keys(downloaded).join(', ')}`);
-  // Let the download menu finish closing: a half-closed dropdown is not a screen to audit.
-  await page.getByRole('menu').waitFor({ state: 'detached' });
+  log(`downloaded credentials.json with ${Object.keys(downloaded).join(', ')}`);
+  // Every download made while the password is shown carries it, not only the first.
+  const env = await downloadJson(page, page, '.env');
+  if (!env.split('\n').some((l) => l.startsWith('PGPASSWORD=') && l.includes(creds.password))) {
+    throw new Error('the second download (.env) came without the password');
+  }
 
+  // MYSQL: the chosen format carries over, and each part of the panel is filled.
   await page.getByText('MYSQL', { exact: true }).click();
-  await page.getByText('MySQL client connection').waitFor();
+  const mysqlCommand = page.getByLabel('MySQL client connection', { exact: true });
+  await mysqlCommand.waitFor();
+  if (!/mysql -h \S+ -P \d+ -u \S+ .*--ssl/.test(await mysqlCommand.innerText())) throw new Error('the MySQL command lacks host, port, user or --ssl');
   await screenshot(page, 'onboarding-sql-api-mysql');
-  await page.getByRole('tab', { name: 'Metabase' }).click();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, 'onboarding-sql-api-mysql-phone');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await chooseFormat(page, page, 'Metabase');
+  const mysqlPort = await page.getByLabel('Port', { exact: true }).inputValue();
+  if (mysqlPort === String(creds.port) || (await page.getByLabel('Metabase: Port', { exact: true }).inputValue()) !== mysqlPort) {
+    throw new Error('the MySQL Metabase fields do not show the MySQL port');
+  }
   await screenshot(page, 'onboarding-sql-api-metabase');
 
   // Connect with what was copied and query a model.
@@ -250,14 +304,25 @@ async function run(page) {
 
   // A second data source to move the credential to.
   let secondSource = null;
+  let sqliteInTeamFolder;
   await page.getByRole('link', { name: 'Data sources' }).click();
   await page.getByRole('heading', { name: 'Data sources' }).waitFor();
   if (sqlitePath) {
+    // File sources live in the team's own folder (<DATA_DIR>/files/<team id>/); the test put
+    // the file in DATA_DIR, so move it where the server allows it, as an operator would.
+    const teamId = await page.evaluate(async () => {
+      const r = await fetch('/graphql', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query: '{ viewer { teams { id } } }' }) });
+      return (await r.json()).data.viewer.teams[0].id;
+    });
+    const teamFolder = path.join(path.dirname(sqlitePath), 'files', teamId);
+    mkdirSync(teamFolder, { recursive: true });
+    sqliteInTeamFolder = path.join(teamFolder, path.basename(sqlitePath));
+    copyFileSync(sqlitePath, sqliteInTeamFolder);
     await page.getByRole('button', { name: 'Add data source' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add data source' });
     await dialog.getByText('SQLite', { exact: true }).click();
     await dialog.getByLabel('Name').fill('Shop (SQLite)');
-    await dialog.getByLabel('File path').fill(sqlitePath);
+    await dialog.getByLabel('File path').fill(sqliteInTeamFolder);
     await dialog.getByRole('button', { name: 'Test connection' }).click();
     await expectVisible(page, dialog.getByText('Connection works', { exact: true }), 'SQLite connection check');
     await screenshot(page, 'data-source-form');
@@ -273,14 +338,19 @@ async function run(page) {
   const editor = page.getByRole('textbox', { name: /^Model file / });
   await editor.waitFor();
   await screenshot(page, 'models');
-  // A typo in a column: the server refuses the version and the editor marks the line.
-  const code = await editor.inputValue();
-  const lines = code.split('\n');
-  const target = lines.findIndex((l) => /^\s+sql: \w+\s*$/.test(l));
+  // A typo in a column, typed into the editor (CodeMirror): the server refuses the version
+  // and the editor marks the line. At the top of the file the rendered lines start at line 1.
+  const rendered = await editor.locator('.cm-line').allInnerTexts();
+  const target = rendered.findIndex((l) => /^\s+sql: \w+\s*$/.test(l));
   if (target < 0) throw new Error('no `sql: column` line to break in the first model file');
-  lines[target] = lines[target].replace(/sql: (\w+)/, 'sql: $1_typo');
-  await editor.fill(lines.join('\n'));
+  await editor.locator('.cm-line').nth(target).click();
+  await page.keyboard.press('End');
+  await page.keyboard.type('_typo');
   await page.getByRole('button', { name: 'Save new version' }).click();
+  const review = page.getByRole('dialog', { name: 'Review changes' });
+  await review.locator('[data-diff="added"]').filter({ hasText: '_typo' }).waitFor();
+  await screenshot(page, 'models-review');
+  await review.getByRole('button', { name: /^Save version / }).click();
   const problems = page.getByRole('alert').filter({ hasText: 'nothing was saved' });
   await problems.getByText(/_typo/).waitFor();
   const marked = page.locator('[data-error="true"]').first();
@@ -289,12 +359,18 @@ async function run(page) {
   if (!(line <= target + 1 && line >= target + 1 - 3)) throw new Error(`problem marked at line ${line}, typo at ${target + 1}`);
   await screenshot(page, 'models-validation');
 
-  // Team: invite someone without an account.
+  // Unsaved edits: leaving asks first.
   await page.getByRole('link', { name: 'Team' }).click();
+  const leave = page.getByRole('dialog', { name: 'Leave without saving?' });
+  await leave.waitFor();
+  await screenshot(page, 'models-leave-unsaved');
+  await leave.getByRole('button', { name: 'Leave and discard' }).click();
+
+  // Team: invite someone without an account.
   const invite = page.getByRole('form', { name: 'Invite a member' });
   await invite.getByLabel('Email').fill(`invitee-${stamp}@example.com`);
   await invite.getByRole('button', { name: 'Invite' }).click();
-  await page.getByText(/has no account yet|joined the team/).waitFor();
+  await page.getByText(/has no account yet|joined the team|Invitation for .* sent/).waitFor();
   await screenshot(page, 'team');
 
   // Settings > SQL API: the card, then Edit.
@@ -310,6 +386,7 @@ async function run(page) {
   await screenshot(page, 'settings-sql-api-edit');
   await edit.getByRole('button', { name: 'Finish' }).click();
   await edit.waitFor({ state: 'detached' });
+  if (secondSource) await page.getByText('Credentials saved').waitFor();
   if (secondSource) await card.getByText(secondSource).waitFor();
   expectSql(creds, 'login-ok');
 
@@ -319,6 +396,21 @@ async function run(page) {
   await rotate.getByRole('button', { name: 'Rotate password' }).click();
   const shown = page.getByRole('dialog', { name: 'New password' });
   await shown.getByLabel('Password', { exact: true }).waitFor();
+  await page.getByText('Password rotated').waitFor();
+  // Not copied yet: Escape and a click on the backdrop ask before the password is lost.
+  const asking = page.getByRole('dialog', { name: 'Close without saving the password?' });
+  await page.keyboard.press('Escape');
+  await asking.waitFor();
+  await screenshot(page, 'settings-sql-api-close-unsaved');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, 'settings-sql-api-close-unsaved-phone');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await asking.getByRole('button', { name: 'Back to the password' }).click();
+  await shown.waitFor();
+  await page.mouse.click(8, 450); // the backdrop, left of the dialog
+  await asking.waitFor();
+  await asking.getByRole('button', { name: 'Back to the password' }).click();
+  if (await pageContains(page, creds.password)) throw new Error('the old password is still on the page');
   const rotated = { ...creds, password: await copied(shown, page, 'Password') };
   if (rotated.password === creds.password) throw new Error('rotation showed the old password');
   await screenshot(page, 'settings-sql-api-rotated');
@@ -341,6 +433,7 @@ async function run(page) {
   await screenshot(page, 'settings-sql-api-delete');
   await confirm.getByRole('button', { name: 'Delete' }).click();
   await card.waitFor({ state: 'detached' });
+  await page.getByText('Credentials deleted').waitFor();
   await page.getByText('No SQL API credentials yet').waitFor();
   await screenshot(page, 'settings-sql-api-empty');
   expectSql(rotated, 'login-refused');

@@ -107,7 +107,8 @@ export const CodeEditor = forwardRef<CodeEditorHandle, CodeEditorProps>(function
       keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
       problemLines,
       theme,
-      EditorView.contentAttributes.of({ 'aria-label': label }),
+      // tabindex: the scrolling region must be reachable from the keyboard (axe checks it).
+      EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
       EditorState.tabSize.of(2),
       editable.current.of([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]),
       EditorView.updateListener.of((update) => {

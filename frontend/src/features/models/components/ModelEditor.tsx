@@ -58,15 +58,15 @@ export function ModelEditor({ dataSourceId, canEdit }: { dataSourceId: string; c
   const dirty = changes.length > 0;
   const blocker = useUnsavedChangesGuard(dirty);
 
-  const loadedId = version.data?.id;
-  useEffect(() => {
-    if (version.data !== undefined) {
-      setFiles(version.data?.files.map((f) => ({ name: f.name, code: f.code })) ?? []);
-      setCurrent(0);
-    }
-    // Reload the drafts only when another version arrives, not on every refetch.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [loadedId, version.isSuccess]);
+  // The drafts start from each version that arrives (not from every refetch of the same one);
+  // set while rendering, as React recommends for state derived from a changed input.
+  const loadedKey = version.data === undefined ? null : (version.data?.id ?? 'none');
+  const [draftsOf, setDraftsOf] = useState<string | null>(null);
+  if (loadedKey !== null && loadedKey !== draftsOf) {
+    setDraftsOf(loadedKey);
+    setFiles(saved);
+    setCurrent(0);
+  }
 
   useEffect(() => {
     if (pendingLine.current != null) {

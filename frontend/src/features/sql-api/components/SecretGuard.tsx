@@ -42,7 +42,10 @@ export const LOSE_SECRET_TITLE = 'Close without saving the password?';
 export function LoseSecretConfirm({ onStay, onLeave }: { onStay: () => void; onLeave: () => void }) {
   return (
     <Stack>
-      <Alert color="yellow" icon={<IconAlertTriangle size={16} />} role="alert" title="The password is not saved anywhere">
+      <Alert color="yellow" icon={<IconAlertTriangle size={16} />} role="alert">
+        <Text size="sm" fw={700}>
+          The password is not saved anywhere
+        </Text>
         <Text size="sm">
           You have not copied or downloaded the password. It is shown only once: after closing, the only way to get a
           password is to rotate it, which stops the current one.
