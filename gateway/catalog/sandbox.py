@@ -80,21 +80,28 @@ _REFUSED_FUNCTIONS = frozenset({
 # system.main.f, which client SQL may not name).
 _TOO_BIG = (f"error('a catalog query may not build a value of more than {MAX_BUILT_VALUE} "
             "elements')")
-_CAP = f"> {MAX_BUILT_VALUE} THEN {_TOO_BIG} ELSE"
+
+
+def _checked(size: str, value: str) -> str:
+    # The check sits in the argument, not around the call: DuckDB folds constant
+    # expressions by evaluating every branch, so a CASE around the call would still build it.
+    return f"CASE WHEN {size} > {MAX_BUILT_VALUE} THEN {_TOO_BIG} ELSE {value} END"
+
+
 _SHADOWING_MACROS = f"""
-CREATE MACRO main.repeat(s, n) AS CASE WHEN n * length(s) {_CAP} system.main.repeat(s, n) END;
-CREATE MACRO main.lpad(s, n, p) AS CASE WHEN n {_CAP} system.main.lpad(s, n, p) END;
-CREATE MACRO main.rpad(s, n, p) AS CASE WHEN n {_CAP} system.main.rpad(s, n, p) END;
-CREATE MACRO main.list_resize(l, n) AS CASE WHEN n {_CAP} system.main.list_resize(l, n) END,
-  (l, n, v) AS CASE WHEN n {_CAP} system.main.list_resize(l, n, v) END;
-CREATE MACRO main.array_resize(l, n) AS CASE WHEN n {_CAP} system.main.array_resize(l, n) END,
-  (l, n, v) AS CASE WHEN n {_CAP} system.main.array_resize(l, n, v) END;
-CREATE MACRO main.range(b) AS CASE WHEN b {_CAP} system.main.range(b) END,
-  (a, b) AS CASE WHEN b - a {_CAP} system.main.range(a, b) END,
-  (a, b, s) AS CASE WHEN (b - a) / s {_CAP} system.main.range(a, b, s) END;
-CREATE MACRO main.generate_series(b) AS CASE WHEN b {_CAP} system.main.generate_series(b) END,
-  (a, b) AS CASE WHEN b - a {_CAP} system.main.generate_series(a, b) END,
-  (a, b, s) AS CASE WHEN (b - a) / s {_CAP} system.main.generate_series(a, b, s) END;
+CREATE MACRO main.repeat(s, n) AS system.main.repeat(s, {_checked("n * length(s)", "n")});
+CREATE MACRO main.lpad(s, n, p) AS system.main.lpad(s, {_checked("n", "n")}, p);
+CREATE MACRO main.rpad(s, n, p) AS system.main.rpad(s, {_checked("n", "n")}, p);
+CREATE MACRO main.list_resize(l, n) AS system.main.list_resize(l, {_checked("n", "n")}),
+  (l, n, v) AS system.main.list_resize(l, {_checked("n", "n")}, v);
+CREATE MACRO main.array_resize(l, n) AS system.main.array_resize(l, {_checked("n", "n")}),
+  (l, n, v) AS system.main.array_resize(l, {_checked("n", "n")}, v);
+CREATE MACRO main.range(b) AS system.main.range({_checked("b", "b")}),
+  (a, b) AS system.main.range(a, {_checked("b - a", "b")}),
+  (a, b, s) AS system.main.range(a, {_checked("(b - a) / s", "b")}, s);
+CREATE MACRO main.generate_series(b) AS system.main.generate_series({_checked("b", "b")}),
+  (a, b) AS system.main.generate_series(a, {_checked("b - a", "b")}),
+  (a, b, s) AS system.main.generate_series(a, {_checked("(b - a) / s", "b")}, s);
 """
 
 # Schemas of the catalog DuckDBs: pg_catalog and information_schema (PostgreSQL's, MySQL's).
