@@ -36,7 +36,8 @@ from gateway.catalog.cache import CatalogCache
 from gateway.catalog.database import CatalogDatabase, duckdb_type_name
 from gateway.catalog.sandbox import CatalogLimits
 from gateway.engine import CompiledQuery
-from gateway.planning import DataPlan, Planner, Scope
+from gateway.engine.limits import InputLimits, check_length
+from gateway.planning import DataPlan, Planner, PlanSettings, Scope
 
 CATALOG_TIMEOUT_SECONDS = 10.0
 
@@ -536,6 +537,7 @@ class Session:
     async def _execute(
         self, sql: str, params: Sequence[Any], param_types: Sequence[str]
     ) -> StatementResult:
+        check_length(sql, self.services.planner.limits)  # before any work on the text
         words = first_words(sql)
         if not words:
             return StatementResult("EMPTY")
@@ -735,5 +737,12 @@ def services_from_settings(settings: AppSettings) -> SessionServices:
     limits = CatalogLimits(memory_limit_mb=settings.catalog_memory_limit_mb,
                            threads=settings.catalog_threads,
                            timeout_seconds=CATALOG_TIMEOUT_SECONDS)
-    return SessionServices(catalogs=catalog_cache(limits),
+    planner = Planner(PlanSettings(
+        inline_bytes=settings.compile_inline_bytes, timeout_s=settings.compile_timeout_seconds,
+        workers=settings.compile_workers,
+        limits=InputLimits(max_statement_bytes=settings.max_statement_bytes,
+                           max_in_list_items=settings.max_in_list_items,
+                           max_nesting_depth=settings.max_nesting_depth),
+    ))
+    return SessionServices(catalogs=catalog_cache(limits), planner=planner,
                            connector_factory=SourceEnvironment.from_settings(settings).factory())

@@ -8,6 +8,8 @@ other code invents error codes. ``docs/errors.md`` lists them all and a test kee
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class AppError(Exception):
     """An expected failure a person can act on."""
@@ -25,6 +27,18 @@ class AppError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled whole (hint and field too, whatever the subclass's constructor takes): work
+        # done in a worker process raises its errors again in the caller.
+        return (_restore_error, (type(self), self.args, self.__dict__))
+
+
+def _restore_error(cls: type[AppError], args: tuple[Any, ...], state: dict[str, Any]) -> AppError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 # --- accounts, teams, authorisation (mostly GraphQL) -----------------------------------------
@@ -239,6 +253,16 @@ class ResourceExhausted(SqlError):
     code = "OUT_OF_MEMORY"
     sqlstate = "53200"
     mysql_errno = 1041
+    mysql_sqlstate = "HY000"
+
+
+class StatementTooComplex(SqlError):
+    """A statement past an input bound (length, IN-list items, nesting) or one that took longer
+    than the compile time limit: refused before it can stall anything."""
+
+    code = "STATEMENT_TOO_COMPLEX"
+    sqlstate = "54001"
+    mysql_errno = 1473
     mysql_sqlstate = "HY000"
 
 

@@ -103,6 +103,19 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "pg_catalog, information_schema, SHOW and FROM-less SELECTs) may use; a query "
                 "past it fails with 53200 / MySQL 1041."),
     SettingSpec("CATALOG_THREADS", "1", "Threads one catalog sandbox query may use."),
+    SettingSpec("MAX_STATEMENT_BYTES", "1048576",
+                "Longest SQL statement the gateways accept, in characters (54001 beyond it)."),
+    SettingSpec("MAX_IN_LIST_ITEMS", "20000", "Most items in one IN (...) list (54001 beyond)."),
+    SettingSpec("MAX_NESTING_DEPTH", "1000",
+                "Deepest nesting of a statement: parentheses, or the terms of an OR/AND chain "
+                "(54001 beyond)."),
+    SettingSpec("COMPILE_INLINE_BYTES", "1024",
+                "Statements up to this length are planned on the gateway's event loop; longer "
+                "ones in a worker process."),
+    SettingSpec("COMPILE_TIMEOUT_SECONDS", "5",
+                "Longest a statement may take to plan in a worker before it is stopped (54001)."),
+    SettingSpec("COMPILE_WORKERS", "1", "Worker processes per gateway process that plan long "
+                "statements."),
     SettingSpec("DEMO_ORDER_ITEMS", "300000", "Size of the generated demo data set."),
 )
 
@@ -150,6 +163,12 @@ class Settings:
     source_network_allow: str = "all"
     source_network_deny: str = ""
     catalog_memory_limit_mb: int = 64
+    max_statement_bytes: int = 1_048_576
+    max_in_list_items: int = 20_000
+    max_nesting_depth: int = 1_000
+    compile_inline_bytes: int = 1024
+    compile_timeout_seconds: float = 5.0
+    compile_workers: int = 1
     catalog_threads: int = 1
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -244,4 +263,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         source_network_deny=env.get("SOURCE_NETWORK_DENY", ""),
         catalog_memory_limit_mb=int(env.get("CATALOG_MEMORY_LIMIT_MB", "64")),
         catalog_threads=int(env.get("CATALOG_THREADS", "1")),
+        max_statement_bytes=int(env.get("MAX_STATEMENT_BYTES", "1048576")),
+        max_in_list_items=int(env.get("MAX_IN_LIST_ITEMS", "20000")),
+        max_nesting_depth=int(env.get("MAX_NESTING_DEPTH", "1000")),
+        compile_inline_bytes=int(env.get("COMPILE_INLINE_BYTES", "1024")),
+        compile_timeout_seconds=float(env.get("COMPILE_TIMEOUT_SECONDS", "5")),
+        compile_workers=max(1, int(env.get("COMPILE_WORKERS", "1"))),
     )

@@ -21,6 +21,7 @@ from backend.semantic.model import AccessPolicy, ModelSet
 from .context import Context
 from .dialects import adapt, render
 from .infer import infer_type, parameter_types
+from .limits import DEFAULT_LIMITS, InputLimits, too_deep
 from .naming import output_name
 from .parse import parse_statement
 from .plan import plan_query
@@ -58,9 +59,22 @@ def compile_query(
     models: ModelSet,
     access: AccessPolicy,
     target_dialect: TargetDialect,
+    limits: InputLimits = DEFAULT_LIMITS,
 ) -> CompiledQuery:
     """Compile one client statement; raises ``backend.core.errors.SqlError`` subclasses."""
-    parsed = parse_statement(sql, client_dialect)
+    try:
+        return _compile(sql, client_dialect, models, access, target_dialect, limits)
+    except RecursionError:
+        # Deeper than this thread's stack allows (the gateway compiles long statements in
+        # worker processes with a larger limit): refused like any statement past a bound.
+        raise too_deep(limits.max_nesting_depth) from None
+
+
+def _compile(
+    sql: str, client_dialect: ClientDialect, models: ModelSet, access: AccessPolicy,
+    target_dialect: TargetDialect, limits: InputLimits,
+) -> CompiledQuery:
+    parsed = parse_statement(sql, client_dialect, limits)
     ctx = Context(models, access, model_index(models, target_dialect), client_dialect,
                   target_dialect)
     relation = compile_relation(parsed.statement, ctx, {})

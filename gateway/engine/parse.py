@@ -19,6 +19,7 @@ from sqlglot.tokenizer_core import Token, TokenType
 
 from backend.core.errors import NotSupported, ReadOnly, SqlSyntaxError
 
+from .limits import DEFAULT_LIMITS, InputLimits, check_in_list, check_length, too_deep
 from .types import ClientDialect
 from .validate import validate_statement
 
@@ -40,15 +41,24 @@ _MIN_FAST_LIST = 32
 _LITERAL_TOKENS = frozenset({TokenType.NUMBER, TokenType.STRING})
 
 
-def _prepare_text(sql: str, dialect: ClientDialect) -> tuple[str, list[list[exp.Expr]]]:
+def _prepare_text(
+    sql: str, dialect: ClientDialect, limits: InputLimits
+) -> tuple[str, list[list[exp.Expr]]]:
     lowered = sql.lower()
     if _RESERVED in lowered:
         raise SqlSyntaxError(f"identifiers starting with {_RESERVED} are reserved")
     numbered = dialect == "mysql" and "?" in sql
     lists = len(sql) > 200 and " in" in lowered
-    if not numbered and not lists:
+    # Short text cannot nest deeper than the limit; longer text is measured on its tokens
+    # before the parser recurses into it.
+    # (An AND/OR chain of n terms is a tree n deep, as n parentheses are.)
+    deep = (sql.count("(") > limits.max_nesting_depth
+            or lowered.count(" or ") + lowered.count(" and ") > limits.max_nesting_depth)
+    if not numbered and not lists and not deep:
         return sql, []
     tokens = _READERS[dialect]().tokenize(sql)
+    if deep:
+        _check_nesting(tokens, limits.max_nesting_depth)
     pieces: list[str] = []
     literal_lists: list[list[exp.Expr]] = []
     parameters = 0
@@ -64,6 +74,7 @@ def _prepare_text(sql: str, dialect: ClientDialect) -> tuple[str, list[list[exp.
         elif lists and token.token_type == TokenType.IN:
             end, literals = _literal_list(tokens, i + 1)
             if literals is not None:
+                check_in_list(len(literals), limits)
                 pieces.append(sql[last : tokens[i + 1].start])
                 pieces.append(f"({_LIST_PREFIX}{len(literal_lists)}__)")
                 literal_lists.append(literals)
@@ -72,6 +83,24 @@ def _prepare_text(sql: str, dialect: ClientDialect) -> tuple[str, list[list[exp.
         i += 1
     pieces.append(sql[last:])
     return "".join(pieces), literal_lists
+
+
+def _check_nesting(tokens: list[Token], limit: int) -> None:
+    """Refuse before parsing what would parse into a tree deeper than ``limit``: nested
+    parentheses, or more AND/OR terms than that (the parser chains them one level each)."""
+    depth = 0
+    connectives = 0
+    for token in tokens:
+        if token.token_type == TokenType.L_PAREN:
+            depth += 1
+            if depth > limit:
+                raise too_deep(limit)
+        elif token.token_type == TokenType.R_PAREN:
+            depth -= 1
+        elif token.token_type in (TokenType.AND, TokenType.OR):
+            connectives += 1
+            if connectives > limit:
+                raise too_deep(limit)
 
 
 def _literal_list(tokens: list[Token], start: int) -> tuple[int, list[exp.Expr] | None]:
@@ -141,12 +170,15 @@ class ParsedStatement:
     param_count: int
 
 
-def parse_statement(sql: str, dialect: ClientDialect) -> ParsedStatement:
+def parse_statement(
+    sql: str, dialect: ClientDialect, limits: InputLimits = DEFAULT_LIMITS
+) -> ParsedStatement:
+    check_length(sql, limits)
     if "\x00" in sql:
         # NUL marks placeholders in rendered SQL (see render.py); no client needs it.
         raise SqlSyntaxError("the statement contains a NUL character")
     try:
-        text, lists = _prepare_text(sql, dialect)
+        text, lists = _prepare_text(sql, dialect, limits)
         statements = [s for s in sqlglot.parse(text, read=_READERS[dialect]) if s is not None]
     except (ParseError, TokenError) as e:
         raise SqlSyntaxError(f"syntax error: {_first_line(e)}") from e
@@ -176,7 +208,7 @@ def parse_statement(sql: str, dialect: ClientDialect) -> ParsedStatement:
             f"syntax error: {statement.sql(dialect=_READERS[dialect])!r} is not a statement"
         )
     count = _number_parameters(statement, dialect)
-    validate_statement(statement, dialect)
+    validate_statement(statement, dialect, limits)
     assert isinstance(statement, exp.Query)
     return ParsedStatement(statement, count)
 

@@ -17,6 +17,8 @@ from sqlglot import exp
 
 from backend.core.errors import NotSupported
 
+from .limits import InputLimits, check_in_list, too_deep
+
 # A slot holds expressions (walked in turn) or plain values: flags, names and type names.
 _BINARY = frozenset({"this", "expression"})
 
@@ -133,12 +135,15 @@ _UNIT_SLOTS: dict[type[exp.Expr], str] = {
 }
 
 
-def validate_statement(statement: exp.Expr, dialect: str) -> None:
+def validate_statement(statement: exp.Expr, dialect: str, limits: InputLimits) -> None:
     """Refuse (NotSupported, 0A000) the first node or slot the allowlist does not know;
-    ``dialect`` is the client's, to name what it wrote."""
-    stack: list[tuple[exp.Expr, exp.Expr | None, str]] = [(statement, None, "")]
+    ``dialect`` is the client's, to name what it wrote. Past an input bound of ``limits``,
+    StatementTooComplex (54001)."""
+    stack: list[tuple[exp.Expr, exp.Expr | None, str, int]] = [(statement, None, "", 0)]
     while stack:
-        node, parent, slot = stack.pop()
+        node, parent, slot, depth = stack.pop()
+        if depth > limits.max_nesting_depth:
+            raise too_deep(limits.max_nesting_depth)
         kind = type(node)
         allowed = SLOTS.get(kind)
         if allowed is None:
@@ -148,6 +153,8 @@ def validate_statement(statement: exp.Expr, dialect: str) -> None:
         check = _CHECKS.get(kind)
         if check is not None:
             check(node)
+        if kind is exp.In:
+            check_in_list(len(node.expressions), limits)
         for key, value in node.args.items():
             if value is None or value is False or (isinstance(value, list) and not value):
                 continue
@@ -155,7 +162,7 @@ def validate_statement(statement: exp.Expr, dialect: str) -> None:
                 raise _refused_slot(node, key, dialect)
             for item in value if isinstance(value, list) else [value]:
                 if isinstance(item, exp.Expr):
-                    stack.append((item, node, key))
+                    stack.append((item, node, key, depth + 1))
                 elif not isinstance(item, bool | str | int | exp.DataType.Type):
                     raise _refused_slot(node, key, dialect)
 

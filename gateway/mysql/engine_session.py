@@ -14,7 +14,8 @@ from typing import Any
 from backend.connectors.base import QueryResult, ResultColumn
 from backend.core.errors import NotSupported
 from backend.core.grants import CredentialGrant
-from gateway.engine import CompiledQuery, PlanCache, VirtualTable, visible_schema
+from gateway.engine import CompiledQuery, VirtualTable, visible_schema
+from gateway.planning import Scope
 from gateway.session import DIALECT_BY_SOURCE, SessionServices
 
 from .catalog import MysqlCatalog
@@ -39,10 +40,9 @@ class _TypedResult:
 
 
 class EngineSession:
-    def __init__(self, grant: CredentialGrant, services: SessionServices, plans: PlanCache):
+    def __init__(self, grant: CredentialGrant, services: SessionServices):
         self.grant = grant
         self.services = services
-        self.plans = plans
 
     def replace_grant(self, grant: CredentialGrant) -> None:
         self.grant = grant
@@ -58,19 +58,17 @@ class EngineSession:
         return catalogs.get_other(key, MysqlCatalog,
                                   lambda: MysqlCatalog(self.tables(), catalogs.limits))
 
-    def _compile(self, sql: str) -> CompiledQuery:
+    async def _compile(self, sql: str) -> CompiledQuery:
         kind = self.grant.data_source_type.upper()
         target = DIALECT_BY_SOURCE.get(kind)
         if target is None:
             raise NotSupported(f"data sources of type {kind} are not supported")
-        return self.plans.compile(
-            sql, client_dialect="mysql", models=self.services.models.get(self.grant),
-            access=self.grant.access, target_dialect=target,  # type: ignore[arg-type]
-            model_version=self.grant.model_version_id,
-        )
+        scope = Scope(self.services.models.get(self.grant), self.grant.access, target,
+                      self.grant.model_version_id)
+        return await self.services.planner.compile(sql, "mysql", scope)
 
     async def execute(self, sql: str, params: Sequence[object] = ()) -> QueryResult:
-        compiled = self._compile(sql)
+        compiled = await self._compile(sql)
         # The engine's output carries placeholders only; values travel beside it.
         args = compiled.bind(list(params))
         result = await self.services.connectors.get(self.grant).execute(compiled.sql, args)
@@ -80,7 +78,7 @@ class EngineSession:
         return _TypedResult(result, columns)
 
     async def describe(self, sql: str) -> StatementShape:
-        compiled = self._compile(sql)
+        compiled = await self._compile(sql)
         return StatementShape(compiled.param_count,
                               tuple(ResultColumn(c.name, c.type) for c in compiled.columns))
 
@@ -91,9 +89,8 @@ class EngineSession:
 class EngineSessionFactory:
     """``session_factory`` for :func:`gateway.mysql.server.start_mysql_server`."""
 
-    def __init__(self, services: SessionServices, plans: PlanCache | None = None):
+    def __init__(self, services: SessionServices):
         self.services = services
-        self.plans = plans or PlanCache()
 
     async def __call__(self, grant: CredentialGrant) -> EngineSession:
-        return EngineSession(grant, self.services, self.plans)
+        return EngineSession(grant, self.services)

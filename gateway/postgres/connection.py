@@ -444,7 +444,7 @@ class PgConnection:
         elif isinstance(msg, m.Parse):
             self._parse(msg)
         elif isinstance(msg, m.Bind):
-            self._bind(msg)
+            await self._bind(msg)
         elif isinstance(msg, m.Describe):
             await self._describe(msg)
         elif isinstance(msg, m.Execute):
@@ -555,16 +555,16 @@ class PgConnection:
         self._statements[msg.name] = Prepared(msg.sql, msg.param_oids)
         self.send(codec.PARSE_COMPLETE)
 
-    def _prepared_info(self, stmt: Prepared) -> PreparedInfo:
+    async def _prepared_info(self, stmt: Prepared) -> PreparedInfo:
         assert self.session is not None
         if stmt.info is None:
             from gateway.postgres.types import NAME_BY_OID
 
             declared = [NAME_BY_OID.get(o, "text") if o else "" for o in stmt.declared]
-            stmt.info = self.session.prepare(stmt.sql, [d for d in declared])
+            stmt.info = await self.session.prepare(stmt.sql, [d for d in declared])
         return stmt.info
 
-    def _param_oids(
+    async def _param_oids(
         self, stmt: Prepared, count: int, fmts: Sequence[int] | None = None
     ) -> list[int]:
         oids = list(stmt.declared) + [0] * max(0, count - len(stmt.declared))
@@ -572,13 +572,13 @@ class PgConnection:
         # coerced there. Only binary ones (or Describe) need the inferred types.
         needed = [i for i in range(count) if oids[i] == 0 and (fmts is None or fmts[i] == 1)]
         if needed:
-            info = self._prepared_info(stmt)
+            info = await self._prepared_info(stmt)
             for i in range(count):
                 if oids[i] == 0:
                     oids[i] = type_oid(info.param_types[i]) if i < len(info.param_types) else 25
         return oids[:count]
 
-    def _bind(self, msg: m.Bind) -> None:
+    async def _bind(self, msg: m.Bind) -> None:
         stmt = self._statements.get(msg.statement)
         if stmt is None:
             err = InvalidInput(f'prepared statement "{msg.statement}" does not exist')
@@ -586,7 +586,7 @@ class PgConnection:
             raise err
         n = len(msg.params)
         fmts = _formats(msg.param_formats, n) if n else []
-        oids = self._param_oids(stmt, n, fmts)
+        oids = await self._param_oids(stmt, n, fmts)
         params = [decode_param(oids[i], fmts[i], msg.params[i]) for i in range(n)]
         if msg.portal in self._portals:
             if msg.portal:
@@ -623,8 +623,8 @@ class PgConnection:
                 err = InvalidInput(f'prepared statement "{msg.name}" does not exist')
                 err.sqlstate = "26000"
                 raise err
-            info = self._prepared_info(stmt)
-            oids = self._param_oids(stmt, len(info.param_types))
+            info = await self._prepared_info(stmt)
+            oids = await self._param_oids(stmt, len(info.param_types))
             self.send(codec.parameter_description(oids))
             if info.columns is None:
                 self.send(codec.NO_DATA)

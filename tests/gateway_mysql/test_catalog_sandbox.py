@@ -33,8 +33,8 @@ AMPLIFIERS = [
     "d.COLUMN_NAME, e.COLUMN_NAME))) FROM information_schema.COLUMNS a, "
     "information_schema.COLUMNS b, information_schema.COLUMNS c, information_schema.COLUMNS d, "
     "information_schema.COLUMNS e, information_schema.COLLATIONS f",
-    # ~10^9 rows to count: stopped at the time limit, the event loop serving others meanwhile.
-    "SELECT COUNT(*) FROM " + ", ".join(f"information_schema.COLUMNS c{i}" for i in range(10)),
+    # ~10^12 rows to count: stopped at the time limit, the event loop serving others meanwhile.
+    "SELECT COUNT(*) FROM " + ", ".join(f"information_schema.COLUMNS c{i}" for i in range(14)),
     "SELECT LENGTH(REPEAT('x', 1000000000))",
     "SELECT LENGTH(LPAD('x', 500000000, 'y'))",
     "SELECT LENGTH(RPAD('x', 500000000, 'y')) FROM information_schema.TABLES",
