@@ -28,7 +28,8 @@ from gateway.catalog.database import duckdb_type_name
 from gateway.catalog.tables import PG_CATALOG
 from gateway.catalog.visible import visible_tables
 from gateway.engine import CompiledQuery, PlanCache, compile_query
-from gateway.engine.limits import DEFAULT_LIMITS, InputLimits, check_length
+from gateway.engine.limits import DEFAULT_LIMITS, InputLimits, check_length, too_deep
+from gateway.engine.parse import check_bounds
 from gateway.engine.types import TARGET_DIALECTS, ClientDialect
 
 
@@ -83,8 +84,11 @@ def compile_in(sql: str, client: str, scope: Scope, limits: InputLimits) -> Comp
 
 
 def is_data_text(sql: str, limits: InputLimits) -> bool:
-    check_length(sql, limits)
-    return not catalog_sql.is_catalog_query(catalog_sql.parse(sql))
+    check_bounds(sql, "postgres", limits)
+    try:
+        return not catalog_sql.is_catalog_query(catalog_sql.parse(sql))
+    except RecursionError:
+        raise too_deep(limits.max_nesting_depth) from None
 
 
 def plan_execute(sql: str, params: Sequence[Any], scope: Scope, limits: InputLimits,
@@ -95,7 +99,10 @@ def plan_execute(sql: str, params: Sequence[Any], scope: Scope, limits: InputLim
     if data:
         return DataPlan(compile_in(sql, "postgres", scope, limits))
     assert scope.facts is not None
-    tree = catalog_sql.parse(sql)
+    try:
+        tree = catalog_sql.parse(sql)
+    except RecursionError:
+        raise too_deep(limits.max_nesting_depth) from None
     if params:
         tree = inline_parameters(tree, params)
     return CatalogPlan(catalog_sql.rewrite(tree, scope.facts))
@@ -103,6 +110,15 @@ def plan_execute(sql: str, params: Sequence[Any], scope: Scope, limits: InputLim
 
 def plan_prepare(sql: str, declared: Sequence[str], scope: Scope,
                  limits: InputLimits) -> PreparedPlan:
+    check_bounds(sql, "postgres", limits)
+    try:
+        return _plan_prepare(sql, declared, scope, limits)
+    except RecursionError:
+        raise too_deep(limits.max_nesting_depth) from None
+
+
+def _plan_prepare(sql: str, declared: Sequence[str], scope: Scope,
+                  limits: InputLimits) -> PreparedPlan:
     tree = catalog_sql.parse(sql)
     if catalog_sql.is_catalog_query(tree):
         assert scope.facts is not None

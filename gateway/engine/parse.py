@@ -85,6 +85,12 @@ def _prepare_text(
     return "".join(pieces), literal_lists
 
 
+def check_bounds(sql: str, dialect: ClientDialect, limits: InputLimits) -> None:
+    """The input bounds checked before any parser sees ``sql`` (the catalog's parser too)."""
+    check_length(sql, limits)
+    _prepare_text(sql, dialect, limits)
+
+
 def _check_nesting(tokens: list[Token], limit: int) -> None:
     """Refuse before parsing what would parse into a tree deeper than ``limit``: nested
     parentheses, or more AND/OR terms than that (the parser chains them one level each)."""

@@ -423,6 +423,9 @@ class PgConnection:
                     raise
                 await self._error(exc)
                 if not isinstance(msg, m.Query):
+                    # As PostgreSQL does: the error goes out at once (a client that sent
+                    # Flush, not Sync, waits for it), then everything up to Sync is skipped.
+                    await self.flush()
                     self._skip_until_sync = True
                 else:
                     await self._ready()
