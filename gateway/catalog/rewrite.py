@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.errors import ParseError
+from sqlglot.errors import ParseError, TokenError
 
 from backend.core.errors import NotSupported, SqlSyntaxError, UnknownTable
 from gateway.catalog.database import CATALOG_FUNCTIONS
@@ -51,8 +51,12 @@ def normalise(sql: str) -> str:
 def parse(sql: str) -> exp.Expr:
     try:
         tree: exp.Expr = sqlglot.parse_one(normalise(sql), read="postgres")
-    except ParseError as exc:
+    except (ParseError, TokenError) as exc:
         raise SqlSyntaxError(f"syntax error: {str(exc).splitlines()[0]}") from exc
+    except RecursionError:
+        raise
+    except Exception as exc:  # sqlglot's parser itself failed on malformed input: fail closed
+        raise SqlSyntaxError("syntax error: the statement could not be parsed") from exc
     if tree is None:
         raise SqlSyntaxError("empty statement")
     return tree

@@ -17,7 +17,7 @@ from sqlglot.dialects.postgres import Postgres
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokenizer_core import Token, TokenType
 
-from backend.core.errors import NotSupported, ReadOnly, SqlSyntaxError
+from backend.core.errors import AppError, NotSupported, ReadOnly, SqlSyntaxError
 
 from .limits import DEFAULT_LIMITS, InputLimits, check_in_list, check_length, too_deep
 from .types import ClientDialect
@@ -88,7 +88,10 @@ def _prepare_text(
 def check_bounds(sql: str, dialect: ClientDialect, limits: InputLimits) -> None:
     """The input bounds checked before any parser sees ``sql`` (the catalog's parser too)."""
     check_length(sql, limits)
-    _prepare_text(sql, dialect, limits)
+    try:
+        _prepare_text(sql, dialect, limits)
+    except (ParseError, TokenError) as e:
+        raise SqlSyntaxError(f"syntax error: {_first_line(e)}") from e
 
 
 def _check_nesting(tokens: list[Token], limit: int) -> None:
@@ -188,6 +191,10 @@ def parse_statement(
         statements = [s for s in sqlglot.parse(text, read=_READERS[dialect]) if s is not None]
     except (ParseError, TokenError) as e:
         raise SqlSyntaxError(f"syntax error: {_first_line(e)}") from e
+    except (RecursionError, AppError):
+        raise
+    except Exception as e:  # sqlglot's parser itself failed on malformed input: fail closed
+        raise SqlSyntaxError("syntax error: the statement could not be parsed") from e
     if not statements:
         raise SqlSyntaxError("empty query", hint="send one SELECT statement")
     if len(statements) > 1:
