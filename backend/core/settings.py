@@ -58,7 +58,8 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "not its variables), in bytes."),
     SettingSpec("GRAPHQL_MAX_DEPTH", "10", "Deepest selection nesting of a GraphQL operation."),
     SettingSpec("GRAPHQL_MAX_ALIASES", "30", "Most field aliases in one GraphQL document."),
-    SettingSpec("GRAPHQL_MAX_TOKENS", "5000", "Most lexical tokens in one GraphQL document."),
+    SettingSpec("GRAPHQL_MAX_TOKENS", "1000", "Most lexical tokens in one GraphQL document (the "
+                "SPA's largest is about 50; parsing and validating runs on the event loop)."),
     SettingSpec("GRAPHQL_INTROSPECTION", "false",
                 "Answer __schema/__type introspection (the SPA is built from schema.graphql "
                 "and never needs it)."),
@@ -143,7 +144,7 @@ class Settings:
     graphql_max_bytes: int = 100_000
     graphql_max_depth: int = 10
     graphql_max_aliases: int = 30
-    graphql_max_tokens: int = 5000
+    graphql_max_tokens: int = 1000
     graphql_introspection: bool = False
     yaml_max_file_bytes: int = 1_000_000
     yaml_max_nodes: int = 500_000
@@ -239,7 +240,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         graphql_max_bytes=int(env.get("GRAPHQL_MAX_BYTES", "100000")),
         graphql_max_depth=int(env.get("GRAPHQL_MAX_DEPTH", "10")),
         graphql_max_aliases=int(env.get("GRAPHQL_MAX_ALIASES", "30")),
-        graphql_max_tokens=int(env.get("GRAPHQL_MAX_TOKENS", "5000")),
+        graphql_max_tokens=int(env.get("GRAPHQL_MAX_TOKENS", "1000")),
         graphql_introspection=_bool(env.get("GRAPHQL_INTROSPECTION", "false")),
         yaml_max_file_bytes=int(env.get("YAML_MAX_FILE_BYTES", "1000000")),
         yaml_max_nodes=int(env.get("YAML_MAX_NODES", "500000")),
