@@ -119,7 +119,7 @@ def main() -> None:
     results: dict[str, tuple[list[float], int]] = {}
     for mode in ("quiet", "worker", "inline"):
         parent, child = ctx.Pipe()
-        proc = ctx.Process(target=_serve, args=(mode, str(tls), str(data), child), daemon=True)
+        proc = ctx.Process(target=_serve, args=(mode, str(tls), str(data), child))
         proc.start()
         port, user, password = parent.recv()
         results[mode] = asyncio.run(_measure(port, user, password, args.seconds,
