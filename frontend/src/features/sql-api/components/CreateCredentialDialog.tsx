@@ -5,10 +5,10 @@ import { UserErrorException } from '@/lib/graphql';
 import type { TeamCredentials } from '../api/sql-credentials';
 import { useCreateSqlCredential } from '../api/create-sql-credential';
 import { notifySuccess } from '@/lib/notify';
-import { ConnectionDetails } from './ConnectionDetails';
+import { GuardedSecret } from './GuardedSecret';
 import { MemberAndSourceFields } from './MemberAndSourceFields';
 import { Dialog } from '@/components/ui/Dialog';
-import { LOSE_SECRET_TITLE, LoseSecretConfirm, useSecretGuard } from './SecretGuard';
+import { LOSE_SECRET_TITLE, useSecretGuard } from './SecretGuard';
 
 type Props = {
   opened: boolean;
@@ -35,20 +35,7 @@ export function CreateCredentialDialog({ opened, onClose, team, defaultMemberId,
   return (
     <Dialog opened={opened} onClose={() => guard.requestClose(close)} title={title} size="lg" centered>
       {secret ? (
-        <>
-          {guard.confirming && <LoseSecretConfirm onStay={guard.stay} onLeave={close} />}
-          <Stack display={guard.confirming ? 'none' : undefined}>
-            <ConnectionDetails
-              credential={secret.credential}
-              password={secret.password}
-              downloadToken={secret.downloadToken}
-              onPasswordKept={guard.markKept}
-            />
-            <Group justify="flex-end">
-              <Button onClick={() => guard.requestClose(close)}>Finish</Button>
-            </Group>
-          </Stack>
-        </>
+        <GuardedSecret secret={secret} guard={guard} onDone={close} />
       ) : (
         <form
           noValidate

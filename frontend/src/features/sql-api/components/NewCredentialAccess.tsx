@@ -2,8 +2,8 @@ import { Button, Group, Stack } from '@mantine/core';
 import { useEffect, useRef } from 'react';
 import { ErrorAlert, LoadingState } from '@/components/ui/States';
 import { useCreateSqlCredential } from '../api/create-sql-credential';
-import { ConnectionDetails } from './ConnectionDetails';
-import { LoseSecretConfirm, useSecretGuard } from './SecretGuard';
+import { GuardedSecret } from './GuardedSecret';
+import { useSecretGuard } from './SecretGuard';
 
 type Props = { memberId: string; dataSourceId: string; onFinish: () => void };
 
@@ -32,20 +32,5 @@ export function NewCredentialAccess({ memberId, dataSourceId, onFinish }: Props)
   }
   if (!create.data) return <LoadingState label="Creating SQL API access…" />;
   const secret = create.data;
-  return (
-    <>
-      {guard.confirming && <LoseSecretConfirm onStay={guard.stay} onLeave={onFinish} />}
-      <Stack display={guard.confirming ? 'none' : undefined}>
-        <ConnectionDetails
-          credential={secret.credential}
-          password={secret.password}
-          downloadToken={secret.downloadToken}
-          onPasswordKept={guard.markKept}
-        />
-        <Group justify="flex-end">
-          <Button onClick={() => guard.requestClose(onFinish)}>Finish</Button>
-        </Group>
-      </Stack>
-    </>
-  );
+  return <GuardedSecret secret={secret} guard={guard} onDone={onFinish} />;
 }

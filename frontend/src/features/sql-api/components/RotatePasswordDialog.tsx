@@ -4,8 +4,8 @@ import { ErrorAlert } from '@/components/ui/States';
 import type { SqlCredentialFieldsFragment } from '@/gql/graphql';
 import { notifySuccess } from '@/lib/notify';
 import { useRotateSqlCredentialPassword } from '../api/rotate-sql-credential-password';
-import { ConnectionDetails } from './ConnectionDetails';
-import { LOSE_SECRET_TITLE, LoseSecretConfirm, useSecretGuard } from './SecretGuard';
+import { GuardedSecret } from './GuardedSecret';
+import { LOSE_SECRET_TITLE, useSecretGuard } from './SecretGuard';
 
 /** Confirms, rotates, then shows the new password once; the old one stops working at once. */
 export function RotatePasswordDialog({ credential, onClose }: { credential: SqlCredentialFieldsFragment; onClose: () => void }) {
@@ -16,21 +16,7 @@ export function RotatePasswordDialog({ credential, onClose }: { credential: SqlC
   return (
     <Dialog opened onClose={() => guard.requestClose(onClose)} title={title} size="lg" centered>
       {secret ? (
-        <>
-          {guard.confirming && <LoseSecretConfirm onStay={guard.stay} onLeave={onClose} />}
-          {/* Kept mounted while the confirmation shows, so going back keeps the panel as it was. */}
-          <Stack display={guard.confirming ? 'none' : undefined}>
-            <ConnectionDetails
-              credential={secret.credential}
-              password={secret.password}
-              downloadToken={secret.downloadToken}
-              onPasswordKept={guard.markKept}
-            />
-            <Group justify="flex-end">
-              <Button onClick={() => guard.requestClose(onClose)}>Finish</Button>
-            </Group>
-          </Stack>
-        </>
+        <GuardedSecret secret={secret} guard={guard} onDone={onClose} />
       ) : (
         <Stack>
           <Text size="sm">
