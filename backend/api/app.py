@@ -132,6 +132,9 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         model_checker.close()
+        from backend.api.features.console.runner import close_console
+
+        await close_console(app.state.services)
         if own_engine:
             await db_engine.dispose()
 

@@ -14,6 +14,7 @@ from backend.api.errors import MaskInternalErrors
 from backend.api.features.accesslists.schema import AccessListMutations, AccessListQueries
 from backend.api.features.accounts.mutations import AccountMutations
 from backend.api.features.accounts.queries import AccountQueries
+from backend.api.features.console.mutations import ConsoleMutations
 from backend.api.features.credentials.mutations import CredentialMutations
 from backend.api.features.credentials.queries import CredentialQueries
 from backend.api.features.datasources.mutations import DataSourceMutations
@@ -33,7 +34,7 @@ class Query(
 @strawberry.type
 class Mutation(
     AccountMutations, TeamMutations, DataSourceMutations, AccessListMutations,
-    CredentialMutations,
+    CredentialMutations, ConsoleMutations,
 ):
     pass
 

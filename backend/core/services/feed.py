@@ -236,6 +236,30 @@ class GrantLoader:
             )
         return grants
 
+    async def load_credential(self, db: AsyncSession, credential_id: str
+                              ) -> CredentialGrant | None:
+        """One credential's grant, exactly as a gateway would see it (None: expired or its
+        data source's secret is unreadable)."""
+        grants = await self.load(db, _Scope(credential_ids={credential_id}), 0)
+        return next(iter(grants.values()), None)
+
+    async def load_member_access(self, db: AsyncSession, member: Member, email: str,
+                                 ds: DataSource) -> CredentialGrant | None:
+        """A grant for a member on a data source without a credential: the member's role's
+        access list and the source's live models (the web console's "my access")."""
+        params = self._params(ds)
+        if params is None:
+            return None
+        policies = await self._policies(db, {member.team_id})
+        version_id, files = (await self._models(db, {ds.id})).get(ds.id, (None, ()))
+        return CredentialGrant(
+            credential_id="", username=f"member:{member.id}", verifier="",
+            team_id=member.team_id, member_id=member.id, user_email=email,
+            data_source_id=ds.id, data_source_type=ds.type, data_source_params=params,
+            model_version_id=version_id, model_files=files,
+            access=policies.get((member.team_id, member.role), AccessPolicy(None)), revision=0,
+        )
+
     def _params(self, ds: DataSource) -> dict[str, Any] | None:
         merged = dict(ds.params or {})
         if ds.secret:
