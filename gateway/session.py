@@ -35,6 +35,7 @@ from gateway.catalog import rewrite as catalog_sql
 from gateway.catalog.cache import CatalogCache
 from gateway.catalog.database import CatalogDatabase, duckdb_type_name
 from gateway.catalog.sandbox import CatalogLimits
+from gateway.copy import CopyOptions, parse_copy
 from gateway.engine import CompiledQuery
 from gateway.engine.limits import InputLimits, check_length
 from gateway.planning import DataPlan, Planner, PlanSettings, Scope
@@ -276,6 +277,7 @@ class StatementResult:
     columns: Sequence[ResultColumn] | None = None
     batches: AsyncIterator[Sequence[Row]] | None = None
     _closer: Callable[[], Awaitable[None]] | None = None
+    copy: CopyOptions | None = None  # COPY ... TO STDOUT: the rows go out in COPY framing
 
     async def close(self) -> None:
         if self._closer is not None:
@@ -561,6 +563,8 @@ class Session:
             return StatementResult("CLOSE CURSOR ALL" if "all" in words else "CLOSE CURSOR")
         if w in _IGNORED:
             return StatementResult(_IGNORED[w])
+        if w == "copy":
+            return await self._copy(sql, params, param_types)
         if w in _WRITE_WORDS:
             raise ReadOnly("the SQL API is read-only", hint="only SELECT queries are allowed")
         if w in ("prepare", "execute", "declare", "fetch", "move"):
@@ -574,6 +578,27 @@ class Session:
             return await self._data_query(plan.compiled, params)
         self.statement_kind = "catalog"
         return await self._catalog(plan.duck_sql)
+
+    async def _copy(
+        self, sql: str, params: Sequence[Any], param_types: Sequence[str]
+    ) -> StatementResult:
+        """``COPY (query) TO STDOUT``: the inner query runs as any query would (engine or
+        catalog); only its framing changes. Everything else COPY does is refused."""
+        request = parse_copy(sql)
+        result = await self._execute(request.query, params, param_types)
+        if result.columns is None or result.batches is None:
+            await result.close()
+            raise catalog_syntax_error(request.query)
+        names = {c.name for c in result.columns}
+        missing = [n for n in request.options.force_quote if n not in names]
+        if missing:
+            await result.close()
+            err = SqlError(f'FORCE_QUOTE column "{missing[0]}" not referenced by COPY')
+            err.sqlstate = "42P10"
+            raise err
+        result.tag = "COPY"
+        result.copy = request.options
+        return result
 
     async def _catalog(self, duck_sql: str) -> StatementResult:
         log.debug("catalog query %s", duck_sql)

@@ -30,7 +30,7 @@ from backend.core.grants import CredentialGrant, GrantDirectory
 from backend.core.ratelimit import FailureLimiter
 from backend.core.scram import ScramVerifier, verify_plaintext
 from backend.observability import logs, metrics
-from gateway.postgres import codec
+from gateway.postgres import codec, copyout
 from gateway.postgres import messages as m
 from gateway.postgres.config import PgGatewayConfig
 from gateway.postgres.errors import error_fields
@@ -124,8 +124,8 @@ def describe_columns(
 
 
 def command_tag(result: StatementResult, rows: int) -> str:
-    if result.tag == "SELECT":
-        return f"SELECT {rows}"
+    if result.tag in ("SELECT", "COPY"):
+        return f"{result.tag} {rows}"
     return result.tag
 
 
@@ -460,6 +460,11 @@ class PgConnection:
             await self.flush()
         elif isinstance(msg, m.PasswordData):
             raise ProtocolViolation("unexpected password message")
+        elif isinstance(msg, m.Unsupported) and msg.type in ("d", "c", "f"):
+            # CopyData/CopyDone/CopyFail with no COPY FROM running (the gateway never starts
+            # one): PostgreSQL accepts and ignores them, so a client that streams data after
+            # a refused COPY FROM gets its error, not a broken connection.
+            return
         else:
             raise NotSupported(f"protocol message {msg} is not supported (COPY, function call)")
 
@@ -488,6 +493,13 @@ class PgConnection:
             try:
                 if result.columns is None:
                     self.send(codec.command_complete(result.tag))
+                    continue
+                if result.copy is not None:
+                    try:
+                        await self._copy_out(result)
+                    except AppError as exc:
+                        await self._error(exc)
+                        break
                     continue
                 fields, encoders = describe_columns(result.columns, ())
                 self.send(codec.row_description(fields))
@@ -535,6 +547,31 @@ class PgConnection:
             if portal.exhausted and not portal.buffer:
                 break
         self.send(codec.command_complete(command_tag(result, portal.sent)))
+
+    async def _copy_out(self, result: StatementResult) -> None:
+        """``COPY ... TO STDOUT``: CopyOutResponse, a CopyData per row streamed batch by
+        batch (each batch waits for the client, as DataRows do), CopyDone, ``COPY n``."""
+        options = result.copy
+        assert options is not None and result.columns is not None and result.batches is not None
+        names = [c.name for c in result.columns]
+        encode = copyout.row_encoder([c.type for c in result.columns], names, options)
+        self.send(copyout.copy_out_response(options.binary, len(names)))
+        if options.header:
+            self.send(copyout.copy_data(copyout.header_line(names, options)))
+        prefix = copyout.BINARY_SIGNATURE if options.binary else b""
+        sent = 0
+        async for batch in result.batches:
+            if not batch:
+                continue
+            self.send(copyout.copy_data_batch(batch, encode, prefix))
+            prefix = b""
+            sent += len(batch)
+            _ROWS.inc(len(batch))
+            await self.flush()
+        if options.binary:
+            self.send(copyout.copy_data(prefix + copyout.BINARY_TRAILER))
+        self.send(copyout.COPY_DONE)
+        self.send(codec.command_complete(command_tag(result, sent)))
 
     async def _fill(self, portal: Portal) -> None:
         assert portal.result is not None and portal.result.batches is not None
@@ -611,7 +648,7 @@ class PgConnection:
         result = await self.session.execute(portal.statement.sql, portal.params)
         portal.result = result
         self._report_settings()
-        if result.columns is not None:
+        if result.columns is not None and result.copy is None:
             cols = result.columns
             info = portal.statement.info
             if info is not None and info.columns is not None and len(info.columns) == len(cols):
@@ -659,6 +696,12 @@ class PgConnection:
             self.send(codec.EMPTY_QUERY)
         elif result.columns is None:
             self.send(codec.command_complete(result.tag))
+        elif result.copy is not None:
+            if portal.exhausted:
+                self.send(codec.command_complete(command_tag(result, 0)))
+            else:
+                portal.exhausted = True  # a COPY portal runs to completion at once
+                await self._copy_out(result)
         elif portal.exhausted and not portal.buffer and portal.sent:
             self.send(codec.command_complete(command_tag(result, portal.sent)))
         else:
