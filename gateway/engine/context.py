@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlglot import exp
 
 from backend.core.errors import NotSupported, UnknownColumn, UnknownTable
 from backend.semantic.model import AccessPolicy, Cube, Dimension, Measure, ModelSet, Segment
 
+from .query import Aggregate
 from .snippets import ModelIndex
 from .types import ClientDialect, TargetDialect
 
@@ -26,6 +27,14 @@ class Context:
     index: ModelIndex
     client: ClientDialect
     target: TargetDialect
+    # The ad-hoc measures (aggregates over row-level columns) of this compilation, by the key
+    # of the measure reference that stands for each.
+    aggregates: dict[tuple[str, str], Aggregate] = field(default_factory=dict)
+
+    def add_aggregate(self, aggregate: Aggregate) -> tuple[str, str]:
+        key = (aggregate.cube, f"__aggregate{len(self.aggregates)}")
+        self.aggregates[key] = aggregate
+        return key
 
     # --- cubes ------------------------------------------------------------------------------
 

@@ -10,7 +10,9 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
-from .refs import is_dim, is_measure, is_ref, is_segment, ref_key
+from backend.semantic.model import Cube, Measure
+
+from .refs import is_dim, is_input, is_measure, is_ref, is_segment, ref_key
 from .types import NeutralType
 
 _DIMENSION_TYPES = {"string": "text", "number": "numeric", "time": "timestamp", "boolean": "bool"}
@@ -114,9 +116,28 @@ def _member_type(node: exp.Expr, ctx: object | None) -> NeutralType:
             return "bool"
         dimension = cube.dimension(member)
         return _DIMENSION_TYPES.get(dimension.type, "text") if dimension else "text"
-    assert is_measure(node)
+    aggregates = getattr(ctx, "aggregates", {})
+    if (cube_name, member) in aggregates:  # an aggregate the client wrote over columns
+        output_type: NeutralType = aggregates[cube_name, member].output_type
+        return output_type
     measure = cube.measure(member)
+    if is_input(node):
+        return _input_type(cube, measure)
+    assert is_measure(node)
     return _MEASURE_TYPES.get(measure.type, "numeric") if measure else "numeric"
+
+
+def _input_type(cube: Cube, measure: Measure | None) -> NeutralType:
+    """A measure's row-level input: 1 for a count; else the type of the dimension with the same
+    SQL if there is one (``count_distinct`` of ``customer_id``), numeric for number inputs."""
+    if measure is None:
+        return "numeric"
+    if measure.type == "count":
+        return "int4"
+    same = next((d for d in cube.dimensions if d.sql == measure.sql), None)
+    if same is not None:
+        return _DIMENSION_TYPES.get(same.type, "text")
+    return "text" if measure.type.startswith("count_distinct") else "numeric"
 
 
 _COMPARISONS = (

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from backend.core.errors import NotSupported
 from backend.semantic.model import ModelSet, Relationship
 
-_REVERSE: dict[Relationship, Relationship] = {
+REVERSE: dict[Relationship, Relationship] = {
     "many_to_one": "one_to_many",
     "one_to_many": "many_to_one",
     "one_to_one": "one_to_one",
@@ -35,6 +35,9 @@ class JoinEdge:
 class JoinTree:
     root: str
     edges: tuple[JoinEdge, ...]  # parents always precede their children
+    # Children joined with an INNER JOIN (a join the client wrote on key columns); every other
+    # edge is a LEFT JOIN away from the root.
+    inner: frozenset[str] = frozenset()
 
     @property
     def cubes(self) -> tuple[str, ...]:
@@ -51,13 +54,34 @@ class JoinTree:
                 if edge.parent == node and edge.child not in seen:
                     relationship, nxt = edge.relationship, edge.child
                 elif edge.child == node and edge.parent not in seen:
-                    relationship, nxt = _REVERSE[edge.relationship], edge.parent
+                    relationship, nxt = REVERSE[edge.relationship], edge.parent
                 else:
                     continue
                 if relationship == "one_to_many":
                     return True
                 seen.add(nxt)
                 stack.append(nxt)
+        return False
+
+    def reaches_one(self, cube: str, other: str) -> bool:
+        """Whether each row of ``cube`` meets at most one row of ``other`` in the tree (the
+        path between them crosses no edge that leads to many rows)."""
+        seen = {cube}
+        stack = [cube]
+        while stack:
+            node = stack.pop()
+            if node == other:
+                return True
+            for edge in self.edges:
+                if edge.parent == node and edge.child not in seen:
+                    relationship, nxt = edge.relationship, edge.child
+                elif edge.child == node and edge.parent not in seen:
+                    relationship, nxt = REVERSE[edge.relationship], edge.parent
+                else:
+                    continue
+                if relationship != "one_to_many":
+                    seen.add(nxt)
+                    stack.append(nxt)
         return False
 
 
@@ -77,7 +101,7 @@ def _adjacency(
             if not directed:
                 graph.setdefault(join.name, []).append(
                     JoinEdge(join.name, cube.name, cube.name, index,
-                             _REVERSE[join.relationship])
+                             REVERSE[join.relationship])
                 )
     return graph
 

@@ -54,6 +54,8 @@ def _pg_name(node: exp.Expr) -> str:
             return inner
         to = node.args.get("to")
         return to.sql(dialect="postgres").lower() if isinstance(to, exp.DataType) else inner
+    if isinstance(node, exp.Filter | exp.Window):  # named after the function
+        return _pg_name(node.this)
     if isinstance(node, exp.Boolean):
         return "bool"
     if isinstance(node, exp.Anonymous):

@@ -46,15 +46,16 @@ class Plan:
 
 
 def plan_query(query: CubeQuery, ctx: Context) -> Plan:
-    tree = join_tree(ctx.models, query.cubes, ctx.access.allows_cube)
+    tree = query.tree or join_tree(ctx.models, query.cubes, ctx.access.allows_cube)
     main: list[MeasureKey] = []
     separate: dict[str, list[MeasureKey]] = {}
     distinct_counts: set[MeasureKey] = set()
     for key in _measures(query):
-        cube_name, name = key
+        cube_name, _ = key
         cube = ctx.index.cube(cube_name)
-        measure = cube.measure(name)
-        assert measure is not None
+        measure = measure_of(ctx, key)
+        name = _written_name(ctx, key)
+        _check_reach(ctx, key, tree, name)
         if not tree.multiplied(cube_name) or measure.type in _IDEMPOTENT:
             main.append(key)
         elif measure.type == "count" and measure.sql is None and len(cube.primary_keys) == 1:
@@ -75,6 +76,25 @@ def plan_query(query: CubeQuery, ctx: Context) -> Plan:
     return Plan(query, tree, tuple(parts), frozenset(distinct_counts))
 
 
+def _written_name(ctx: Context, key: MeasureKey) -> str:
+    return "an aggregate" if key in ctx.aggregates else key[1]
+
+
+def _check_reach(ctx: Context, key: MeasureKey, tree: JoinTree, name: str) -> None:
+    """An aggregate over columns of several cubes is computed per row of its own cube; each
+    other cube must then have at most one row per row of it, or its values would repeat."""
+    aggregate = ctx.aggregates.get(key)
+    if aggregate is None or aggregate.type in _IDEMPOTENT:
+        return
+    for other in aggregate.cubes:
+        if other != aggregate.cube and not tree.reaches_one(aggregate.cube, other):
+            raise NotSupported(
+                f"{name} over columns of {aggregate.cube} and {other} would be double counted:"
+                f" the join repeats rows of {aggregate.cube} for each row of {other}",
+                hint="aggregate each cube's columns separately",
+            )
+
+
 def _measures(query: CubeQuery) -> list[MeasureKey]:
     seen: dict[MeasureKey, None] = {}
     expressions = [o.expression for o in query.outputs] + [o.expression for o in query.order]
@@ -87,7 +107,13 @@ def _measures(query: CubeQuery) -> list[MeasureKey]:
 
 
 def measure_of(ctx: Context, key: MeasureKey) -> Measure:
+    """The model measure of a key, or a stand-in for an ad-hoc aggregate (its ``sql`` only
+    says whether it has a value expression: the expression itself is in ``ctx.aggregates``)."""
     cube_name, name = key
+    aggregate = ctx.aggregates.get(key)
+    if aggregate is not None:
+        sql = None if aggregate.value is None else "<expression>"
+        return Measure(name=name, type=aggregate.type, sql=sql)
     measure = ctx.index.cube(cube_name).measure(name)
     assert measure is not None
     return measure

@@ -9,10 +9,30 @@ lower-case unit and client parameters are ``exp.Placeholder`` nodes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlglot import exp
 
+from .joins import JoinTree
 from .types import NeutralType
+
+AggregateType = Literal["count", "sum", "avg", "min", "max", "count_distinct"]
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """An aggregate the client wrote over row-level columns (``AVG(amount)``, ``COUNT(DISTINCT
+    city)``, ``SUM(CASE ...)``, ``... FILTER (WHERE ...)``): an ad-hoc measure of ``cube``,
+    planned like a model measure so that joins cannot multiply it."""
+
+    cube: str  # the cube whose rows it aggregates
+    type: AggregateType
+    value: exp.Expr | None  # over row-level references; None counts the cube's rows
+    condition: exp.Expr | None  # FILTER (WHERE ...), over row-level references
+    output_type: NeutralType
+    # A model measure with a FILTER clause: its own input and filters apply (value is None).
+    measure: str | None = None
+    cubes: tuple[str, ...] = ()  # every cube whose columns value and condition read
 
 
 @dataclass(frozen=True)
@@ -39,3 +59,7 @@ class CubeQuery:
     order: tuple[OrderItem, ...]
     limit: exp.Expr | None
     offset: exp.Expr | None
+    # No aggregate, MEASURE or GROUP BY: one output row per joined row (DISTINCT if written).
+    raw: bool = False
+    distinct: bool = False
+    tree: JoinTree | None = None  # the joins as written on key columns, else from the model

@@ -15,6 +15,7 @@ from sqlglot import exp
 _DIMENSION = "__METRICSQL_DIMENSION__"
 _SEGMENT = "__METRICSQL_SEGMENT__"
 _MEASURE = "__METRICSQL_MEASURE__"
+_INPUT = "__METRICSQL_INPUT__"
 
 
 def _ref(kind: str, cube: str, member: str) -> exp.Anonymous:
@@ -33,6 +34,21 @@ def measure_ref(cube: str, member: str) -> exp.Anonymous:
     return _ref(_MEASURE, cube, member)
 
 
+def input_ref(cube: str, member: str) -> exp.Anonymous:
+    """A measure's row-level input: what the measure aggregates, one value per row (the summed
+    expression of a sum, 1 for a plain count, the counted expression of a count_distinct)."""
+    return _ref(_INPUT, cube, member)
+
+
+def is_input(node: exp.Expr) -> bool:
+    return isinstance(node, exp.Anonymous) and node.this == _INPUT
+
+
+def is_row(node: exp.Expr) -> bool:
+    """A row-level reference: a dimension, segment or measure input."""
+    return isinstance(node, exp.Anonymous) and node.this in (_DIMENSION, _SEGMENT, _INPUT)
+
+
 def is_dim(node: exp.Expr) -> bool:
     return isinstance(node, exp.Anonymous) and node.this in (_DIMENSION, _SEGMENT)
 
@@ -46,7 +62,9 @@ def is_measure(node: exp.Expr) -> bool:
 
 
 def is_ref(node: exp.Expr) -> bool:
-    return isinstance(node, exp.Anonymous) and node.this in (_DIMENSION, _SEGMENT, _MEASURE)
+    return isinstance(node, exp.Anonymous) and node.this in (
+        _DIMENSION, _SEGMENT, _MEASURE, _INPUT
+    )
 
 
 def ref_key(node: exp.Expr) -> tuple[str, str]:
@@ -69,6 +87,10 @@ def has_dim(expression: exp.Expr) -> bool:
     return any(is_dim(node) for node in expression.walk())
 
 
+def has_row(expression: exp.Expr) -> bool:
+    return any(is_row(node) for node in expression.walk())
+
+
 def dim_refs(expression: exp.Expr) -> list[exp.Expr]:
     return _all(expression, is_dim)
 
@@ -79,3 +101,7 @@ def measure_refs(expression: exp.Expr) -> list[exp.Expr]:
 
 def all_refs(expression: exp.Expr) -> list[exp.Expr]:
     return _all(expression, is_ref)
+
+
+def row_refs(expression: exp.Expr) -> list[exp.Expr]:
+    return _all(expression, is_row)

@@ -10,7 +10,7 @@ from sqlglot import exp
 from .context import Context
 from .dialects import approx_count_distinct
 from .plan import MeasureKey, Part, Plan, measure_of
-from .refs import is_dim, is_measure, ref_key
+from .refs import is_dim, is_input, is_measure, ref_key
 from .snippets import atom, cube_alias
 
 Replace = Callable[[exp.Expr], exp.Expr | None]
@@ -38,13 +38,68 @@ def _substitute(
     return expression.transform(visit, copy=copy)
 
 
-def _dimension(ctx: Context) -> Replace:
+def _rows(plan: Plan, ctx: Context) -> Replace:
+    """Row-level references -> SQL: dimensions and segments, and measure inputs."""
+
     def replace(node: exp.Expr) -> exp.Expr | None:
         if is_dim(node):
             return atom(ctx.index.dimension_sql(*ref_key(node)))
+        if is_input(node):
+            return _input(plan, ctx, *ref_key(node))
         return None
 
     return replace
+
+
+def _input(plan: Plan, ctx: Context, cube_name: str, name: str) -> exp.Expr:
+    """A measure's value for one row, such that the measure is its aggregate: the summed
+    (averaged, ...) expression, NULL where a filter drops the row; for a count 1, or 0 where
+    the filter drops the row, so that SUM(count) is the count. Rows a LEFT JOIN adds for a
+    missing row of the cube have no value."""
+    cube = ctx.index.cube(cube_name)
+    measure = cube.measure(name)
+    assert measure is not None
+    value = ctx.index.measure_input(cube_name, measure)
+    condition = ctx.index.measure_filters(cube_name, measure)
+    if measure.type != "count":
+        assert value is not None
+        return atom(_filtered(value, condition))
+    counted = [c for c in (
+        condition,
+        exp.Not(this=exp.Is(this=value, expression=exp.Null())) if value is not None else None,
+    ) if c is not None]
+    ifs: list[exp.If] = []
+    if cube_name != plan.tree.root and cube.primary_keys:
+        pk = ctx.index.dimension_sql(cube_name, cube.primary_keys[0].name)
+        ifs.append(exp.If(this=exp.Is(this=pk, expression=exp.Null()), true=exp.Null()))
+    if not counted and not ifs:
+        return exp.Literal.number(1)
+    if counted:
+        ifs.append(exp.If(this=exp.and_(*counted), true=exp.Literal.number(1)))
+        return exp.Case(ifs=ifs, default=exp.Literal.number(0))
+    return exp.Case(ifs=ifs, default=exp.Literal.number(1))
+
+
+def _value_and_condition(
+    plan: Plan, ctx: Context, key: MeasureKey
+) -> tuple[exp.Expr | None, exp.Expr | None]:
+    """What a measure aggregates and the condition of the rows it takes (None: all rows)."""
+    cube_name = key[0]
+    aggregate = ctx.aggregates.get(key)
+    if aggregate is None or aggregate.measure is not None:
+        name = key[1] if aggregate is None or aggregate.measure is None else aggregate.measure
+        measure = measure_of(ctx, (cube_name, name))
+        value = ctx.index.measure_input(cube_name, measure)
+        condition = ctx.index.measure_filters(cube_name, measure)
+    else:
+        value = None if aggregate.value is None else _substitute(aggregate.value, _rows(plan, ctx))
+        condition = None
+    if aggregate is not None and aggregate.condition is not None:
+        extra = _substitute(aggregate.condition, _rows(plan, ctx))
+        condition = extra if condition is None else exp.and_(
+            exp.paren(condition, copy=False), exp.paren(extra, copy=False), copy=False
+        )
+    return value, condition
 
 
 def _from(plan: Plan, ctx: Context) -> tuple[exp.From, list[exp.Join]]:
@@ -53,7 +108,7 @@ def _from(plan: Plan, ctx: Context) -> tuple[exp.From, list[exp.Join]]:
         exp.Join(
             this=ctx.index.table(edge.child),
             on=ctx.index.join_condition(edge.owner, edge.index),
-            side="LEFT",
+            side=None if edge.child in tree.inner else "LEFT",
         )
         for edge in tree.edges
     ]
@@ -69,7 +124,7 @@ def _base_select(plan: Plan, ctx: Context) -> exp.Select:
     if plan.query.where is not None:
         # WHERE is used once per part; only one part may consume the tree itself (it can be
         # large: long IN lists), the others copy.
-        where = _substitute(plan.query.where, _dimension(ctx), copy=not plan.inline)
+        where = _substitute(plan.query.where, _rows(plan, ctx), copy=not plan.inline)
         select.set("where", exp.Where(this=where))
     return select
 
@@ -84,8 +139,7 @@ def _aggregate(plan: Plan, ctx: Context, key: MeasureKey) -> exp.Expr:
     """The aggregate of one measure over the joined rows."""
     cube_name = key[0]
     measure = measure_of(ctx, key)
-    value = ctx.index.measure_input(cube_name, measure)
-    condition = ctx.index.measure_filters(cube_name, measure)
+    value, condition = _value_and_condition(plan, ctx, key)
     primary_keys = ctx.index.cube(cube_name).primary_keys
     if key in plan.distinct_pk_counts:
         pk_sql = ctx.index.dimension_sql(cube_name, primary_keys[0].name)
@@ -147,7 +201,7 @@ def _projection(plan: Plan, replace: Replace) -> list[exp.Expr]:
 
 
 def _render_inline(plan: Plan, ctx: Context) -> exp.Select:
-    dimension = _dimension(ctx)
+    dimension = _rows(plan, ctx)
 
     def replace(node: exp.Expr) -> exp.Expr | None:
         if is_measure(node):
@@ -163,6 +217,8 @@ def _render_inline(plan: Plan, ctx: Context) -> exp.Select:
         )
     if plan.query.having is not None:
         select.set("having", exp.Having(this=_substitute(plan.query.having, replace)))
+    if plan.query.distinct:
+        select.set("distinct", exp.Distinct())
     return _with_order_and_limit(select, plan, replace)
 
 
@@ -224,11 +280,13 @@ def _render_parts(plan: Plan, ctx: Context) -> exp.Select:
         select.set("joins", joins)
     if plan.query.having is not None:
         select.set("where", exp.Where(this=_substitute(plan.query.having, replace)))
+    if plan.query.distinct:
+        select.set("distinct", exp.Distinct())
     return _with_order_and_limit(select, plan, replace)
 
 
 def _group_columns(plan: Plan, ctx: Context) -> list[exp.Expr]:
-    dimension = _dimension(ctx)
+    dimension = _rows(plan, ctx)
     return [
         exp.alias_(_substitute(g, dimension), _key_name(i), quoted=True)
         for i, g in enumerate(plan.query.groups)
@@ -249,7 +307,7 @@ def _render_main_part(
     ]
     select.set("expressions", _group_columns(plan, ctx) + measures)
     if plan.query.groups:
-        dimension = _dimension(ctx)
+        dimension = _rows(plan, ctx)
         select.set(
             "group",
             exp.Group(expressions=[_substitute(g, dimension) for g in plan.query.groups]),
@@ -273,8 +331,7 @@ def _render_distinct_part(
     outer_measures: list[exp.Expr] = []
     for j, key in enumerate(part.measures):
         measure = measure_of(ctx, key)
-        value = ctx.index.measure_input(cube.name, measure)
-        condition = ctx.index.measure_filters(cube.name, measure)
+        value, condition = _value_and_condition(plan, ctx, key)
         if value is None:  # COUNT(*): count the cube's rows, not the NULLs of a LEFT JOIN
             present = exp.Not(this=exp.Is(this=first_pk, expression=exp.Null()))
             condition = present if condition is None else exp.and_(present, condition)

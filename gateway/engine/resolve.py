@@ -18,10 +18,24 @@ from backend.semantic.model import Cube, Measure, Segment
 
 from .context import CUBE_SCHEMAS, Context, Member, did_you_mean
 from .infer import infer_type
+from .joins import REVERSE, JoinEdge, JoinTree, join_tree
 from .naming import output_name
-from .query import CubeQuery, OrderItem, OutputItem
-from .refs import all_refs, dim_ref, has_dim, has_measure, is_dim, measure_ref, ref_key
+from .query import Aggregate, AggregateType, CubeQuery, OrderItem, OutputItem
+from .refs import (
+    all_refs,
+    dim_ref,
+    has_measure,
+    has_row,
+    input_ref,
+    is_input,
+    is_measure,
+    is_row,
+    measure_ref,
+    ref_key,
+    row_refs,
+)
 from .snippets import atom
+from .types import NeutralType
 from .validate import is_row_count
 from .whitelist import (
     AGGREGATE_NODES,
@@ -34,8 +48,23 @@ from .whitelist import (
 )
 
 JOIN_FIELD = "__cubejoinfield"
-_AGGREGATE_MEASURE_TYPES: dict[type[exp.Expr], str] = {
-    exp.Sum: "sum", exp.Avg: "avg", exp.Min: "min", exp.Max: "max",
+_AGGREGATE_TYPES: dict[type[exp.Expr], AggregateType] = {
+    exp.Count: "count", exp.Sum: "sum", exp.Avg: "avg", exp.Min: "min", exp.Max: "max",
+}
+# Aggregate -> the measure types whose column it computes as the measure itself.
+_NATURAL: dict[type[exp.Expr], tuple[str, ...]] = {
+    exp.Sum: ("sum", "count"), exp.Avg: ("avg",), exp.Min: ("min",), exp.Max: ("max",),
+}
+_AGGREGATE_KINDS: dict[str, AggregateType] = {
+    "count": "count", "sum": "sum", "avg": "avg", "min": "min", "max": "max",
+}
+_MEASURE_OUTPUT: dict[str, NeutralType] = {
+    "count": "int8", "count_distinct": "int8", "sum": "numeric", "avg": "numeric",
+    "min": "numeric", "max": "numeric",
+}
+_MODE_WORDS = {
+    "select": "the select list", "where": "WHERE", "group": "GROUP BY", "having": "HAVING",
+    "order": "ORDER BY", "aggregate": "an aggregate's argument",
 }
 _ALLOWED_SELECT_ARGS = frozenset(
     {"expressions", "from_", "joins", "where", "group", "having", "order", "limit", "offset",
@@ -43,10 +72,25 @@ _ALLOWED_SELECT_ARGS = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class _WrittenJoin:
+    """A join the client wrote on key columns, matched to a join of the model."""
+
+    parent: str  # the cube already in FROM that the condition names
+    child: str  # the joined cube
+    owner: str  # the cube that declares the join
+    index: int
+    inner: bool
+
+
 @dataclass
 class _Scope:
     cubes: list[Cube] = field(default_factory=list)
     aliases: dict[str, Cube] = field(default_factory=dict)  # lower-cased alias -> cube
+    # Joins written on key columns; None once any join is written another way (CROSS JOIN,
+    # a comma, __cubeJoinField), which leaves the join tree to the model, as in Cube.
+    written: list[_WrittenJoin] | None = field(default_factory=list)
+    required: set[str] = field(default_factory=set)  # cubes joined on key columns
 
     def add(self, cube: Cube, alias: str) -> None:
         if any(c.name == cube.name for c in self.cubes):
@@ -70,10 +114,32 @@ def check_select_clauses(select: exp.Select) -> None:
         raise NotSupported("DISTINCT ON is not supported")
 
 
+def is_aggregating(select: exp.Select) -> bool:
+    """Whether a SELECT aggregates (GROUP BY, HAVING, an aggregate or MEASURE in its list or
+    ORDER BY); one that does not returns one row per joined row."""
+    if select.args.get("group") is not None or select.args.get("having") is not None:
+        return True
+    order = select.args.get("order")
+    nodes = list(select.expressions) + ([order] if order is not None else [])
+    return any(_aggregates_in(node) for node in nodes)
+
+
+def _aggregates_in(node: exp.Expr) -> bool:
+    for child in node.walk():
+        if type(child) in AGGREGATE_NODES or (
+            isinstance(child, exp.Anonymous) and child.name.upper() == "MEASURE"
+        ):
+            return True
+    return False
+
+
 def resolve_cube_select(select: exp.Select, ctx: Context) -> CubeQuery:
     check_select_clauses(select)
     scope = _build_scope(select, ctx)
-    resolver = _Resolver(ctx, scope)
+    raw = not is_aggregating(select)
+    resolver = _Resolver(ctx, scope, raw=raw)
+    if not raw:
+        resolver.grouped_inputs = _grouped_inputs(select, resolver)
     outputs = resolver.outputs(select.expressions)
     where = select.args.get("where")
     where_expr = resolver.clause(where.this, "where") if where is not None else None
@@ -82,14 +148,16 @@ def resolve_cube_select(select: exp.Select, ctx: Context) -> CubeQuery:
     having_expr = resolver.clause(having.this, "having") if having is not None else None
     order = resolver.order(select.args.get("order"), outputs)
 
-    for item in outputs:
-        _check_grouped(item.expression, groups, f"column {item.name!r}")
-    if having_expr is not None:
-        _check_grouped(having_expr, groups, "HAVING")
-    for ordered in order:
-        _check_grouped(ordered.expression, groups, "ORDER BY")
+    if not raw:
+        for item in outputs:
+            _check_grouped(item.expression, groups, f"column {item.name!r}")
+        if having_expr is not None:
+            _check_grouped(having_expr, groups, "HAVING")
+        for ordered in order:
+            _check_grouped(ordered.expression, groups, "ORDER BY")
 
     used = _cubes_used(ctx, outputs, where_expr, having_expr, order, groups)
+    used |= scope.required
     # Like Cube, a query is over the cubes whose members it uses (and the cubes their SQL
     # reads): a cube named in FROM but not used adds no join (it could only drop or repeat
     # rows).
@@ -105,7 +173,34 @@ def resolve_cube_select(select: exp.Select, ctx: Context) -> CubeQuery:
         order=tuple(order),
         limit=_limit_value(select.args.get("limit")),
         offset=_limit_value(select.args.get("offset")),
+        raw=raw,
+        distinct=isinstance(select.args.get("distinct"), exp.Distinct),
+        tree=written_tree(scope, cubes, ctx),
     )
+
+
+def _grouped_inputs(select: exp.Select, resolver: _Resolver) -> set[tuple[str, str]]:
+    """Measures whose column is written in GROUP BY (by name or by the position of a bare
+    column): grouping by a column is grouping by its row-level value, as SQL means it, so
+    that column stays a value elsewhere in the query instead of meaning the measure."""
+    group = select.args.get("group")
+    if group is None:
+        return set()
+    found: set[tuple[str, str]] = set()
+    for node in group.expressions:
+        if isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit():
+            position = int(node.this)
+            items = select.expressions
+            node = items[position - 1] if 1 <= position <= len(items) else node
+            node = node.this if isinstance(node, exp.Alias) else node
+        if isinstance(node, exp.Column) and not isinstance(node.this, exp.Star):
+            try:
+                cube, member = resolver._lookup(node)
+            except (UnknownTable, UnknownColumn):
+                continue
+            if cube is not None and isinstance(member, Measure) and member.type != "number":
+                found.add((cube.name, member.name))
+    return found
 
 
 def _build_scope(select: exp.Select, ctx: Context) -> _Scope:
@@ -119,13 +214,15 @@ def _build_scope(select: exp.Select, ctx: Context) -> _Scope:
             raise NotSupported("a query over cubes may only join cubes", hint="use a subquery")
         cube = ctx.cube_for_table(item)
         scope.add(cube, item.alias_or_name)
-    for _, join in items:
+    for position, (_, join) in enumerate(items):
         if join is not None:
-            _check_join(join, scope)
+            _check_join(join, scope, ctx, scope.cubes[position], scope.cubes[:position])
     return scope
 
 
-def _check_join(join: exp.Join, scope: _Scope) -> None:
+def _check_join(
+    join: exp.Join, scope: _Scope, ctx: Context, joined: Cube, before: list[Cube]
+) -> None:
     kind = (join.args.get("kind") or "").upper()
     side = (join.args.get("side") or "").upper()
     if join.args.get("using"):
@@ -134,35 +231,169 @@ def _check_join(join: exp.Join, scope: _Scope) -> None:
         raise NotSupported(f"{side or kind} JOIN between cubes is not supported", hint=_JOIN_HINT)
     on = join.args.get("on")
     if on is None:
+        scope.written = None
         return
     conditions = list(on.flatten()) if isinstance(on, exp.And) else [on]
+    conditions = [c.unnest() for c in conditions]
+    if all(_is_join_field_condition(c, scope) for c in conditions):
+        scope.written = None
+        return
+    written = _key_join(on, conditions, scope, ctx, joined, before, inner=side != "LEFT")
+    scope.required.update((written.parent, written.child))
+    if scope.written is not None:
+        scope.written.append(written)
+
+
+def _is_join_field_condition(condition: exp.Expr, scope: _Scope) -> bool:
+    return isinstance(condition, exp.EQ) and all(
+        isinstance(side, exp.Column)
+        and side.name.lower() == JOIN_FIELD
+        and side.table.lower() in scope.aliases
+        for side in (condition.this, condition.expression)
+    )
+
+
+def _key_join(
+    on: exp.Expr, conditions: list[exp.Expr], scope: _Scope, ctx: Context, joined: Cube,
+    before: list[Cube], *, inner: bool,
+) -> _WrittenJoin:
+    """A join written on key columns (``ON orders.customer_id = customers.id``): the model's
+    join between the two cubes whose condition is the same equalities, else refused with the
+    condition the model declares."""
+    written = ctx_sql = on.sql(dialect=ctx.client)
+    pairs: set[frozenset[str]] = set()
+    cubes: set[str] = set()
     for condition in conditions:
-        while isinstance(condition, exp.Paren):
-            condition = condition.this
         if not (
             isinstance(condition, exp.EQ)
-            and all(
-                isinstance(side_, exp.Column)
-                and side_.name.lower() == JOIN_FIELD
-                and side_.table.lower() in scope.aliases
-                for side_ in (condition.this, condition.expression)
-            )
+            and isinstance(condition.this, exp.Column)
+            and isinstance(condition.expression, exp.Column)
         ):
             raise NotSupported(
-                f"join condition {on.sql()} is not supported between cubes", hint=_JOIN_HINT
+                f"join condition {written} is not supported between cubes", hint=_JOIN_HINT
             )
+        sides: list[str] = []
+        for column in (condition.this, condition.expression):
+            cube, member = _join_column(column, scope, ctx)
+            cubes.add(cube.name)
+            sides.append(ctx.index.dimension_sql(cube.name, member.name).sql())
+        pairs.add(frozenset(sides))
+    others = cubes - {joined.name}
+    if joined.name not in cubes or len(others) != 1 or not any(
+        c.name in others for c in before
+    ):
+        raise NotSupported(
+            f"join condition {ctx_sql} must compare columns of {joined.name} with columns of"
+            " one cube joined before it",
+            hint=_JOIN_HINT,
+        )
+    parent = next(iter(others))
+    declared: list[str] = []
+    for owner, target in ((parent, joined.name), (joined.name, parent)):
+        for index, model_join in enumerate(ctx.index.cube(owner).joins):
+            if model_join.name != target:
+                continue
+            condition = ctx.index.join_condition(owner, index)
+            declared.append(_client_condition(condition, ctx))
+            if _equalities(condition) == pairs:
+                return _WrittenJoin(parent, joined.name, owner, index, inner)
+    hint = (
+        f"the model joins {parent} and {joined.name} on {' or '.join(declared)}"
+        if declared
+        else f"the model declares no join between {parent} and {joined.name}; "
+        "declare one, or join through the cubes that connect them"
+    )
+    raise NotSupported(
+        f"join condition {ctx_sql} does not match a join of the model", hint=hint
+    )
+
+
+def _join_column(column: exp.Column, scope: _Scope, ctx: Context) -> tuple[Cube, Member]:
+    if column.table:
+        cube = scope.aliases.get(column.table.lower())
+        if cube is None:
+            raise UnknownTable(f'missing FROM-clause entry for table "{column.table}"')
+        member = ctx.find_member(cube, column.name)
+    else:
+        found = [(c, m) for c in scope.cubes if (m := ctx.find_member(c, column.name))]
+        if len(found) > 1:
+            raise UnknownColumn(
+                f'column reference "{column.name}" is ambiguous',
+                hint="qualify it with the cube name",
+            )
+        cube, member = found[0] if found else (scope.cubes[0], None)
+    if member is None:
+        raise UnknownColumn(f'column "{column.sql(dialect=ctx.client)}" does not exist')
+    if isinstance(member, Measure | Segment):
+        raise NotSupported(
+            f"join condition: {cube.name}.{member.name} is not a dimension",
+            hint="join cubes on their key dimensions",
+        )
+    return cube, member
+
+
+def _equalities(condition: exp.Expr) -> set[frozenset[str]] | None:
+    parts = list(condition.flatten()) if isinstance(condition, exp.And) else [condition]
+    pairs: set[frozenset[str]] = set()
+    for part in parts:
+        part = part.unnest()
+        if not isinstance(part, exp.EQ):
+            return None
+        pairs.add(frozenset((part.this.unnest().sql(), part.expression.unnest().sql())))
+    return pairs
+
+
+def _client_condition(condition: exp.Expr, ctx: Context) -> str:
+    """A model join condition as the client would write it: cube.dimension where a dimension
+    has exactly that SQL, else the model's SQL."""
+    by_sql = {
+        ctx.index.dimension_sql(cube.name, d.name).sql(): f"{cube.name}.{d.name}"
+        for cube in ctx.models
+        for d in cube.dimensions
+        if d.public and ctx.access.allows_member(cube.name, d.name)
+    }
+
+    def rename(node: exp.Expr) -> exp.Expr:
+        name = by_sql.get(node.sql()) if isinstance(node, exp.Column) else None
+        return exp.column(*reversed(name.split("."))) if name else node
+
+    return condition.transform(rename).sql(dialect=ctx.client)
+
+
+def written_tree(scope: _Scope, cubes: tuple[str, ...], ctx: Context) -> JoinTree | None:
+    """The join tree as the client wrote it on key columns (root: the first cube in FROM),
+    or None to let the model choose (other join forms, or cubes outside FROM are needed)."""
+    if not scope.written or not set(cubes) <= {c.name for c in scope.cubes}:
+        return None
+    edges: list[JoinEdge] = []
+    for written in scope.written:
+        relationship = ctx.index.cube(written.owner).joins[written.index].relationship
+        if written.owner != written.parent:
+            relationship = REVERSE[relationship]
+        edges.append(
+            JoinEdge(written.parent, written.child, written.owner, written.index, relationship)
+        )
+    inner = frozenset(w.child for w in scope.written if w.inner)
+    return JoinTree(scope.cubes[0].name, tuple(edges), inner)
 
 
 _JOIN_HINT = (
-    "join cubes with CROSS JOIN or JOIN b ON a.__cubeJoinField = b.__cubeJoinField; "
-    "the model's joins supply the condition"
+    "join cubes on the key columns of a join the model declares (ON orders.customer_id ="
+    " customers.id), with JOIN b ON a.__cubeJoinField = b.__cubeJoinField, or CROSS JOIN"
 )
 
 
 class _Resolver:
-    def __init__(self, ctx: Context, scope: _Scope) -> None:
+    """Resolves the expressions of one SELECT. ``raw``: the SELECT does not aggregate, so a
+    measure column is its row-level input; otherwise a bare measure column means the measure
+    (Cube's convention) unless it is grouped by (``grouped_inputs``), and aggregates over
+    columns become ad-hoc measures."""
+
+    def __init__(self, ctx: Context, scope: _Scope, *, raw: bool = False) -> None:
         self.ctx = ctx
         self.scope = scope
+        self.raw = raw
+        self.grouped_inputs: set[tuple[str, str]] = set()
         self.aliases: dict[str, exp.Expr] = {}
 
     # --- clauses ------------------------------------------------------------------------------
@@ -190,9 +421,13 @@ class _Resolver:
         self, group: exp.Group | None, outputs: list[OutputItem]
     ) -> list[exp.Expr]:
         groups: list[exp.Expr] = []
+        if self.raw:
+            return groups
         if group is None:
+            # Cube's implicit grouping: aggregates without GROUP BY group by the selected
+            # dimensions (plain SQL would refuse the query).
             for item in outputs:
-                if not has_measure(item.expression) and has_dim(item.expression):
+                if not has_measure(item.expression) and has_row(item.expression):
                     groups.append(item.expression)
             return _unique(groups)
         for key in ("rollup", "cube", "grouping_sets"):
@@ -253,11 +488,19 @@ class _Resolver:
                     ref = dim_ref(cube.name, dimension.name)
                     items.append(OutputItem(dimension.name, ref, infer_type(ref, self.ctx)))
             for measure in cube.measures:
-                if self.ctx.visible(cube, measure):
+                if not self.ctx.visible(cube, measure):
+                    continue
+                expression: exp.Expr
+                if self.raw:
+                    # Row-level inputs; a number measure has no value per row.
+                    if measure.type == "number":
+                        continue
+                    expression = input_ref(cube.name, measure.name)
+                else:
                     expression = self._measure_expression(cube, measure)
-                    items.append(
-                        OutputItem(measure.name, expression, infer_type(expression, self.ctx))
-                    )
+                items.append(
+                    OutputItem(measure.name, expression, infer_type(expression, self.ctx))
+                )
         if not items:
             raise NotSupported("SELECT * found no column the credential may query")
         return items
@@ -267,15 +510,17 @@ class _Resolver:
     def resolve(self, node: exp.Expr, mode: str) -> exp.Expr:
         if isinstance(node, exp.Column):
             return self._column(node, mode)
-        if type(node) in AGGREGATE_NODES or (
+        if isinstance(node, exp.Filter) or type(node) in AGGREGATE_NODES or (
             isinstance(node, exp.Anonymous) and node.name.upper() == "MEASURE"
         ):
-            if mode in ("where", "group"):
+            if mode in ("where", "group", "aggregate"):
                 raise NotSupported(
-                    f"aggregates are not allowed in {mode.upper()}"
+                    f"aggregates are not allowed in {_MODE_WORDS[mode]}"
                     f" ({node.sql(dialect=self.ctx.client)})",
                     hint="filter measures with HAVING" if mode == "where" else None,
                 )
+            if isinstance(node, exp.Filter):
+                return self._filtered_aggregate(node)
             return self._aggregate(node)
         if isinstance(node, exp.DateTrunc | exp.TimestampTrunc):
             return self._date_trunc(node, mode)
@@ -329,13 +574,22 @@ class _Resolver:
             )
         self.ctx.check_access(cube, member)
         if isinstance(member, Measure):
-            if mode in ("where", "group"):
+            row_level = (
+                self.raw
+                or mode in ("where", "group", "aggregate")
+                or (cube.name, member.name) in self.grouped_inputs
+            )
+            if not row_level:
+                # A bare measure column in an aggregating query means the measure itself.
+                return self._measure_expression(cube, member)
+            if member.type == "number":
                 raise NotSupported(
-                    f"measure {cube.name}.{member.name} cannot be used in {mode.upper()}",
-                    hint="filter measures with HAVING" if mode == "where" else None,
+                    f"{cube.name}.{member.name} is a number measure: it has no value per row"
+                    f" ({_MODE_WORDS[mode]})",
+                    hint=f"use MEASURE({member.name}) in a query that groups, e.g. SELECT"
+                    f" <dimensions>, MEASURE({member.name}) FROM {cube.name} GROUP BY 1",
                 )
-            # A bare measure column means the measure itself, as in SELECT *.
-            return self._measure_expression(cube, member)
+            return input_ref(cube.name, member.name)
         return dim_ref(cube.name, member.name, segment=isinstance(member, Segment))
 
     def _lookup(self, column: exp.Column) -> tuple[Cube | None, Member | None]:
@@ -378,44 +632,132 @@ class _Resolver:
         ]
         return did_you_mean(column.name, names)
 
-    def _aggregate(self, node: exp.Expr) -> exp.Expr:
-        function = node.name.upper() if isinstance(node, exp.Anonymous) else _function_name(node)
+    def _filtered_aggregate(self, node: exp.Filter) -> exp.Expr:
+        """``agg(...) FILTER (WHERE condition)``: an aggregate over the rows the condition
+        keeps (the condition is row-level, like WHERE)."""
+        inner = node.this
+        if not (type(inner) in AGGREGATE_NODES or (
+            isinstance(inner, exp.Anonymous) and inner.name.upper() == "MEASURE"
+        )):
+            raise NotSupported("FILTER (WHERE ...) applies only to aggregates")
+        where = node.expression
+        condition = self.resolve(where.this if isinstance(where, exp.Where) else where,
+                                 "aggregate")
+        return self._aggregate(inner, condition)
+
+    def _aggregate(self, node: exp.Expr, condition: exp.Expr | None = None) -> exp.Expr:
+        """An aggregate: the model's measure where it is one (``MEASURE(m)``, ``COUNT(*)``,
+        ``SUM`` of a sum or count measure column, ``AVG`` of an avg one, ...), else an ad-hoc
+        measure over the row-level value of its argument (``AVG(amount)``, ``COUNT(DISTINCT
+        city)``, ``SUM(CASE ...)``)."""
         if isinstance(node, exp.Anonymous):
             if len(node.expressions) != 1 or not isinstance(node.expressions[0], exp.Column):
                 raise NotSupported("MEASURE() takes one measure column", hint="MEASURE(count)")
-            cube, measure = self._measure_column(node.expressions[0], function)
-            return self._measure_expression(cube, measure)
+            cube, measure = self._measure_column(node.expressions[0], "MEASURE")
+            if condition is None:
+                return self._measure_expression(cube, measure)
+            return self._measure_filtered(cube, measure, condition)
+        function = _function_name(node)
         argument = node.this
-        if isinstance(node, exp.Count):
-            if isinstance(argument, exp.Star) or (
-                isinstance(argument, exp.Literal) and not argument.is_string
-            ):
+        distinct = isinstance(argument, exp.Distinct)
+        if distinct:
+            assert isinstance(argument, exp.Distinct)
+            if not isinstance(node, exp.Count):
+                raise NotSupported(
+                    f"{function}(DISTINCT ...) is not supported",
+                    hint=f"use {function}() over the values, or COUNT(DISTINCT ...)",
+                )
+            if len(argument.expressions) != 1:
+                raise NotSupported("COUNT(DISTINCT ...) takes one expression")
+            argument = argument.expressions[0]
+        if isinstance(node, exp.Count) and not distinct and _counts_rows(argument):
+            if condition is None:
                 cube, measure = self._count_star()
                 return self._measure_expression(cube, measure)
-            if isinstance(argument, exp.Distinct):
-                if len(argument.expressions) != 1 or not isinstance(
-                    argument.expressions[0], exp.Column
-                ):
-                    raise NotSupported("COUNT(DISTINCT ...) takes one measure column")
-                cube, measure = self._measure_column(argument.expressions[0], function)
-                if measure.type not in ("count_distinct", "count_distinct_approx"):
-                    raise _mismatch("COUNT(DISTINCT ...)", cube, measure)
-                return self._measure_expression(cube, measure)
-            if isinstance(argument, exp.Column):
-                cube, measure = self._measure_column(argument, function)
-                raise _mismatch("COUNT(...)", cube, measure)
-            raise NotSupported(f"COUNT({argument.sql()}) is not supported", hint="use MEASURE()")
-        if isinstance(argument, exp.Distinct):
-            raise NotSupported(f"{function}(DISTINCT ...) is not supported", hint="use MEASURE()")
-        if not isinstance(argument, exp.Column):
+            return self._adhoc("count", None, condition, node)
+        if isinstance(argument, exp.Column) and condition is None:
+            natural = self._natural_measure(node, argument, distinct)
+            if natural is not None:
+                return natural
+        value = self.resolve(argument, "aggregate")
+        kind: AggregateType = "count_distinct" if distinct else _AGGREGATE_TYPES[type(node)]
+        return self._adhoc(kind, value, condition, node)
+
+    def _natural_measure(
+        self, node: exp.Expr, column: exp.Column, distinct: bool
+    ) -> exp.Expr | None:
+        """The measure a column's own aggregate computes: SUM(amount) of a sum measure,
+        SUM(count) of a count (the sum of its 1s), COUNT(DISTINCT customers_count) of a
+        count_distinct, AVG/MIN/MAX of measures of that type."""
+        if isinstance(column.this, exp.Star):
+            return None
+        cube, member = self._lookup(column)
+        if cube is None or not isinstance(member, Measure):
+            return None
+        if (cube.name, member.name) in self.grouped_inputs:
+            return None
+        matches = (
+            member.type in ("count_distinct", "count_distinct_approx")
+            if distinct
+            else _NATURAL.get(type(node), ()) and member.type in _NATURAL[type(node)]
+        )
+        if not matches:
+            return None
+        self.ctx.check_access(cube, member)
+        return self._measure_expression(cube, member)
+
+    def _measure_filtered(self, cube: Cube, measure: Measure, condition: exp.Expr) -> exp.Expr:
+        if measure.type == "number":
             raise NotSupported(
-                f"{function}() over an expression is not supported",
-                hint="aggregate a measure column, e.g. SUM(amount), or use MEASURE()",
+                f"FILTER over number measure {cube.name}.{measure.name} is not supported",
+                hint="apply FILTER to the measures of its formula",
             )
-        cube, measure = self._measure_column(argument, function)
-        if _AGGREGATE_MEASURE_TYPES.get(type(node)) != measure.type:
-            raise _mismatch(f"{function}(...)", cube, measure)
-        return self._measure_expression(cube, measure)
+        kind: AggregateType = (
+            "count_distinct" if measure.type.startswith("count_distinct")
+            else _AGGREGATE_KINDS[measure.type]
+        )
+        cubes = _ordered_cubes([cube.name], condition)
+        aggregate = Aggregate(
+            cube.name, kind, None, condition, _MEASURE_OUTPUT[kind], measure.name, cubes
+        )
+        return measure_ref(*self.ctx.add_aggregate(aggregate))
+
+    def _adhoc(
+        self, kind: AggregateType, value: exp.Expr | None, condition: exp.Expr | None,
+        node: exp.Expr,
+    ) -> exp.Expr:
+        written = node.sql(dialect=self.ctx.client)
+        if value is not None and has_measure(value):
+            raise NotSupported(f"aggregate function calls cannot be nested ({written})")
+        inputs = tuple(dict.fromkeys(ref_key(r)[0] for r in row_refs(value) if is_input(r))) if (
+            value is not None
+        ) else ()
+        cubes = _ordered_cubes([], value, condition)
+        if len(inputs) == 1:
+            owner = inputs[0]
+        elif len(cubes) == 1:
+            owner = cubes[0]
+        elif not cubes and len(self.scope.cubes) == 1:
+            owner = self.scope.cubes[0].name
+        elif not cubes:
+            raise NotSupported(
+                f"{written} is ambiguous over several cubes",
+                hint="aggregate a column of one cube, or use MEASURE(cube.count)",
+            )
+        else:
+            owner = inputs[0] if inputs else cubes[0]
+        cubes = tuple(dict.fromkeys((owner, *cubes)))
+        if kind in ("count", "count_distinct"):
+            output: NeutralType = "int8"
+        elif kind == "sum":
+            output = "int8" if value is not None and infer_type(value, self.ctx) in (
+                "int2", "int4") else "numeric"
+        elif kind == "avg" or value is None:
+            output = "numeric"
+        else:
+            output = infer_type(value, self.ctx)
+        aggregate = Aggregate(owner, kind, value, condition, output, None, cubes)
+        return measure_ref(*self.ctx.add_aggregate(aggregate))
 
     def _measure_column(self, column: exp.Column, function: str) -> tuple[Cube, Measure]:
         cube, member = self._lookup(column)
@@ -433,11 +775,9 @@ class _Resolver:
         return cube, member
 
     def _count_star(self) -> tuple[Cube, Measure]:
-        if len(self.scope.cubes) != 1:
-            raise NotSupported(
-                "COUNT(*) is ambiguous over several cubes", hint="use MEASURE(cube.count)"
-            )
         cube = self.scope.cubes[0]
+        if len(self.scope.cubes) != 1:
+            cube = self._finest_cube()
         candidates = [m for m in cube.measures if m.type == "count" and m.sql is None and m.public]
         plain = [m for m in candidates if not m.filters]
         chosen = next((m for m in plain if m.name == "count"), None) or (
@@ -450,6 +790,23 @@ class _Resolver:
             )
         self.ctx.check_access(cube, chosen)
         return cube, chosen
+
+    def _finest_cube(self) -> Cube:
+        """COUNT(*) over joined cubes counts joined rows: the rows of the root cube when each
+        of them meets at most one row of every other cube (a fact joined to its dimensions),
+        else it is ambiguous."""
+        names = tuple(c.name for c in self.scope.cubes)
+        try:
+            tree = written_tree(self.scope, names, self.ctx) or join_tree(
+                self.ctx.models, names, self.ctx.access.allows_cube
+            )
+        except NotSupported:
+            tree = None
+        if tree is None or not all(tree.reaches_one(tree.root, other) for other in names):
+            raise NotSupported(
+                "COUNT(*) is ambiguous over several cubes", hint="use MEASURE(cube.count)"
+            )
+        return self.ctx.index.cube(tree.root)
 
     def _measure_expression(self, cube: Cube, measure: Measure) -> exp.Expr:
         if measure.type == "number":
@@ -485,24 +842,19 @@ class _Resolver:
         return argument
 
 
-def _aggregate_hint(measure: Measure) -> str:
-    return {
-        "count": "COUNT(*)",
-        "sum": f"SUM({measure.name})",
-        "avg": f"AVG({measure.name})",
-        "min": f"MIN({measure.name})",
-        "max": f"MAX({measure.name})",
-        "count_distinct": f"COUNT(DISTINCT {measure.name})",
-        "count_distinct_approx": f"COUNT(DISTINCT {measure.name})",
-        "number": f"MEASURE({measure.name})",
-    }[measure.type]
+def _counts_rows(argument: exp.Expr) -> bool:
+    """COUNT(*) and COUNT(<non-null constant>) count rows."""
+    return isinstance(argument, exp.Star) or (
+        isinstance(argument, exp.Literal) and not argument.is_string
+    ) or (isinstance(argument, exp.Literal) and argument.is_string)
 
 
-def _mismatch(function: str, cube: Cube, measure: Measure) -> NotSupported:
-    return NotSupported(
-        f"{function} does not match measure {cube.name}.{measure.name} of type {measure.type}",
-        hint=f"use MEASURE({measure.name}) or {_aggregate_hint(measure)}",
-    )
+def _ordered_cubes(first: list[str], *expressions: exp.Expr | None) -> tuple[str, ...]:
+    names = list(first)
+    for expression in expressions:
+        if expression is not None:
+            names.extend(ref_key(r)[0] for r in row_refs(expression))
+    return tuple(dict.fromkeys(names))
 
 
 def _unique(expressions: list[exp.Expr]) -> list[exp.Expr]:
@@ -520,7 +872,7 @@ def _check_grouped(
     """Every dimension outside an aggregate must be (inside) a grouped expression."""
     if any(expression == group for group in groups):
         return
-    if is_dim(expression):
+    if is_row(expression):
         cube, member = ref_key(expression)
         raise NotSupported(
             f"{where}: {cube}.{member} must appear in GROUP BY"
@@ -528,7 +880,7 @@ def _check_grouped(
             hint="select it, add it to GROUP BY, or drop the explicit GROUP BY",
         )
     for child in expression.iter_expressions():
-        if not has_measure(child) or has_dim(child):
+        if not has_measure(child) or has_row(child):
             _check_grouped(child, groups, where)
 
 
@@ -563,7 +915,17 @@ def _cubes_used(
     expressions = [o.expression for o in outputs] + [o.expression for o in order] + groups
     expressions += [e for e in (where, having) if e is not None]
     used: set[str] = set()
-    for expression in expressions:
+    while expressions:
+        expression = expressions.pop()
         for node in all_refs(expression):
-            used.update(ctx.index.cubes_referenced(*ref_key(node)))
+            key = ref_key(node)
+            aggregate = ctx.aggregates.get(key) if is_measure(node) else None
+            if aggregate is None:
+                used.update(ctx.index.cubes_referenced(*key))
+                continue
+            # An ad-hoc aggregate reads the cubes of its expressions (and of its measure).
+            used.add(aggregate.cube)
+            if aggregate.measure is not None:
+                used.update(ctx.index.cubes_referenced(aggregate.cube, aggregate.measure))
+            expressions.extend(e for e in (aggregate.value, aggregate.condition) if e is not None)
     return used

@@ -120,6 +120,7 @@ SLOTS: dict[type[exp.Expr], frozenset[str]] = {
     exp.Avg: frozenset({"this"}),
     exp.Min: frozenset({"this"}),
     exp.Max: frozenset({"this"}),
+    exp.Filter: _BINARY,  # aggregate FILTER (WHERE ...)
     # MEASURE(m): the only function call by name (checked below)
     exp.Anonymous: frozenset({"this", "expressions"}),
 }

@@ -48,10 +48,18 @@ def test_a_hidden_member_is_a_missing_column() -> None:
     assert caught.value.sqlstate == "42703"
 
 
-def test_mismatched_aggregate_hints_measure() -> None:
+def test_number_measure_per_row_is_refused_with_a_hint() -> None:
+    # A number measure (a formula over measures) has no value per row: refused, never guessed.
     with pytest.raises(NotSupported) as caught:
-        _compile("SELECT AVG(amount) FROM orders")
-    assert caught.value.hint is not None and "MEASURE(amount)" in caught.value.hint
+        _compile("SELECT id, average_order FROM orders")
+    assert "no value per row" in str(caught.value)
+    assert caught.value.hint is not None and "MEASURE(average_order)" in caught.value.hint
+
+
+def test_other_aggregate_of_a_measure_column_aggregates_its_input() -> None:
+    # AVG over a sum measure's column is the average of the summed expression, as SQL says.
+    compiled = _compile("SELECT AVG(amount) FROM orders")
+    assert "AVG(" in compiled.sql and "amount" in compiled.sql
 
 
 def test_measure_in_where_hints_having() -> None:

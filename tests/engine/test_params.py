@@ -27,7 +27,7 @@ CASES: list[tuple[str, str, tuple[Any, ...], str]] = [
      "SELECT COUNT(*) FROM {s}orders WHERE status = 'shipped' AND amount > 200"),
     ("postgres", "SELECT COUNT(*) FROM orders WHERE amount_value > $1 OR customer_id = $1",
      (100,), "SELECT COUNT(*) FROM {s}orders WHERE amount > 100 OR customer_id = 100"),
-    ("postgres", "SELECT status FROM orders ORDER BY status LIMIT $1 OFFSET $2", (2, 1),
+    ("postgres", "SELECT DISTINCT status FROM orders ORDER BY status LIMIT $1 OFFSET $2", (2, 1),
      "SELECT DISTINCT status FROM {s}orders ORDER BY status LIMIT 2 OFFSET 1"),
     ("postgres", "SELECT COUNT(*) FROM orders WHERE status IN ($1, $2)",
      ("shipped", "canceled"),
@@ -53,7 +53,7 @@ CASES: list[tuple[str, str, tuple[Any, ...], str]] = [
      "GROUP BY 1", (dt.datetime(2024, 1, 1), "completed"),
      "SELECT status, COUNT(*) FROM {s}orders WHERE created_at >= '2024-01-01' "
      "AND status <> 'completed' GROUP BY 1"),
-    ("mysql", "SELECT status FROM orders ORDER BY status LIMIT ?, ?", (1, 2),
+    ("mysql", "SELECT DISTINCT status FROM orders ORDER BY status LIMIT ?, ?", (1, 2),
      "SELECT DISTINCT status FROM {s}orders ORDER BY status LIMIT 2 OFFSET 1"),
     ("mysql", "SELECT COUNT(*) FROM customers WHERE name LIKE 'customer 1%' AND country = ?",
      ("FR",),
