@@ -53,8 +53,12 @@ class PgServer:
         *,
         audit: AuditSink = _log_audit,
         session_counter: SessionCounter | None = None,
+        reuse_port: bool = False,
     ):
         self.config = config
+        # Several gateway processes may listen on the same port (SO_REUSEPORT): the kernel
+        # spreads new connections over them.
+        self.reuse_port = reuse_port
         self.grants = grants
         self._owns_services = services is None
         self.services = services or SessionServices()
@@ -78,7 +82,8 @@ class PgServer:
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(
-            self._accept, self.config.host, self.config.port, limit=2**16
+            self._accept, self.config.host, self.config.port, limit=2**16,
+            reuse_port=self.reuse_port or None,
         )
         sock = self._server.sockets[0]
         self.port = int(sock.getsockname()[1])
