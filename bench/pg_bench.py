@@ -51,6 +51,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import contextlib
+
 import asyncpg
 import psycopg
 from psycopg import pq
@@ -149,10 +151,8 @@ class Gateways:
 
     def stop(self) -> None:
         for pipe in self.pipes:
-            try:
+            with contextlib.suppress(OSError):
                 pipe.send("stop")
-            except OSError:
-                pass
         for proc in self.procs:
             proc.join(timeout=15)
             if proc.is_alive():
