@@ -488,21 +488,21 @@ def main() -> None:
             tls = ssl.create_default_context()
             tls.check_hostname, tls.verify_mode = False, ssl.CERT_NONE
             two = Gateways(model, user, password, 2)
-            targets: dict[str, dict[str, Any]] = {
+            clients_of: dict[str, dict[str, Any]] = {
                 "direct": {**base_kwargs, "port": 5432, "user": "postgres", "database": "test"}}
             if bouncer:
-                targets["pgbouncer"] = {**base_kwargs, "port": bouncer[1], "user": "postgres",
+                clients_of["pgbouncer"] = {**base_kwargs, "port": bouncer[1], "user": "postgres",
                                         "database": "test"}
             for name, gws in (("gateway x1", one), ("gateway x2", two)):
-                targets[name] = {"host": "127.0.0.1", "port": gws.port, "user": user,
+                clients_of[name] = {"host": "127.0.0.1", "port": gws.port, "user": user,
                                  "password": password, "database": "db", "ssl": tls,
                                  "semantic": True}
             print(f"\npoint-query throughput, {args.seconds:g} s per run "
                   "(asyncpg clients in one process)", flush=True)
             for clients in (1, 10, 100):
                 rates: dict[str, float] = {}
-                for name, kwargs in targets.items():
-                    rate, errors = asyncio.run(throughput(kwargs, clients, args.seconds,
+                for name, client_kwargs in clients_of.items():
+                    rate, errors = asyncio.run(throughput(client_kwargs, clients, args.seconds,
                                                           args.rows))
                     rates[name] = rate
                     if errors:
@@ -515,9 +515,9 @@ def main() -> None:
         if "idle" in only:
             tls = ssl.create_default_context()
             tls.check_hostname, tls.verify_mode = False, ssl.CERT_NONE
-            kwargs = {"host": "127.0.0.1", "port": one.port, "user": user,
-                      "password": password, "database": "db", "ssl": tls}
-            before, held, opened = asyncio.run(hold_idle(kwargs, args.idle, pid))
+            idle_kwargs = {"host": "127.0.0.1", "port": one.port, "user": user,
+                           "password": password, "database": "db", "ssl": tls}
+            before, held, opened = asyncio.run(hold_idle(idle_kwargs, args.idle, pid))
             print(f"\nidle sessions: {opened} held; gateway RSS {before:.1f} MB -> {held:.1f} MB "
                   f"= {(held - before) * 1024 / max(1, opened):.1f} KB per connection",
                   flush=True)
