@@ -8,16 +8,17 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    // Libraries in their own chunks: cached across releases of the app's code, and the editor
-    // (CodeMirror) downloaded only by the models screen. docs/frontend.md has the figures.
+    // React, the router and TanStack Query in one long-cached chunk; CodeMirror in its own,
+    // downloaded when an editor is first shown. Mantine and the icons are left to Rollup's
+    // splitting: a single Mantine chunk put every component of every screen on the first page.
+    // docs/frontend.md has the figures.
     rollupOptions: {
       output: {
         manualChunks(id: string) {
           if (!id.includes('node_modules')) return undefined;
           if (/[\\/](@codemirror|@lezer|crelt|style-mod|w3c-keyname)[\\/]/.test(id)) return 'codemirror';
-          if (/[\\/]@mantine[\\/]/.test(id)) return 'mantine';
-          if (/[\\/]@tabler[\\/]/.test(id)) return 'icons';
-          if (/[\\/](react|react-dom|scheduler|react-router|react-router-dom|@tanstack)[\\/]/.test(id)) return 'react';
+          // Exact packages: `@floating-ui/react` (menus, selects) must not ride along to the first page.
+          if (/node_modules[\\/](react|react-dom|scheduler|react-router|react-router-dom|@tanstack[\\/][^\\/]+)[\\/]/.test(id)) return 'react';
           return undefined;
         },
       },

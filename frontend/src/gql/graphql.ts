@@ -93,6 +93,14 @@ export type RotateSqlCredentialPasswordInput = {
   id: string | number;
 };
 
+/** One statement, run as one of the viewer's own credentials or with the viewer's access on a data source of the team. */
+export type RunQueryInput = {
+  credentialId?: string | number | null | undefined;
+  dataSourceId?: string | number | null | undefined;
+  sql: string;
+  teamId: string | number;
+};
+
 export type SignUpInput = {
   displayName: string;
   email: string;
@@ -199,7 +207,7 @@ export type DataSourcesQueryVariables = Exact<{
 }>;
 
 
-export type DataSourcesQuery = { team: { id: string, dataSources: Array<{ id: string, name: string, type: DataSourceType, params: Record<string, unknown>, hasPassword: boolean, createdAt: string }> } };
+export type DataSourcesQuery = { team: { id: string, dataSources: Array<{ id: string, name: string, type: DataSourceType, params: Record<string, unknown>, hasPassword: boolean, createdAt: string, models: { id: string, number: number, createdAt: string, cubes: Array<{ name: string }> } | null }> } };
 
 export type DeleteDataSourceMutationVariables = Exact<{
   input: DeleteDataSourceInput;
@@ -301,6 +309,16 @@ export type RotateSqlCredentialPasswordMutationVariables = Exact<{
 export type RotateSqlCredentialPasswordMutation = { rotateSqlCredentialPassword:
     | { __typename: 'SqlCredentialSecret', password: string, downloadToken: string, credential: { id: string, username: string, createdAt: string, lastUsedAt: string | null, expiresAt: string | null, openSessions: number, downloadPath: string, member: { id: string, role: TeamRole, user: { id: string, email: string, displayName: string } }, dataSource: { id: string, name: string, type: DataSourceType }, connection: { postgres: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string }, mysql: { host: string, port: number, database: string, username: string, command: string, uri: string, jdbcUrl: string, sqlalchemyUrl: string } } } }
     | { __typename: 'UserError', code: string, message: string, field: string | null }
+   };
+
+export type RunQueryMutationVariables = Exact<{
+  input: RunQueryInput;
+}>;
+
+
+export type RunQueryMutation = { runQuery:
+    | { __typename: 'QueryError', code: string, sqlstate: string, message: string, hint: string | null }
+    | { __typename: 'QueryRun', tag: string, kind: string, rows: Array<Array<string | null>>, rowLimit: number, truncated: boolean, compiledSql: string | null, elapsedMs: number, columns: Array<{ name: string, type: string }> }
    };
 
 export type SqlCredentialsQueryVariables = Exact<{
@@ -613,6 +631,14 @@ export const DataSourcesDocument = new TypedDocumentString(`
       params
       hasPassword
       createdAt
+      models {
+        id
+        number
+        createdAt
+        cubes {
+          name
+        }
+      }
     }
   }
 }
@@ -889,6 +915,32 @@ fragment ConnectionInfoFields on ConnectionInfo {
   jdbcUrl
   sqlalchemyUrl
 }`) as unknown as TypedDocumentString<RotateSqlCredentialPasswordMutation, RotateSqlCredentialPasswordMutationVariables>;
+export const RunQueryDocument = new TypedDocumentString(`
+    mutation RunQuery($input: RunQueryInput!) {
+  runQuery(input: $input) {
+    __typename
+    ... on QueryRun {
+      tag
+      kind
+      columns {
+        name
+        type
+      }
+      rows
+      rowLimit
+      truncated
+      compiledSql
+      elapsedMs
+    }
+    ... on QueryError {
+      code
+      sqlstate
+      message
+      hint
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunQueryMutation, RunQueryMutationVariables>;
 export const SqlCredentialsDocument = new TypedDocumentString(`
     query SqlCredentials($teamId: ID!) {
   sqlCredentials(teamId: $teamId) {

@@ -31,7 +31,8 @@ class ConsoleMutations:
             # Read what was needed; no transaction stays open while the source is queried.
             await ctx.db.rollback()
             with limits.run(ctx.actor.require_user()):
-                outcome = await run_statement(session_services, grant, input.sql)
+                outcome = await run_statement(session_services, grant, input.sql,
+                                                row_limit=console.ROW_LIMIT)
         except AppError as exc:
             return QueryError.from_error(exc)
         return QueryRun(

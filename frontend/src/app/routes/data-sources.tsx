@@ -3,6 +3,8 @@ import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { useDataSources } from '@/features/data-sources/api/data-sources';
+import type { DependentCredential } from '@/features/data-sources/components/DataSourceList';
+import { useSqlCredentials } from '@/features/sql-api/api/sql-credentials';
 import { DataSourceForm } from '@/features/data-sources/components/DataSourceForm';
 import { DataSourceList } from '@/features/data-sources/components/DataSourceList';
 import { useCurrentTeam } from '../providers/current-team';
@@ -10,11 +12,21 @@ import { Dialog } from '@/components/ui/Dialog';
 import { notifySuccess } from '@/lib/notify';
 
 export function DataSourcesRoute() {
-  const { team } = useCurrentTeam();
+  const { team, teamPath } = useCurrentTeam();
   const navigate = useNavigate();
   const dataSources = useDataSources(team.id);
   const [editing, setEditing] = useState<string | 'new' | null>(null);
   const canManage = team.role !== 'MEMBER';
+  const credentials = useSqlCredentials(team.id);
+  const bySource: Record<string, DependentCredential[]> = {};
+  for (const c of credentials.data?.sqlCredentials ?? []) {
+    (bySource[c.dataSource.id] ??= []).push({
+      id: c.id,
+      username: c.username,
+      memberName: c.member.user.displayName || c.member.user.email,
+      openSessions: c.openSessions,
+    });
+  }
   const existing = editing && editing !== 'new' ? dataSources.data?.find((d) => d.id === editing) : undefined;
 
   return (
@@ -35,8 +47,9 @@ export function DataSourcesRoute() {
       <DataSourceList
         teamId={team.id}
         canManage={canManage}
+        credentials={bySource}
         onEdit={setEditing}
-        onOpenModels={(id) => navigate(`/models/${id}`)}
+        onOpenModels={(id) => navigate(teamPath(`/models/${id}`))}
       />
       <Dialog
         opened={editing != null}

@@ -11,7 +11,7 @@ import { TablePicker } from '@/features/models/components/TablePicker';
 import { useCurrentTeam } from '../providers/current-team';
 
 export function ModelsRoute() {
-  const { team } = useCurrentTeam();
+  const { team, teamPath } = useCurrentTeam();
   const navigate = useNavigate();
   const params = useParams();
   const dataSources = useDataSources(team.id);
@@ -42,7 +42,7 @@ export function ModelsRoute() {
             data={dataSources.data.map((d) => ({ value: d.id, label: d.name }))}
             value={selected ?? null}
             allowDeselect={false}
-            onChange={(id) => id && navigate(`/models/${id}`)}
+            onChange={(id) => id && navigate(teamPath(`/models/${id}`))}
           />
           {selected && (
             // The editor stays mounted (hidden) on the Generate tab: switching tabs keeps unsaved edits.

@@ -5,14 +5,16 @@ import { type Diagnostic, lintGutter, setDiagnostics } from '@codemirror/lint';
 import { Compartment, EditorState, type Extension, RangeSetBuilder, StateEffect, StateField } from '@codemirror/state';
 import { Decoration, type DecorationSet, drawSelection, EditorView, highlightActiveLine, keymap, lineNumbers } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
-import { Box, Text } from '@mantine/core';
+import { Box } from '@mantine/core';
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
 
-export type LineMarker = { line: number; message: string };
+import type { LineMarker } from './LineMessage';
+
+export type { LineMarker };
 
 export type CodeEditorHandle = { goToLine: (line: number) => void };
 
-type CodeEditorProps = {
+export type CodeEditorProps = {
   label: string;
   value: string;
   onChange: (value: string) => void;
@@ -159,14 +161,3 @@ export const CodeEditor = forwardRef<CodeEditorHandle, CodeEditorProps>(function
 
   return <Box ref={host} mih={minLines * LINE_HEIGHT} />;
 });
-
-export function LineMessage({ line, message }: LineMarker) {
-  return (
-    <Text size="sm" component="span">
-      <Text span ff="monospace" fw={700}>
-        line {line}
-      </Text>
-      : {message}
-    </Text>
-  );
-}

@@ -3,5 +3,5 @@ import { useCurrentTeam } from '../../providers/current-team';
 
 export function SqlApiRoute() {
   const { team, viewer } = useCurrentTeam();
-  return <SqlApiSettings key={team.id} teamId={team.id} viewerId={viewer.id} viewerRole={team.role} />;
+  return <SqlApiSettings key={team.id} teamId={team.id} teamName={team.name} viewerId={viewer.id} viewerRole={team.role} />;
 }

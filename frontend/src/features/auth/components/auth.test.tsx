@@ -16,6 +16,7 @@ describe('sign up and log in', () => {
     let signedIn = false;
     const api = mockGraphQL({
       Viewer: () => ({ viewer: signedIn ? viewer : null }),
+      DataSources: () => ({ team: { id: 't1', dataSources: [] } }),
       SignUp: () => {
         signedIn = true;
         return { signUp: { __typename: 'AuthPayload', viewer } };
@@ -26,7 +27,8 @@ describe('sign up and log in', () => {
     await user.type(screen.getByLabelText(/Email/), 'ada@example.com');
     await user.type(screen.getByLabelText(/Password/), 'correct horse battery');
     await user.click(screen.getByRole('button', { name: 'Create account' }));
-    await waitFor(() => expect(router.state.location.pathname).toBe('/onboarding'));
+    // The personal team's wizard, its team in the URL.
+    await waitFor(() => expect(router.state.location.pathname).toBe('/t/t1/onboarding'));
     expect(api.callsOf('SignUp')).toEqual([
       { input: { displayName: 'Ada', email: 'ada@example.com', password: 'correct horse battery' } },
     ]);

@@ -13,6 +13,14 @@ export const DataSourcesQuery = graphql(`
         params
         hasPassword
         createdAt
+        models {
+          id
+          number
+          createdAt
+          cubes {
+            name
+          }
+        }
       }
     }
   }

@@ -1,8 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { viewer } from '@/testing/fixtures';
 import { mockGraphQL, userError } from '@/testing/graphql-mock';
 import { renderApp } from '@/testing/render';
+import { credential, dataSources, members, viewer } from '@/testing/fixtures';
 
 const warehouse = {
   id: 'ds2',
@@ -95,9 +95,36 @@ describe('data sources', () => {
     await user.click(await screen.findByRole('button', { name: 'Actions for Warehouse' }));
     await user.click(await screen.findByRole('menuitem', { name: 'Delete' }));
     const dialog = await screen.findByRole('dialog', { name: 'Delete data source' });
-    expect(dialog).toHaveTextContent('every SQL API credential bound to it stops working');
+    expect(dialog).toHaveTextContent('No SQL API credential uses it.');
     expect(api.callsOf('DeleteDataSource')).toHaveLength(0);
     await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
     await waitFor(() => expect(api.callsOf('DeleteDataSource')).toEqual([{ input: { id: 'ds2' } }]));
+  });
+
+  it('shows health, models and credentials on each card, and names what a delete stops', async () => {
+    const withModels = { ...warehouse, models: { id: 'v2', number: 2, createdAt: '2026-11-20T09:00:00Z', cubes: [{ name: 'orders' }, { name: 'customers' }] } };
+    const cred = { ...credential({ dataSourceIndex: 1, memberIndex: 1 }), openSessions: 2 };
+    const api = mockGraphQL({
+      Viewer: () => ({ viewer }),
+      DataSources: () => ({ team: { id: 't1', dataSources: [withModels] } }),
+      SqlCredentials: () => ({ sqlCredentials: [cred], team: { id: 't1', members, dataSources } }),
+      CheckConnection: () => ({ checkConnection: { __typename: 'ConnectionCheck', ok: true, message: 'Connection works.' } }),
+    });
+    const { user } = renderApp('/t/t1/data-sources');
+    const card = await screen.findByRole('article', { name: 'Data source Warehouse' });
+    expect(card).toHaveTextContent('Not checked yet');
+    expect(within(card).getByRole('button', { name: 'Models of Warehouse: version 2, 2 cubes' })).toBeInTheDocument();
+    expect(await within(card).findByText(/1 credential$/)).toBeInTheDocument();
+    await user.click(within(card).getByRole('button', { name: 'Test connection to Warehouse' }));
+    expect(await within(card).findByText('Healthy')).toBeInTheDocument();
+    expect(card).toHaveTextContent(/Connection works\. · checked \d\d:\d\d:\d\d/);
+    expect(api.callsOf('CheckConnection')).toEqual([{ input: { dataSourceId: 'ds2' } }]);
+
+    await user.click(within(card).getByRole('button', { name: 'Actions for Warehouse' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Delete' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Delete data source' });
+    const list = within(dialog).getByRole('list', { name: 'What stops working' });
+    expect(list).toHaveTextContent('credential 4x4qg8ei76 of Bob (2 open sessions)');
+    expect(dialog).toHaveTextContent('1 member lose SQL access to it (Bob); 2 open sessions are closed.');
   });
 });

@@ -68,7 +68,7 @@ describe('model editor', () => {
     await user.click(screen.getByRole('button', { name: 'Save new version' }));
     // The changes against the live version first, then the save.
     const review = await screen.findByRole('dialog', { name: 'Review changes' });
-    const diff = within(review).getByRole('region', { name: 'Changes in orders.yml' });
+    const diff = await within(review).findByRole('region', { name: 'Changes in orders.yml' });
     expect(diff.querySelector('[data-diff="removed"]')).toHaveTextContent('- { name: count, type: count }');
     expect(diff.querySelector('[data-diff="added"]')).toHaveTextContent('- { name: count, type: count }');
     expect(calls.callsOf('CreateModelVersion')).toHaveLength(0);
@@ -107,12 +107,12 @@ describe('model editor', () => {
     await user.click(screen.getAllByRole('link', { name: 'Data sources' })[0]!);
     const ask = await screen.findByRole('dialog', { name: 'Leave without saving?' });
     await user.click(within(ask).getByRole('button', { name: 'Stay' }));
-    expect(router.state.location.pathname).toBe('/models/ds1');
+    expect(router.state.location.pathname).toBe('/t/t1/models/ds1');
     expect(viewOf(editor).state.doc.toString()).toContain('sql: status,');
 
     await user.click(screen.getAllByRole('link', { name: 'Data sources' })[0]!);
     await user.click(within(await screen.findByRole('dialog', { name: 'Leave without saving?' })).getByRole('button', { name: 'Leave and discard' }));
-    await waitFor(() => expect(router.state.location.pathname).toBe('/data-sources'));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/t/t1/data-sources'));
   });
 
   it('reports a save of unchanged files as no new version', async () => {

@@ -1,8 +1,10 @@
 import { Alert, Badge, Button, Group, List, NavLink, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { IconAlertTriangle, IconFileCode, IconPlus } from '@tabler/icons-react';
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useBlocker } from 'react-router-dom';
-import { CodeEditor, type CodeEditorHandle, LineMessage } from '@/components/ui/CodeEditor';
+import type { CodeEditorHandle } from '@/components/ui/CodeEditor';
+import { LazyCodeEditor as CodeEditor } from '@/components/ui/LazyCodeEditor';
+import { LineMessage } from '@/components/ui/LineMessage';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { Dialog } from '@/components/ui/Dialog';
 import { EmptyState, ErrorAlert, LoadingState } from '@/components/ui/States';
@@ -11,7 +13,9 @@ import { diffFiles } from '@/lib/line-diff';
 import { notifySuccess } from '@/lib/notify';
 import { type ModelProblem, useCreateModelVersion } from '../api/create-model-version';
 import { useModelVersion } from '../api/model-version';
-import { VersionDiff } from './VersionDiff';
+
+// The review dialog's diff view is loaded when a save is first reviewed.
+const VersionDiff = lazy(() => import('./VersionDiff').then((m) => ({ default: m.VersionDiff })));
 
 type Draft = { name: string; code: string };
 
@@ -124,7 +128,9 @@ export function ModelEditor({ dataSourceId, canEdit }: { dataSourceId: string; c
             {version.data ? `Against version ${version.data.number}, the live one.` : 'The first version of these models.'}{' '}
             SQL API users query the new version as soon as it is saved.
           </Text>
-          <VersionDiff changes={changes} />
+          <Suspense fallback={<LoadingState label="Comparing…" />}>
+            <VersionDiff changes={changes} />
+          </Suspense>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setReviewing(false)}>
               Keep editing

@@ -30,11 +30,17 @@ export function CredentialCard({
   return (
     <Card withBorder padding="md" component="article" aria-label={`SQL credential ${username}`}>
       <Group justify="space-between" wrap="nowrap" align="flex-start">
-        <Group gap="xs" wrap="nowrap">
-          <IconKey size={18} aria-hidden />
-          <Text fw={600} ff="monospace">
-            {username}
-          </Text>
+        {/* The seed's "database card": titled by what it connects to; the login is secondary. */}
+        <Group gap="xs" wrap="nowrap" align="flex-start">
+          <IconKey size={18} aria-hidden style={{ marginTop: 3 }} />
+          <div>
+            <Text fw={600} component="h3" size="md" m={0}>
+              {credential.dataSource.name}
+            </Text>
+            <Text size="xs" c="dimmed">
+              Login <Text span ff="monospace" size="xs">{username}</Text>
+            </Text>
+          </div>
         </Group>
         <Menu position="bottom-end" withinPortal>
           <Menu.Target>
@@ -59,7 +65,7 @@ export function CredentialCard({
       <Stack gap="xs" mt="sm">
         <SimpleGrid cols={2} spacing="xs" verticalSpacing="xs">
           <Detail label="Member" value={memberLabel(credential.member)} />
-          <Detail label="Data source" value={credential.dataSource.name} />
+          <Detail label="Type" value={credential.dataSource.type} />
           <Detail label="Created" value={formatDateTime(credential.createdAt)} />
           <Detail label="Last used" value={formatDateTime(credential.lastUsedAt)} />
           {credential.expiresAt && <Detail label="Expires" value={formatDateTime(credential.expiresAt)} />}

@@ -1,4 +1,4 @@
-import { Button, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
@@ -8,16 +8,18 @@ import { notifySuccess } from '@/lib/notify';
 import { useDeleteSqlCredential } from '../api/delete-sql-credential';
 import { useSqlCredentials } from '../api/sql-credentials';
 import { type CredentialAction, CredentialCard } from './CredentialCard';
+import { memberLabel } from './MemberAndSourceFields';
 import { CreateCredentialDialog } from './CreateCredentialDialog';
 import { EditCredentialDialog } from './EditCredentialDialog';
+import { QueryConsole } from './QueryConsole';
 import { RotatePasswordDialog } from './RotatePasswordDialog';
 
 type Open = { action: CredentialAction; credential: SqlCredentialFieldsFragment } | null;
 
 /** Settings > SQL API: the team's credentials as cards, each with a gear menu, and "Create Now". */
-type SqlApiSettingsProps = { teamId: string; viewerId: string; viewerRole: TeamRole };
+type SqlApiSettingsProps = { teamId: string; teamName?: string; viewerId: string; viewerRole: TeamRole };
 
-export function SqlApiSettings({ teamId, viewerId, viewerRole }: SqlApiSettingsProps) {
+export function SqlApiSettings({ teamId, teamName = 'this team', viewerId, viewerRole }: SqlApiSettingsProps) {
   const query = useSqlCredentials(teamId);
   const remove = useDeleteSqlCredential();
   const [creating, setCreating] = useState(false);
@@ -49,11 +51,36 @@ export function SqlApiSettings({ teamId, viewerId, viewerRole }: SqlApiSettingsP
   const viewerMember = team.members.find((m) => m.user.id === viewerId);
   // The server enforces it; the form just does not offer what would be refused.
   const onlyMemberId = viewerRole === 'MEMBER' ? (viewerMember?.id ?? null) : null;
+  const mine = team.sqlCredentials.filter((c) => c.member.user.id === viewerId);
 
   return (
     <Stack>
       {header}
-      {team.sqlCredentials.length === 0 ? (
+      {viewerRole === 'MEMBER' && mine.length === 0 ? (
+        // An invited member's path: their own credential in this team, nothing of the owner's setup.
+        <Card withBorder padding="lg" component="section" aria-label="Your SQL access">
+          <Stack gap="xs">
+            <Text fw={600}>Get your SQL credential for {teamName}</Text>
+            {team.dataSources.length === 0 ? (
+              <Text size="sm" c="dimmed">
+                {teamName} has no data sources yet. An owner or admin adds them; then you can create your credential here.
+              </Text>
+            ) : (
+              <>
+                <Text size="sm" c="dimmed">
+                  Your own login for psql, mysql, BI tools and notebooks, with your access in {teamName}. Its password is
+                  shown once.
+                </Text>
+                <Group>
+                  <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
+                    Create my credential
+                  </Button>
+                </Group>
+              </>
+            )}
+          </Stack>
+        </Card>
+      ) : team.sqlCredentials.length === 0 ? (
         <EmptyState title="No SQL API credentials yet">
           <Text size="sm" c="dimmed">
             {team.dataSources.length === 0
@@ -68,6 +95,7 @@ export function SqlApiSettings({ teamId, viewerId, viewerRole }: SqlApiSettingsP
           ))}
         </SimpleGrid>
       )}
+      <QueryConsole teamId={teamId} credentials={mine} dataSources={team.dataSources} />
       {creating && (
         <CreateCredentialDialog
           opened
@@ -97,8 +125,22 @@ export function SqlApiSettings({ teamId, viewerId, viewerRole }: SqlApiSettingsP
           });
         }}
       >
-        Delete <b>{open?.credential.username}</b>? Clients using it can no longer log in, and its open sessions are
-        closed.
+        <Text size="sm">
+          Delete the credential for <b>{open?.credential.dataSource.name}</b> (login <b>{open?.credential.username}</b>)?
+        </Text>
+        <Text size="sm" mt="xs">
+          What stops working:
+        </Text>
+        <ul>
+          <li>
+            <Text size="sm">logins as {open?.credential.username}, held by {open ? memberLabel(open.credential.member) : ''};</Text>
+          </li>
+          <li>
+            <Text size="sm">
+              {open?.credential.openSessions ?? 0} open {open?.credential.openSessions === 1 ? 'session' : 'sessions'}, closed now.
+            </Text>
+          </li>
+        </ul>
       </ConfirmDialog>
     </Stack>
   );
