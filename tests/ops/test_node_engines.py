@@ -57,3 +57,11 @@ def test_dockerfile_builds_the_web_app_with_a_supported_node() -> None:
     match = re.search(r"^FROM node:(\d+)", (ROOT / "Dockerfile").read_text(), re.MULTILINE)
     assert match, "the Dockerfile builds the SPA in a node image"
     assert int(match.group(1)) >= int(_stated_minimum().split(".")[0])
+
+
+def test_package_json_engines_states_the_readme_minimum() -> None:
+    package = json.loads((FRONTEND / "package.json").read_text())
+    stated = package.get("engines", {}).get("node", "")
+    assert stated == f">={_stated_minimum()}", (
+        f"frontend/package.json engines.node is {stated!r}; the README says "
+        f"Node.js {_stated_minimum()} or newer")
