@@ -20,6 +20,7 @@ from backend.semantic.model import AccessPolicy, ModelSet
 
 from .context import Context
 from .dialects import adapt, render
+from .grouping_sets import expand_grouping_sets, has_grouping_sets
 from .infer import infer_type, parameter_types
 from .limits import DEFAULT_LIMITS, InputLimits, too_deep
 from .naming import output_name
@@ -38,6 +39,7 @@ from .whitelist import (
     SCALAR_NODES,
     describe,
 )
+from .windows import WINDOW_FUNCTIONS, has_window, lift_windows
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ def compile_relation(query: exp.Expr, ctx: Context, ctes: Ctes) -> Relation:
     if isinstance(query, exp.SetOperation):
         return _compile_set_operation(query, ctx, ctes)
     if isinstance(query, exp.Select):
+        if has_grouping_sets(query):
+            return compile_relation(expand_grouping_sets(query), ctx, ctes)
         from_ = query.args.get("from_")
         if from_ is None:
             return _compile_constant_select(query, ctx)
@@ -115,11 +119,12 @@ def compile_relation(query: exp.Expr, ctx: Context, ctes: Ctes) -> Relation:
         derived = [_is_derived(item, ctes) for item in items]
         if all(derived):
             return _compile_outer_select(query, ctx, ctes)
+        if not any(derived) and has_window(query):
+            return compile_relation(lift_windows(query, ctx), ctx, ctes)
         if any(derived):
-            raise NotSupported(
-                "a query may not join cubes with subqueries",
-                hint="join the cubes inside the subquery",
-            )
+            # A cube joined with a subquery or CTE (Tableau's top-N filter): the cube becomes
+            # the relation of its rows, and the whole query is plain SQL over relations.
+            return _compile_outer_select(_cubes_as_rows(query, ctes), ctx, ctes)
         cube_query = resolve_cube_select(query, ctx)
         tree = render_plan(plan_query(cube_query, ctx), ctx)
         columns = tuple(OutputColumn(o.name, o.type) for o in cube_query.outputs)
@@ -131,6 +136,29 @@ def compile_relation(query: exp.Expr, ctx: Context, ctes: Ctes) -> Relation:
                 types[int(value.name)] = "int8"
         return Relation(tree, columns, types)
     raise NotSupported(f"{describe(query)} is not supported here")
+
+
+def _cubes_as_rows(query: exp.Select, ctes: Ctes) -> exp.Select:
+    """``query`` with each cube of its FROM clause replaced by ``(SELECT * FROM cube) AS
+    alias``: its rows, with its dimensions and measure inputs as columns."""
+    query = query.copy()
+
+    def rows(holder: exp.Expr) -> None:
+        item = holder.this
+        if _is_derived(item, ctes):
+            return
+        table = item.copy()
+        alias = table.alias_or_name
+        table.set("alias", None)
+        holder.set("this", exp.Subquery(
+            this=exp.Select(expressions=[exp.Star()], from_=exp.From(this=table)),
+            alias=exp.TableAlias(this=exp.to_identifier(alias)),
+        ))
+
+    rows(query.args["from_"])
+    for join in query.args.get("joins") or []:
+        rows(join)
+    return query
 
 
 def _is_derived(item: exp.Expr, ctes: Ctes) -> bool:
@@ -281,6 +309,17 @@ class _OuterScope:
             return self.resolve_column(node, allow_alias=allow_alias)
         if isinstance(node, exp.Star):
             return node.copy()
+        if isinstance(node, exp.Window):
+            return self._window(node, aggregates, allow_alias)
+        if isinstance(node, exp.Filter):
+            if not aggregates or type(node.this) not in AGGREGATE_NODES:
+                raise NotSupported(f"FILTER is not allowed here ({node.sql()})")
+            where = node.expression
+            condition = where.this if isinstance(where, exp.Where) else where
+            return exp.Filter(
+                this=self.rewrite(node.this, aggregates=True),
+                expression=exp.Where(this=self.rewrite(condition, aggregates=False)),
+            )
         if type(node) in AGGREGATE_NODES:
             if not aggregates:
                 raise NotSupported(f"aggregates are not allowed here ({node.sql()})")
@@ -327,6 +366,50 @@ class _OuterScope:
         if isinstance(node, exp.Identifier | exp.DataType | exp.Literal):
             return node  # the client tree is parsed for this compilation alone: no copy needed
         return self.rewrite(node, aggregates=aggregates, allow_alias=allow_alias)
+
+    def _window(self, node: exp.Window, aggregates: bool, allow_alias: bool) -> exp.Expr:
+        """A window function: an aggregate or ranking function over PARTITION BY / ORDER BY
+        of this query's rows, with a frame of constant bounds."""
+        if not aggregates:
+            raise NotSupported(f"window functions are not allowed here ({node.sql()})")
+        if node.args.get("alias") is not None:
+            raise NotSupported("named windows (OVER w) are not supported",
+                               hint="write the window in OVER (...)")
+        function = node.this
+        if any(isinstance(n, exp.Window) for n in function.walk() if n is not function):
+            raise SqlSyntaxError("window function calls cannot be nested")
+        if type(function) in AGGREGATE_NODES:
+            rebuilt = self.rewrite(function, aggregates=True, allow_alias=allow_alias)
+        elif type(function) in WINDOW_FUNCTIONS:
+            args: dict[str, Any] = {}
+            for key, value in function.args.items():
+                if isinstance(value, exp.Expr):
+                    args[key] = self._child(value, True, allow_alias)
+                elif isinstance(value, list):
+                    args[key] = [self._child(v, True, allow_alias) for v in value]
+                else:
+                    args[key] = value
+            rebuilt = function.__class__(**args)
+        else:
+            raise NotSupported(f"{describe(function)} is not a window function")
+        window = exp.Window(this=rebuilt, over=node.args.get("over"))
+        partition = node.args.get("partition_by")
+        if partition:
+            window.set("partition_by", [
+                self.rewrite(p, aggregates=True, allow_alias=allow_alias) for p in partition
+            ])
+        order = node.args.get("order")
+        if order is not None:
+            keys: list[exp.Expr] = []
+            for o in order.expressions:
+                key = self.rewrite(o.this, aggregates=True, allow_alias=allow_alias)
+                keys.extend(_window_key(key, bool(o.args.get("desc")),
+                                        _nulls_first(o, self.ctx), self.ctx))
+            window.set("order", exp.Order(expressions=keys))
+        spec = node.args.get("spec")
+        if spec is not None:
+            window.set("spec", _frame(spec))
+        return window
 
 
 def _compile_outer_select(query: exp.Select, ctx: Context, ctes: Ctes) -> Relation:
@@ -442,6 +525,50 @@ def _compile_outer_select(query: exp.Select, ctx: Context, ctes: Ctes) -> Relati
         types.update(rel.param_types)
     _copy_row_counts(query, select, types)
     return Relation(select, tuple(columns), types)
+
+
+def _window_key(key: exp.Expr, desc: bool, nulls_first: bool, ctx: Context) -> list[exp.Expr]:
+    """A window's sort key with the client's NULL order. MySQL cannot say NULLS FIRST/LAST
+    and sorts NULLs as smallest: where that differs, a NULL test sorts first (it only splits
+    peers where the key already differs, so frames are unchanged)."""
+    if ctx.target != "mysql" or nulls_first == (not desc):
+        return [exp.Ordered(this=key, desc=desc, nulls_first=nulls_first)]
+    is_null = exp.Case(
+        ifs=[exp.If(this=exp.Is(this=key.copy(), expression=exp.Null()),
+                    true=exp.Literal.number(0 if nulls_first else 1))],
+        default=exp.Literal.number(1 if nulls_first else 0),
+    )
+    return [exp.Ordered(this=is_null, desc=False, nulls_first=True),
+            exp.Ordered(this=key, desc=desc, nulls_first=not desc)]
+
+
+def _frame(spec: exp.WindowSpec) -> exp.WindowSpec:
+    """A window frame rebuilt from its parts: ROWS/RANGE/GROUPS with UNBOUNDED, CURRENT ROW or
+    a non-negative integer bound."""
+    kind = str(spec.args.get("kind") or "").upper()
+    if kind not in ("ROWS", "RANGE", "GROUPS"):
+        raise NotSupported(f"window frame {kind or '?'} is not supported")
+    if spec.args.get("exclude"):
+        raise NotSupported("window frame EXCLUDE is not supported")
+    args: dict[str, Any] = {"kind": kind}
+    for bound, side in (("start", "start_side"), ("end", "end_side")):
+        value = spec.args.get(bound)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            if value.upper() not in ("UNBOUNDED", "CURRENT ROW"):
+                raise NotSupported(f"window frame bound {value} is not supported")
+            args[bound] = value.upper()
+        elif isinstance(value, exp.Literal) and not value.is_string and value.this.isdigit():
+            args[bound] = exp.Literal.number(int(value.this))
+        else:
+            raise NotSupported("window frame bounds must be integer constants")
+        side_value = spec.args.get(side)
+        if side_value is not None:
+            if str(side_value).upper() not in ("PRECEDING", "FOLLOWING"):
+                raise NotSupported(f"window frame bound {side_value} is not supported")
+            args[side] = str(side_value).upper()
+    return exp.WindowSpec(**args)
 
 
 def _copy_row_counts(query: exp.Expr, tree: exp.Expr, types: dict[int, str]) -> None:

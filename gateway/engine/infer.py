@@ -50,6 +50,14 @@ def infer_type(
         return columns(node) if columns is not None else "text"
     if isinstance(node, exp.Alias):
         return infer_type(node.this, ctx, columns)
+    if isinstance(node, exp.Window | exp.Filter):
+        return infer_type(node.this, ctx, columns)
+    if isinstance(node, exp.RowNumber | exp.Rank | exp.DenseRank | exp.Ntile):
+        return "int8"
+    if isinstance(node, exp.PercentRank | exp.CumeDist):
+        return "float8"
+    if isinstance(node, exp.Lag | exp.Lead | exp.FirstValue | exp.LastValue | exp.NthValue):
+        return infer_type(node.this, ctx, columns)
     if isinstance(node, exp.Cast | exp.TryCast):
         to = node.args.get("to")
         return _CAST_TYPES.get(to.this, "text") if isinstance(to, exp.DataType) else "text"

@@ -121,6 +121,25 @@ SLOTS: dict[type[exp.Expr], frozenset[str]] = {
     exp.Min: frozenset({"this"}),
     exp.Max: frozenset({"this"}),
     exp.Filter: _BINARY,  # aggregate FILTER (WHERE ...)
+    # GROUP BY ROLLUP/CUBE/GROUPING SETS and GROUPING() (gateway/engine/grouping_sets.py)
+    exp.Rollup: frozenset({"expressions"}),
+    exp.Cube: frozenset({"expressions"}),
+    exp.GroupingSets: frozenset({"expressions"}),
+    exp.Grouping: frozenset({"expressions"}),
+    # window functions (gateway/engine/windows.py); frames are rebuilt from constant bounds
+    exp.Window: frozenset({"this", "partition_by", "order", "spec", "over"}),
+    exp.WindowSpec: frozenset({"kind", "start", "start_side", "end", "end_side"}),
+    exp.RowNumber: frozenset(),
+    exp.Rank: frozenset(),
+    exp.DenseRank: frozenset(),
+    exp.PercentRank: frozenset(),
+    exp.CumeDist: frozenset(),
+    exp.Ntile: frozenset({"this"}),
+    exp.Lag: frozenset({"this", "offset", "default"}),
+    exp.Lead: frozenset({"this", "offset", "default"}),
+    exp.FirstValue: frozenset({"this"}),
+    exp.LastValue: frozenset({"this"}),
+    exp.NthValue: frozenset({"this", "offset"}),
     # MEASURE(m): the only function call by name (checked below)
     exp.Anonymous: frozenset({"this", "expressions"}),
 }
