@@ -8,18 +8,21 @@ locked configuration, every statement checked by ``sandbox.guard``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from gateway.catalog.column_types import KEYWORDS, TIMEZONE_ABBREVS
 from gateway.catalog.sandbox import CatalogLimits, SandboxDatabase, SandboxResult
 from gateway.catalog.tables import INFORMATION_SCHEMA, PG_CATALOG
 from gateway.catalog.visible import VisibleTable
 from gateway.postgres.types import ARRAY_ELEMENT, NAME_BY_OID, OID_BY_NAME, TYPES
 
 PG_CATALOG_NS, PUBLIC_NS, INFO_SCHEMA_NS = 11, 2200, 13183
-FIRST_TABLE_OID = 16384
+FIRST_TABLE_OID = 16390
 OWNER_OID = 10
-DATABASE_OID = 16385
+DATABASE_OWNER_OID = 6171  # pg_database_owner: owns schema public in PostgreSQL 15
+DATABASE_OID = 16384
 PG_CLASS_OID, PG_NAMESPACE_OID, PG_CONSTRAINT_OID, PG_TYPE_OID = 1259, 2615, 2606, 1247
 PG_PROC_OID, PG_DATABASE_OID = 1255, 1262
 
@@ -113,11 +116,29 @@ CREATE MACRO pgc.pg_get_function_identity_arguments(o) AS NULL::VARCHAR;
 CREATE MACRO pgc.pg_get_serial_sequence(t, c) AS NULL::VARCHAR;
 CREATE MACRO pgc.pg_get_partkeydef(o) AS NULL::VARCHAR;
 CREATE MACRO pgc.pg_get_statisticsobjdef_columns(o) AS NULL::VARCHAR;
-CREATE MACRO pgc.pg_tablespace_location(o) AS NULL::VARCHAR;
+CREATE MACRO pgc.pg_tablespace_location(o) AS '';
 CREATE MACRO pgc.pg_relation_is_publishable(o) AS false;
 CREATE MACRO pgc.pg_sleep(s) AS NULL::VARCHAR;
 CREATE MACRO pgc.setting_of(n) AS (SELECT setting FROM pgc.pg_settings
     WHERE lower(name) = lower(n) LIMIT 1);
+CREATE MACRO pgc.parse_ident(s) AS list_transform(string_split(s, '.'),
+    lambda p: CASE WHEN p LIKE '"%"' THEN replace(p[2:-1], '""', '"') ELSE lower(p) END),
+  (s, strict) AS list_transform(string_split(s, '.'),
+    lambda p: CASE WHEN p LIKE '"%"' THEN replace(p[2:-1], '""', '"') ELSE lower(p) END);
+CREATE MACRO pgc.pg_get_userbyid(o) AS CASE WHEN o = 6171 THEN 'pg_database_owner'
+    WHEN o = 10 THEN (SELECT rolname FROM pgc.pg_roles WHERE oid = 10)
+    ELSE 'unknown (OID=' || CAST(o AS VARCHAR) || ')' END;
+CREATE MACRO pgc.pg_typeof(x) AS CASE
+    WHEN typeof(x) = 'INTEGER' THEN 'integer' WHEN typeof(x) = 'BIGINT' THEN 'bigint'
+    WHEN typeof(x) = 'SMALLINT' THEN 'smallint' WHEN typeof(x) = 'BOOLEAN' THEN 'boolean'
+    WHEN typeof(x) = 'VARCHAR' THEN 'text' WHEN typeof(x) = 'DOUBLE' THEN 'double precision'
+    WHEN typeof(x) = 'FLOAT' THEN 'real' WHEN typeof(x) = 'UINTEGER' THEN 'oid'
+    WHEN typeof(x) = 'DATE' THEN 'date' WHEN typeof(x) = 'INTERVAL' THEN 'interval'
+    WHEN typeof(x) = 'TIMESTAMP' THEN 'timestamp without time zone'
+    WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN 'timestamp with time zone'
+    WHEN typeof(x) = '"NULL"' THEN 'unknown'
+    WHEN typeof(x) LIKE 'DECIMAL%' THEN 'numeric' WHEN typeof(x) LIKE '%[]' THEN 'text[]'
+    ELSE lower(typeof(x)) END;
 CREATE MACRO pgc._pg_expandarray(a) AS
     unnest(list_transform(range(1, len(a) + 1), lambda i: {'x': a[i], 'n': i}));
 """
@@ -130,11 +151,17 @@ CATALOG_FUNCTIONS = frozenset(
 
 
 CatalogResult = SandboxResult
+# Rewritten SQL starts with the PostgreSQL types of its result columns (``result_types``),
+# comma-separated, empty where DuckDB's type stands.
+TYPES_HEADER = "/*pg_types:{}*/ "
+_HEADER = re.compile(r"/\*pg_types:([\w,]*)\*/ ")
 
 
 def duckdb_type_name(type_name: str) -> str:
     """A DuckDB result type as the neutral/PostgreSQL type name the wire reports."""
     t = type_name.upper()
+    if t.startswith("PG:"):
+        return type_name[3:]
     if t.endswith("[]"):
         return duckdb_type_name(t[:-2]) + "[]"
     if t.startswith("DECIMAL"):
@@ -150,6 +177,20 @@ def duckdb_type_name(type_name: str) -> str:
     return simple.get(t, "text")
 
 
+# PostgreSQL's system columns of every table: name, attnum, type OID, length.
+_SYSTEM_COLUMNS = (("tableoid", -6, 26, 4), ("cmax", -5, 29, 4), ("xmax", -4, 28, 4),
+                   ("cmin", -3, 29, 4), ("xmin", -2, 28, 4), ("ctid", -1, 27, 6))
+
+
+def _typed(duck_type: str, hint: str) -> str:
+    """The PostgreSQL type to report: the hint when it fits the value DuckDB computed."""
+    if not hint or hint not in OID_BY_NAME:
+        return duck_type
+    if hint.startswith("_") != str(duck_type).endswith("[]"):
+        return duck_type
+    return "pg:" + hint
+
+
 class CatalogDatabase(SandboxDatabase):
     """One PostgreSQL catalog (queries serialised and guarded by ``SandboxDatabase``)."""
 
@@ -162,6 +203,25 @@ class CatalogDatabase(SandboxDatabase):
         self.database = database
         self.username = username
         super().__init__(limits or CatalogLimits(), lambda con: self._build())
+
+    def execute(self, duck_sql: str, params: Sequence[object] = ()) -> SandboxResult:
+        """Run rewritten SQL; result columns carry the PostgreSQL types its header names
+        (as ``pg:<typname>``, which ``duckdb_type_name`` passes through)."""
+        describe = duck_sql.startswith("DESCRIBE ")
+        body = duck_sql[len("DESCRIBE "):] if describe else duck_sql
+        m = _HEADER.match(body)
+        if m is None:
+            return super().execute(duck_sql, params)
+        body = body[m.end():]
+        hints = m.group(1).split(",")
+        result = super().execute(("DESCRIBE " if describe else "") + body, params)
+        if describe:
+            rows = [(r[0], _typed(r[1], hints[i] if i < len(hints) else ""), *r[2:])
+                    for i, r in enumerate(result.rows)]
+            return SandboxResult(result.columns, rows)
+        cols = [(name, _typed(t, hints[i] if i < len(hints) else ""))
+                for i, (name, t) in enumerate(result.columns)]
+        return SandboxResult(cols, result.rows)
 
     # --- building ------------------------------------------------------------------------------
 
@@ -195,9 +255,13 @@ class CatalogDatabase(SandboxDatabase):
     def _build_fixed(self) -> None:
         self._insert("pgc.pg_namespace", [
             {"oid": PG_CATALOG_NS, "nspname": "pg_catalog"},
-            {"oid": PUBLIC_NS, "nspname": "public"},
+            {"oid": PUBLIC_NS, "nspname": "public", "nspowner": DATABASE_OWNER_OID,
+             "nspacl": ["pg_database_owner=UC/pg_database_owner", "=U/pg_database_owner"]},
             {"oid": INFO_SCHEMA_NS, "nspname": "information_schema"},
         ])
+        self._insert("pgc.pg_description", [
+            {"objoid": PUBLIC_NS, "classoid": PG_NAMESPACE_OID, "objsubid": 0,
+             "description": "standard public schema"}])
         self._insert("pgc.pg_database", [{
             "oid": DATABASE_OID, "datname": self.database, "datdba": OWNER_OID, "encoding": 6,
             "datlocprovider": "c", "datistemplate": False, "datallowconn": True,
@@ -220,6 +284,10 @@ class CatalogDatabase(SandboxDatabase):
             {"oid": 14, "lanname": "sql", "lanowner": OWNER_OID, "lanispl": False,
              "lanpltrusted": True},
         ])
+        self.con.executemany("INSERT INTO pgc.pg_get_keywords VALUES (?, ?, ?, ?, ?)",
+                             [list(k) for k in KEYWORDS])
+        self.con.executemany("INSERT INTO pgc.pg_timezone_abbrevs VALUES "
+                             "(?, to_seconds(?), ?)", [list(a) for a in TIMEZONE_ABBREVS])
         self._insert("pgis.schemata", [
             {"catalog_name": self.database, "schema_name": s, "schema_owner": self.username}
             for s in ("information_schema", "pg_catalog", "public")
@@ -238,7 +306,9 @@ class CatalogDatabase(SandboxDatabase):
 
     def _build_roles(self) -> None:
         # The one role visible: the credential itself, owner of everything shown.
-        self._insert("pgc.pg_roles", [{"rolname": self.username, "oid": OWNER_OID}])
+        self._insert("pgc.pg_roles", [{"rolname": self.username, "oid": OWNER_OID},
+                                      {"rolname": "pg_database_owner", "oid": DATABASE_OWNER_OID,
+                                       "rolcanlogin": False, "rolpassword": "********"}])
         self._insert("pgc.pg_user", [{"usename": self.username, "usesysid": OWNER_OID,
                                       "usecreatedb": False, "usesuper": False,
                                       "userepl": False, "usebypassrls": False,
@@ -291,6 +361,10 @@ class CatalogDatabase(SandboxDatabase):
             if t.description:
                 descs.append({"objoid": oid, "classoid": PG_CLASS_OID, "objsubid": 0,
                               "description": t.description})
+            for name, num, typ, length in _SYSTEM_COLUMNS:
+                attrs.append({"attrelid": oid, "attname": name, "atttypid": typ,
+                              "attlen": length, "attnum": num, "attnotnull": True,
+                              "attbyval": length != 6, "attstorage": "p"})
             for n, c in enumerate(t.columns, 1):
                 typ = OID_BY_NAME[c.pg_type]
                 attrs.append({"attrelid": oid, "attname": c.name, "atttypid": typ,

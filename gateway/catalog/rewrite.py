@@ -17,7 +17,8 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from backend.core.errors import NotSupported, SqlSyntaxError, UnknownTable
-from gateway.catalog.database import CATALOG_FUNCTIONS
+from gateway.catalog.database import CATALOG_FUNCTIONS, TYPES_HEADER
+from gateway.catalog.result_types import REGPROC_COLUMNS, result_types
 from gateway.catalog.tables import INFORMATION_SCHEMA, PG_CATALOG
 
 _OPERATOR = re.compile(r"OPERATOR\s*\(\s*pg_catalog\s*\.\s*([~!=<>*+\-/@#%^&|]+)\s*\)", re.I)
@@ -42,9 +43,15 @@ class SessionFacts:
     schema: str = "public"
 
 
+# ``x::regtype[]`` (pgcli) does not parse; ``x::_regtype`` (the array type's own name) does.
+_REG_ARRAY = re.compile(r"::\s*(?:pg_catalog\s*\.\s*)?(regtype|regclass|regproc|regnamespace|"
+                        r"name|oid|text)\s*\[\s*\]", re.I)
+
+
 def normalise(sql: str) -> str:
     """Text-level fixes for spellings sqlglot cannot carry over to DuckDB."""
     sql = _OPERATOR.sub(lambda m: m.group(1), sql)
+    sql = _REG_ARRAY.sub(lambda m: "::_" + m.group(1).lower(), sql)
     return _COLLATE.sub("", sql)
 
 
@@ -146,9 +153,72 @@ def _rewrite_cast(node: exp.Cast) -> exp.Expr:
         return _duck_cast(inner, "UINTEGER")
     if target in ("name", "char", "bpchar", "text", "varchar", "pg_node_tree", "aclitem"):
         return _duck_cast(inner, "VARCHAR")
-    if target in ("int2vector", "oidvector", "_int2", "_oid"):
+    to = node.args.get("to")
+    element = target[1:] if target.startswith("_") else None
+    if isinstance(to, exp.DataType) and to.this == exp.DataType.Type.ARRAY and to.expressions:
+        element = str(to.expressions[0].this.value).lower()
+    if element is not None and literal:
+        elements = array_elements(str(inner.name))
+        if elements is None:
+            raise NotSupported("catalog query not supported: multi-dimensional array literal")
+        return _array_of(elements, element)
+    if target == "_regtype":
+        return exp.Anonymous(this="list_transform", expressions=[
+            inner, exp.Lambda(this=_pgc_call("regtype_name", exp.column("t")),
+                              expressions=[exp.to_identifier("t")])])
+    if target in ("int2vector", "oidvector", "_int2", "_oid", "_text", "_name", "_regclass"):
         return node.this  # type: ignore[no-any-return]
     return node
+
+
+def array_elements(text: str) -> list[str | None] | None:
+    """The elements of a one-dimensional PostgreSQL array literal ('{r,p,""}'), or None."""
+    text = text.strip()
+    if not (text.startswith("{") and text.endswith("}")):
+        return None
+    body, i = text[1:-1], 0
+    out: list[str | None] = []
+    if not body.strip():
+        return []
+    while i <= len(body):
+        while i < len(body) and body[i] == " ":
+            i += 1
+        if i < len(body) and body[i] == '"':
+            j, chars = i + 1, list[str]()
+            while j < len(body) and body[j] != '"':
+                if body[j] == "\\" and j + 1 < len(body):
+                    j += 1
+                chars.append(body[j])
+                j += 1
+            out.append("".join(chars))
+            i = body.find(",", j)
+        else:
+            j = body.find(",", i)
+            item = (body[i:] if j < 0 else body[i:j]).strip()
+            if "{" in item:
+                return None  # more than one dimension
+            out.append(None if item.upper() == "NULL" else item)
+            i = j
+        if i < 0:
+            break
+        i += 1
+    return out
+
+
+def _array_of(elements: list[str | None], element_type: str) -> exp.Expr:
+    items: list[exp.Expr] = []
+    for e in elements:
+        if e is None:
+            items.append(exp.Null())
+        elif element_type == "regtype":
+            items.append(_pgc_call("to_regtype", exp.Literal.string(e)))
+        elif element_type == "regclass":
+            items.append(_pgc_call("to_regclass", exp.Literal.string(e)))
+        elif element_type in ("oid", "int2", "int4", "int8"):
+            items.append(exp.Literal.number(int(e)))
+        else:
+            items.append(exp.Literal.string(e))
+    return exp.Array(expressions=items)
 
 
 def _uncast(node: exp.Expr) -> exp.Expr:
@@ -165,7 +235,7 @@ def _session_value(name: str, args: list[exp.Expr], facts: SessionFacts) -> obje
         return facts.schema
     if name in ("current_database", "current_catalog"):
         return facts.database
-    if name in ("current_user", "session_user", "user", "current_role", "pg_get_userbyid"):
+    if name in ("current_user", "session_user", "user", "current_role"):
         return facts.user
     if name == "pg_backend_pid":
         return facts.backend_pid
@@ -198,8 +268,12 @@ _KEYWORD_FUNCTIONS = frozenset(
 SESSION_FUNCTIONS = frozenset({
     "version", "current_schema", "current_database", "current_catalog", "current_user",
     "session_user", "user", "current_role", "pg_backend_pid", "current_setting", "set_config",
-    "pg_get_userbyid",
 })
+# System columns every PostgreSQL relation has; the catalog's tables answer them as constants.
+_SYSTEM_COLUMN_VALUES: dict[str, tuple[object, str]] = {
+    "xmin": (1, "UINTEGER"), "xmax": (0, "UINTEGER"), "cmin": (0, "UINTEGER"),
+    "cmax": (0, "UINTEGER"), "ctid": ("(0,1)", "VARCHAR"),
+}
 
 _TYPED_SESSION: dict[type[exp.Expr], str] = {
     exp.CurrentSchema: "current_schema",
@@ -229,6 +303,9 @@ def rewrite(tree: exp.Expr, facts: SessionFacts) -> str:
         ):
             return node.expression  # type: ignore[no-any-return]
         if isinstance(node, exp.Table) and isinstance(node.this, exp.Func | exp.Dot):
+            relation = _table_function(node)
+            if relation is not None:
+                return relation
             # A table function such as pg_catalog.unnest(...).
             node.set("db", None)
             node.set("catalog", None)
@@ -251,6 +328,18 @@ def rewrite(tree: exp.Expr, facts: SessionFacts) -> str:
         for typed, fname in _TYPED_SESSION.items():
             if isinstance(node, typed):
                 return _literal(_session_value(fname, [], facts))
+        if isinstance(node, exp.CurrentSchemas):
+            implicit = node.this
+            schemas = [facts.schema]
+            if not (isinstance(implicit, exp.Boolean) and not implicit.this):
+                schemas = ["pg_catalog", facts.schema]
+            return exp.Array(expressions=[exp.Literal.string(x) for x in schemas])
+        if (isinstance(node, exp.Column) and node.name.lower() in _SYSTEM_COLUMN_VALUES
+                and not node.this.quoted and not (node.table and node.table.lower() in ctes)):
+            value, duck_type = _SYSTEM_COLUMN_VALUES[node.name.lower()]
+            return _duck_cast(_literal(value), duck_type)
+        if isinstance(node, exp.Column) and node.name.lower() == "tableoid":
+            return _duck_cast(exp.Literal.number(0), "UINTEGER")
         if (
             isinstance(node, exp.Column)
             and node.table in ("", "pg_catalog")
@@ -271,10 +360,19 @@ def rewrite(tree: exp.Expr, facts: SessionFacts) -> str:
                 return exp.Anonymous(this=_RENAMED_FUNCTIONS[fname], expressions=args)
         if isinstance(node, exp.Cast):
             return _rewrite_cast(node)
+        if isinstance(node, exp.EQ | exp.NEQ) and _is_regproc_zero(node):
+            # A regproc column holds the function's name, '-' for none (what 0 displays as).
+            side = "expression" if isinstance(node.expression, exp.Literal) else "this"
+            node.set(side, exp.Literal.string("-"))
+            return node
         if isinstance(node, exp.EQ | exp.NEQ) and isinstance(node.expression, exp.Any | exp.All):
             target = node.expression.this
             if isinstance(target, exp.Paren):
                 target = target.this
+            if isinstance(target, exp.Literal) and target.is_string:
+                elements = array_elements(str(target.name))
+                if elements is not None:
+                    target = _array_of(elements, "text")
             if not isinstance(target, exp.Query):
                 found: exp.Expr = exp.Anonymous(
                     this="list_contains", expressions=[target, node.this])
@@ -299,6 +397,10 @@ def rewrite(tree: exp.Expr, facts: SessionFacts) -> str:
         return node
 
     out: exp.Expr = tree.copy()
+    for ident in out.find_all(exp.Identifier):
+        if not ident.quoted:  # PostgreSQL folds unquoted names (aliases too) to lower case
+            ident.set("this", str(ident.this).lower())
+    types = result_types(out)
     _name_outputs(out)
     # Post-order, so that a node sees its children already rewritten (nested casts).
     nodes: list[exp.Expr] = list(out.walk(bfs=False))
@@ -309,7 +411,33 @@ def rewrite(tree: exp.Expr, facts: SessionFacts) -> str:
                 out = new
             else:
                 node.replace(new)
-    return str(out.sql(dialect="duckdb"))
+    # Always a header, so that nothing from the client's text can stand in its place.
+    header = TYPES_HEADER.format(",".join(t or "" for t in types))
+    return header + str(out.sql(dialect="duckdb"))
+
+
+def _table_function(node: exp.Table) -> exp.Expr | None:
+    """Set-returning catalog functions answered by a relation of the catalog."""
+    call = node.this.expression if isinstance(node.this, exp.Dot) else node.this
+    name = str(call.this).lower() if isinstance(call, exp.Anonymous) else ""
+    alias = node.args.get("alias") or exp.TableAlias(this=exp.to_identifier(name))
+    if name in ("pg_get_keywords", "pg_timezone_abbrevs", "pg_timezone_names"):
+        return exp.Table(this=exp.to_identifier(name), db=exp.to_identifier("pgc"),
+                         alias=alias)
+    if name == "pg_partition_ancestors" and call.expressions:
+        # A table that is not a partition is its own only ancestor.
+        select = exp.select(exp.alias_(call.expressions[0], "relid"))
+        return exp.Subquery(this=select, alias=alias)
+    return None
+
+
+def _is_regproc_zero(node: exp.Expr) -> bool:
+    pair = (node.this, node.expression)
+    for col, lit in (pair, pair[::-1]):
+        if (isinstance(col, exp.Column) and col.name.lower() in REGPROC_COLUMNS
+                and isinstance(lit, exp.Literal) and not lit.is_string and lit.name == "0"):
+            return True
+    return False
 
 
 def _name_outputs(tree: exp.Expr) -> None:
@@ -334,6 +462,8 @@ def _name_outputs(tree: exp.Expr) -> None:
 
 
 def _output_name(node: exp.Expr) -> str:
+    if isinstance(node, exp.Column) and not isinstance(node.this, exp.Star):
+        return node.name
     if isinstance(node, exp.Cast):
         inner = _output_name(node.this)
         return inner if inner != "?column?" else _cast_target(node) or "?column?"
@@ -344,6 +474,8 @@ def _output_name(node: exp.Expr) -> str:
             return fname
     if isinstance(node, exp.CurrentTimestamp):
         return "now"
+    if isinstance(node, exp.Exists):
+        return "exists"
     if isinstance(node, exp.Literal | exp.Boolean | exp.Null):
         return "?column?"
     return ""

@@ -214,8 +214,11 @@ PG_CATALOG: dict[str, str] = {
                                "fdwhandler UINTEGER, fdwvalidator UINTEGER, fdwacl VARCHAR[], "
                                "fdwoptions VARCHAR[]",
     "pg_user_mapping": "oid UINTEGER, umuser UINTEGER, umserver UINTEGER, umoptions VARCHAR[]",
-    "pg_subscription": "oid UINTEGER, subdbid UINTEGER, subname VARCHAR, subowner UINTEGER, "
-                       "subenabled BOOLEAN",
+    "pg_subscription": "oid UINTEGER, subdbid UINTEGER, subskiplsn VARCHAR, subname VARCHAR, "
+                       "subowner UINTEGER, subenabled BOOLEAN, subbinary BOOLEAN, "
+                       "substream BOOLEAN, subtwophasestate VARCHAR, subdisableonerr BOOLEAN, "
+                       "subconninfo VARCHAR, subslotname VARCHAR, subsynccommit VARCHAR, "
+                       "subpublications VARCHAR[]",
     "pg_stat_user_tables": "relid UINTEGER, schemaname VARCHAR, relname VARCHAR, "
                            "seq_scan BIGINT, n_live_tup BIGINT, n_dead_tup BIGINT",
     "pg_statio_user_tables": "relid UINTEGER, schemaname VARCHAR, relname VARCHAR, "
@@ -226,6 +229,12 @@ PG_CATALOG: dict[str, str] = {
                    "label VARCHAR",
     "pg_init_privs": "objoid UINTEGER, classoid UINTEGER, objsubid INTEGER, privtype VARCHAR, "
                      "initprivs VARCHAR[]",
+    "pg_user_mappings": "umid UINTEGER, srvid UINTEGER, srvname VARCHAR, umuser UINTEGER, "
+                        "usename VARCHAR, umoptions VARCHAR[]",
+    "pg_db_role_setting": "setdatabase UINTEGER, setrole UINTEGER, setconfig VARCHAR[]",
+    "pg_timezone_abbrevs": "abbrev VARCHAR, utc_offset INTERVAL, is_dst BOOLEAN",
+    "pg_get_keywords": "word VARCHAR, catcode VARCHAR, barelabel BOOLEAN, catdesc VARCHAR, "
+                       "baredesc VARCHAR",
     "pg_largeobject_metadata": "oid UINTEGER, lomowner UINTEGER, lomacl VARCHAR[]",
 }
 

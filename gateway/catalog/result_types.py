@@ -1,0 +1,236 @@
+"""The PostgreSQL types of a catalog query's result columns, read from the client's SQL.
+
+DuckDB reports VARCHAR for every text column, but PostgreSQL clients act on the type OID:
+``name`` (19), ``"char"`` (18), ``regproc`` (24), ``regclass``, ``int2vector``, ``varchar``
+for information_schema's character data... So, before the rewrite, each output column of the
+statement is traced to what it selects — a catalog column (through aliases, derived tables and
+CTEs), a cast, a session function — and given that column's PostgreSQL 15 type
+(``column_types``, generated from a real PostgreSQL). Unknown expressions keep DuckDB's type.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from gateway.catalog.column_types import INFORMATION_SCHEMA_TYPES, PG_CATALOG_TYPES
+from gateway.catalog.tables import INFORMATION_SCHEMA, PG_CATALOG
+
+# Casts whose target names a type directly.
+_CAST_TYPES = {
+    "name": "name", "regclass": "regclass", "regtype": "regtype", "regproc": "regproc",
+    "regprocedure": "text", "oid": "oid", "text": "text", "varchar": "varchar",
+    "sql_identifier": "name", "cardinal_number": "int4", "character_data": "varchar",
+    "yes_or_no": "varchar", "int2vector": "int2vector", "oidvector": "oidvector",
+    "_regtype": "_regtype", "_text": "_text", "_name": "_name", "_oid": "_oid",
+    "xid": "xid", "pg_node_tree": "pg_node_tree",
+}
+_FUNCTION_TYPES = {"pg_typeof": "regtype", "parse_ident": "_text",
+                   "string_to_array": "_text"}
+_NAME_FUNCTIONS = frozenset({"pg_get_userbyid", "current_user", "session_user", "user",
+                             "current_role", "current_schema", "current_database",
+                             "current_catalog", "quote_ident"})
+_TYPED_NAMES: tuple[type[exp.Expr], ...] = (exp.CurrentUser, exp.SessionUser,
+                                            exp.CurrentSchema, exp.CurrentCatalog)
+
+
+def _all_tables() -> dict[str, dict[str, str]]:
+    out = {f"pg_catalog.{k}": v for k, v in PG_CATALOG_TYPES.items()}
+    out.update({f"information_schema.{k}": v for k, v in INFORMATION_SCHEMA_TYPES.items()})
+    return out
+
+
+def _ddl_columns() -> dict[str, list[str]]:
+    """Our relations' columns in order (some emulate only PostgreSQL's leading columns)."""
+    out = {}
+    for schema, tables in (("pg_catalog", PG_CATALOG), ("information_schema",
+                                                        INFORMATION_SCHEMA)):
+        for name, ddl in tables.items():
+            out[f"{schema}.{name}"] = [part.split()[0] for part in ddl.split(", ")]
+    return out
+
+
+TABLE_TYPES = _all_tables()
+DDL_COLUMNS = _ddl_columns()
+# A column name found in one type only across all emulated relations: usable unqualified.
+_BY_NAME: dict[str, str] = {}
+_AMBIGUOUS: set[str] = set()
+for _cols in TABLE_TYPES.values():
+    for _col, _typ in _cols.items():
+        if _BY_NAME.get(_col, _typ) != _typ:
+            _AMBIGUOUS.add(_col)
+        _BY_NAME.setdefault(_col, _typ)
+for _col in _AMBIGUOUS:
+    del _BY_NAME[_col]
+REGPROC_COLUMNS = frozenset(c for cols in PG_CATALOG_TYPES.values()
+                            for c, t in cols.items() if t == "regproc")
+
+Source = tuple[str, "exp.Expr | str"]  # ("table", "pg_catalog.pg_class") or ("query", Select)
+
+
+def cast_type(node: exp.Cast) -> str | None:
+    to = node.args.get("to")
+    if not isinstance(to, exp.DataType):
+        return None
+    if to.this == exp.DataType.Type.USERDEFINED:
+        kind = to.args.get("kind")
+        if isinstance(kind, exp.Dot):
+            kind = kind.expression
+        name = kind.name if isinstance(kind, exp.Identifier) else str(kind)
+        if name == "char" and isinstance(kind, exp.Identifier) and kind.quoted:
+            return "char"
+        return _CAST_TYPES.get(name.lower())
+    return None
+
+
+def _table_key(table: exp.Table) -> str:
+    schema = table.db.lower() or "pg_catalog"
+    return f"{schema}.{table.name.lower()}"
+
+
+class _Scope:
+    def __init__(self, select: exp.Select, ctes: dict[str, exp.Expr]):
+        self.sources: dict[str, Source] = {}
+        self.order: list[Source] = []
+        self.ctes = ctes
+        from_ = select.args.get("from_")
+        joins = select.args.get("joins") or []
+        for item in ([from_.this] if from_ is not None else []) + [j.this for j in joins]:
+            self._add(item)
+
+    def _add(self, item: exp.Expr) -> None:
+        source: Source | None = None
+        if isinstance(item, exp.Table) and isinstance(item.this, exp.Identifier):
+            name = item.name.lower()
+            if not item.db and name in self.ctes:
+                source = ("query", self.ctes[name])
+            else:
+                source = ("table", _table_key(item))
+        elif isinstance(item, exp.Subquery):
+            source = ("query", item.this)
+        if source is None:
+            return
+        self.sources[item.alias_or_name.lower()] = source
+        self.order.append(source)
+
+
+def _first_select(query: exp.Expr) -> exp.Select | None:
+    while isinstance(query, exp.SetOperation):
+        query = query.this
+    if isinstance(query, exp.Subquery):
+        return _first_select(query.this)
+    return query if isinstance(query, exp.Select) else None
+
+
+def _output_name(item: exp.Expr) -> str:
+    return item.alias_or_name.lower()
+
+
+def _source_column(source: Source, column: str, ctes: dict[str, exp.Expr]) -> str | None:
+    kind, what = source
+    if kind == "table":
+        return TABLE_TYPES.get(str(what), {}).get(column)
+    assert isinstance(what, exp.Expr)
+    select = _first_select(what)
+    if select is None:
+        return None
+    names, types = _projections(select, ctes)
+    if column in names:
+        return types[names.index(column)]
+    return None
+
+
+def _source_columns(source: Source, ctes: dict[str, exp.Expr]) -> list[str | None] | None:
+    kind, what = source
+    if kind == "table":
+        names = DDL_COLUMNS.get(str(what))
+        types = TABLE_TYPES.get(str(what), {})
+        return None if names is None else [types.get(n) for n in names]
+    assert isinstance(what, exp.Expr)
+    select = _first_select(what)
+    return None if select is None else _projections(select, ctes)[1]
+
+
+def _hint(node: exp.Expr, scope: _Scope) -> str | None:
+    if isinstance(node, exp.Alias | exp.Paren):
+        return _hint(node.this, scope)
+    if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Func):
+        return _hint(node.expression, scope)  # pg_catalog.f(...)
+    if isinstance(node, exp.Column) and node.name.lower() in ("xmin", "xmax"):
+        return "xid"
+    if isinstance(node, exp.Column) and not isinstance(node.this, exp.Star):
+        column = node.name.lower()
+        table = node.table.lower()
+        if table:
+            source = scope.sources.get(table)
+            return _source_column(source, column, scope.ctes) if source else None
+        for source in scope.order:
+            found = _source_column(source, column, scope.ctes)
+            if found:
+                return found
+        return _BY_NAME.get(column)
+    if isinstance(node, exp.Cast):
+        return cast_type(node)
+    if isinstance(node, _TYPED_NAMES):
+        return "name"
+    if isinstance(node, exp.CurrentSchemas):
+        return "_name"
+    if isinstance(node, exp.Anonymous) and str(node.this).lower() in _NAME_FUNCTIONS:
+        return "name"
+    if isinstance(node, exp.Anonymous):
+        return _FUNCTION_TYPES.get(str(node.this).lower())
+
+    if isinstance(node, exp.Case):
+        ifs = node.args.get("ifs") or []
+        return _hint(ifs[0].args["true"], scope) if ifs else None
+    if isinstance(node, exp.Coalesce):
+        return _hint(node.this, scope)
+    if isinstance(node, exp.ArrayAgg):
+        inner = _hint(node.this, scope)
+        return "_" + inner if inner in ("name", "char", "text", "oid", "int2") else None
+    if isinstance(node, exp.Subquery):
+        select = _first_select(node.this)
+        if select is not None and select.expressions:
+            return _projections(select, scope.ctes)[1][0]
+    return None
+
+
+def _projections(select: exp.Select, ctes: dict[str, exp.Expr]) -> tuple[
+        list[str], list[str | None]]:
+    scope = _Scope(select, ctes)
+    names: list[str] = []
+    types: list[str | None] = []
+    for item in select.expressions:
+        star_of: list[Source] | None = None
+        if isinstance(item, exp.Star):
+            star_of = scope.order
+        elif isinstance(item, exp.Column) and isinstance(item.this, exp.Star):
+            source = scope.sources.get(item.table.lower())
+            star_of = [source] if source else []
+        if star_of is not None:
+            for source in star_of:
+                kind, what = source
+                cols = _source_columns(source, ctes)
+                if cols is None:
+                    return [], []
+                if kind == "table":
+                    names.extend(DDL_COLUMNS[str(what)])
+                else:
+                    sel = _first_select(what) if isinstance(what, exp.Expr) else None
+                    names.extend(_projections(sel, ctes)[0] if sel else [])
+                types.extend(cols)
+            continue
+        names.append(_output_name(item))
+        types.append(_hint(item, scope))
+    return names, types
+
+
+def result_types(tree: exp.Expr) -> list[str | None]:
+    """PostgreSQL type names of the statement's output columns (None: keep DuckDB's)."""
+    ctes = {cte.alias_or_name.lower(): cte.this for cte in tree.find_all(exp.CTE)}
+    select = _first_select(tree)
+    if select is None:
+        return []
+    try:
+        return _projections(select, ctes)[1]
+    except (KeyError, AttributeError, IndexError):
+        return []
