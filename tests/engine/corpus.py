@@ -8,6 +8,10 @@ A fixture file (tests/engine/fixtures/*.sql) holds cases separated by blank line
     # error: 42501             (optional: the SQLSTATE every target must raise)
     # ordered: true            (optional: compare executed rows in order)
     # tolerance: 0.05          (optional: relative tolerance for numbers, e.g. estimates)
+    # tool: tableau            (optional: the client tool whose shape the case records)
+    # pending: <reason>        (optional: the engine does not do this yet; the tests xfail
+                                it strictly, so they say when it starts to pass;
+                                pending.<target>: for one target only)
     SELECT status, COUNT(*) FROM orders
     # reference: SELECT status, COUNT(*) FROM {s}orders GROUP BY status
     # reference.mysql: ...     (optional: a per-engine reference)
@@ -18,7 +22,8 @@ The expected data-source SQL of every case and target lives in
 fixtures/snapshots/<file>.<target>.sql; cases with ``# error:`` fail the same way on every
 target, so their one expected error lives in fixtures/snapshots/<file>.any.sql.
 ``ENGINE_UPDATE_SNAPSHOTS=1`` rewrites those files (then review the diff: a snapshot is only
-as good as the reading it was given).
+as good as the reading it was given). A pending case gets no snapshot on its pending targets:
+what the engine does today is not its expectation.
 """
 
 from __future__ import annotations
@@ -26,6 +31,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from backend.core.errors import AppError
 from backend.semantic.model import ALLOW_ALL, AccessPolicy
@@ -51,6 +59,8 @@ class Case:
     ordered: bool = False
     tolerance: float = 1e-6  # relative, for estimates such as approximate distinct counts
     references: dict[str, str] = field(default_factory=dict)  # "" = default reference
+    tool: str | None = None
+    pending: dict[str, str] = field(default_factory=dict)  # target or "" (all) -> reason
 
     @property
     def id(self) -> str:
@@ -58,6 +68,12 @@ class Case:
 
     def reference_for(self, engine: str) -> str | None:
         return self.references.get(engine) or self.references.get("")
+
+    def pending_on(self, target: str) -> str | None:
+        """Why the case is expected to fail on ``target`` (an error case: on any), if it is."""
+        if self.error is not None and self.pending:
+            return next(iter(self.pending.values()))
+        return self.pending.get(target) or self.pending.get("")
 
 
 _DIRECTIVE = re.compile(r"^#\s*([\w.]+):\s*(.*)$")
@@ -96,6 +112,10 @@ def load_cases(path: Path) -> list[Case]:
                 case.tolerance = float(value)
             elif key == "ordered":
                 case.ordered = value.lower() == "true"
+            elif key == "tool":
+                case.tool = value
+            elif key.startswith("pending"):
+                case.pending[key.partition(".")[2]] = value or "pending"
             else:
                 raise ValueError(f"{path.name}: {case.title}: unknown directive {key}")
         case.sql = "\n".join(sql_lines).strip()
@@ -114,6 +134,24 @@ def all_cases() -> list[Case]:
     for path in sorted(FIXTURES.glob("*.sql")):
         cases.extend(load_cases(path))
     return cases
+
+
+def _pending_marks(case: Case, target: str) -> list[Any]:
+    reason = case.pending_on(target)
+    return [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+
+
+def case_params(cases: list[Case], target: str) -> list[Any]:
+    """``cases`` as pytest parameters, the pending ones on ``target`` strictly xfailed."""
+    return [pytest.param(c, marks=_pending_marks(c, target), id=c.id) for c in cases]
+
+
+def case_target_params(cases: list[Case], targets: tuple[str, ...]) -> list[Any]:
+    """(case, target) pytest parameters, each pending pair strictly xfailed."""
+    return [
+        pytest.param(c, t, marks=_pending_marks(c, t), id=f"{c.id}-{t}")
+        for c in cases for t in targets
+    ]
 
 
 def compile_case(case: Case, target: str, schema: str = "demo") -> CompiledQuery:
@@ -161,7 +199,11 @@ def read_snapshot(file: str, target: str) -> dict[str, str]:
 def write_snapshot(file: str, target: str, cases: list[Case]) -> None:
     """Write ``target``'s snapshot of ``file`` (``ANY_TARGET``: its error cases)."""
     SNAPSHOTS.mkdir(parents=True, exist_ok=True)
-    mine = [c for c in cases if snapshot_target(c, target) == target]
+    mine = [
+        c for c in cases
+        if snapshot_target(c, target) == target
+        and not c.pending_on(TARGETS[0] if target == ANY_TARGET else target)
+    ]
     render_on = TARGETS[0] if target == ANY_TARGET else target
     text = "".join(f"# title: {c.title}\n{render_case(c, render_on)}\n\n" for c in mine)
     path = snapshot_path(file, target)

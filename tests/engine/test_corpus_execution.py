@@ -9,7 +9,7 @@ import pytest
 
 from tests.services import PG_TEST_DSN, require_mariadb, require_postgres
 
-from .corpus import Case, all_cases, compile_case
+from .corpus import Case, all_cases, case_params, compile_case
 from .engines import (
     DuckRunner,
     MariaRunner,
@@ -74,7 +74,7 @@ def test_corpus_executes_enough_cases() -> None:
     assert len(EXECUTED) >= 100
 
 
-@pytest.mark.parametrize("case", EXECUTED, ids=[c.id for c in EXECUTED])
+@pytest.mark.parametrize("case", case_params(EXECUTED, "duckdb"))
 def test_duckdb(case: Case, duck: DuckRunner) -> None:
     check(case, duck)
 
@@ -88,18 +88,18 @@ SQLITE = [
 ]
 
 
-@pytest.mark.parametrize("case", SQLITE, ids=[c.id for c in SQLITE])
+@pytest.mark.parametrize("case", case_params(SQLITE, "sqlite"))
 def test_sqlite(case: Case, sqlite: SqliteRunner) -> None:
     check(case, sqlite)
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("case", EXECUTED, ids=[c.id for c in EXECUTED])
+@pytest.mark.parametrize("case", case_params(EXECUTED, "postgres"))
 def test_postgres(case: Case, postgres: PostgresRunner) -> None:
     check(case, postgres)
 
 
 @pytest.mark.mariadb
-@pytest.mark.parametrize("case", EXECUTED, ids=[c.id for c in EXECUTED])
+@pytest.mark.parametrize("case", case_params(EXECUTED, "mysql"))
 def test_mariadb(case: Case, mariadb: MariaRunner) -> None:
     check(case, mariadb)

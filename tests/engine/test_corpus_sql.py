@@ -12,6 +12,7 @@ from .corpus import (
     TARGETS,
     Case,
     all_cases,
+    case_target_params,
     read_snapshot,
     render_case,
     snapshot_target,
@@ -31,8 +32,7 @@ def test_corpus_is_large() -> None:
     assert len(CASES) * len(TARGETS) >= 600
 
 
-@pytest.mark.parametrize("target", TARGETS)
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+@pytest.mark.parametrize(("case", "target"), case_target_params(CASES, TARGETS))
 def test_case(case: Case, target: str) -> None:
     expected = read_snapshot(case.file, snapshot_target(case, target)).get(case.title)
     actual = render_case(case, target)
