@@ -85,9 +85,13 @@ CREATE MACRO pgc.pg_encoding_to_char(e) AS 'UTF8';
 CREATE MACRO pgc.pg_char_to_encoding(e) AS 6;
 CREATE MACRO pgc.to_regtype(n) AS (SELECT oid FROM pgc.type_display
     WHERE fmt = lower(n) OR typname = lower(n) LIMIT 1);
+CREATE MACRO pgc.ident_part(p) AS CASE WHEN p LIKE '"%"' THEN replace(p[2:-2], '""', '"')
+    ELSE lower(p) END;
 CREATE MACRO pgc.to_regclass(n) AS coalesce(
-    (SELECT oid FROM pgc.pg_class WHERE relname = split_part(n, '.', -1) LIMIT 1),
-    (SELECT oid FROM pgc.system_relations WHERE relname = split_part(n, '.', -1)));
+    (SELECT oid FROM pgc.pg_class
+     WHERE relname = pgc.ident_part(split_part(n, '.', -1)) LIMIT 1),
+    (SELECT oid FROM pgc.system_relations
+     WHERE relname = pgc.ident_part(split_part(n, '.', -1))));
 CREATE MACRO pgc.regclass_name(o) AS coalesce(
     (SELECT relname FROM pgc.pg_class WHERE oid = o),
     (SELECT relname FROM pgc.system_relations WHERE oid = o), CAST(o AS VARCHAR));
@@ -122,9 +126,9 @@ CREATE MACRO pgc.pg_sleep(s) AS NULL::VARCHAR;
 CREATE MACRO pgc.setting_of(n) AS (SELECT setting FROM pgc.pg_settings
     WHERE lower(name) = lower(n) LIMIT 1);
 CREATE MACRO pgc.parse_ident(s) AS list_transform(string_split(s, '.'),
-    lambda p: CASE WHEN p LIKE '"%"' THEN replace(p[2:-1], '""', '"') ELSE lower(p) END),
+    lambda p: CASE WHEN p LIKE '"%"' THEN replace(p[2:-2], '""', '"') ELSE lower(p) END),
   (s, strict) AS list_transform(string_split(s, '.'),
-    lambda p: CASE WHEN p LIKE '"%"' THEN replace(p[2:-1], '""', '"') ELSE lower(p) END);
+    lambda p: CASE WHEN p LIKE '"%"' THEN replace(p[2:-2], '""', '"') ELSE lower(p) END);
 CREATE MACRO pgc.pg_get_userbyid(o) AS CASE WHEN o = 6171 THEN 'pg_database_owner'
     WHEN o = 10 THEN (SELECT rolname FROM pgc.pg_roles WHERE oid = 10)
     ELSE 'unknown (OID=' || CAST(o AS VARCHAR) || ')' END;

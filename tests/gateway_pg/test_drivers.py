@@ -129,7 +129,8 @@ def test_sqlalchemy_inspector(tgw: ThreadedGateway, driver: str) -> None:
         cols = {c["name"]: c for c in insp.get_columns("orders")}
         assert list(cols) == ["id", "status", "created_at", "count", "amount"]
         assert isinstance(cols["created_at"]["type"], sa.TIMESTAMP)
-        assert cols["status"]["comment"] == "Order status"
+        assert cols["status"]["comment"] == "Dimension (string): Order status"
+        assert cols["amount"]["comment"] == "Measure (sum)"
         assert insp.get_pk_constraint("orders")["constrained_columns"] == ["id"]
         assert insp.get_foreign_keys("orders") == []
         assert insp.get_table_comment("orders")["text"] == "Customer orders"
