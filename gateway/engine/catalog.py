@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backend.semantic.model import AccessPolicy, ModelSet
+from backend.semantic.model import AccessPolicy, Cube, Dimension, Measure, ModelSet
 
 from .infer import _DIMENSION_TYPES, _MEASURE_TYPES
 from .types import VirtualColumn, VirtualTable
@@ -44,3 +44,18 @@ def visible_schema(
             columns.append(VirtualColumn(JOIN_FIELD_COLUMN, "text", "join_field"))
         tables.append(VirtualTable(cube.name, tuple(columns), cube.description))
     return tables
+
+
+def member_comment(cube: Cube, column: VirtualColumn) -> str:
+    """What a catalog comment says about a column: measure or dimension (or segment), its
+    model type, then its title and description (``measure (sum). Amount. Order total``)."""
+    member = cube.member(column.name)
+    if member is None:
+        return column.description or ""
+    if isinstance(member, Measure):
+        head = f"measure ({member.type})"
+    elif isinstance(member, Dimension):
+        head = f"dimension ({member.type}{', primary key' if member.primary_key else ''})"
+    else:
+        head = "segment (boolean)"
+    return ". ".join(p for p in (head, member.title, member.description) if p)

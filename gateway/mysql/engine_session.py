@@ -9,17 +9,18 @@ MySQL-specific catalog lives in ``metadata.py``.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 from backend.connectors.base import QueryResult, ResultColumn
 from backend.core.errors import NotSupported
 from backend.core.grants import CredentialGrant
-from gateway.engine import CompiledQuery, VirtualTable, visible_schema
+from gateway.engine import CompiledQuery, TargetDialect, VirtualTable
 from gateway.planning import Scope
 from gateway.session import DIALECT_BY_SOURCE, SessionServices
 
 from .catalog import MysqlCatalog
 from .interface import StatementShape
+from .tables import catalog_tables
 
 
 class _TypedResult:
@@ -48,7 +49,17 @@ class EngineSession:
         self.grant = grant
 
     def tables(self) -> Sequence[VirtualTable]:
-        return visible_schema(self.services.models.get(self.grant), self.grant.access)
+        """What DESCRIBE, SHOW and information_schema list: the columns ``SELECT *`` returns,
+        then segments (``tables.catalog_tables``)."""
+        return catalog_tables(self.services.models.get(self.grant), self.grant.access,
+                              self._target())
+
+    def _target(self) -> TargetDialect:
+        kind = self.grant.data_source_type.upper()
+        target = DIALECT_BY_SOURCE.get(kind)
+        if target is None:
+            raise NotSupported(f"data sources of type {kind} are not supported")
+        return cast(TargetDialect, target)
 
     def catalog(self) -> MysqlCatalog:
         """One per credential, model version and access list, in the process-wide cache
@@ -59,11 +70,7 @@ class EngineSession:
                                   lambda: MysqlCatalog(self.tables(), catalogs.limits))
 
     async def _compile(self, sql: str) -> CompiledQuery:
-        kind = self.grant.data_source_type.upper()
-        target = DIALECT_BY_SOURCE.get(kind)
-        if target is None:
-            raise NotSupported(f"data sources of type {kind} are not supported")
-        scope = Scope(self.services.models.get(self.grant), self.grant.access, target,
+        scope = Scope(self.services.models.get(self.grant), self.grant.access, self._target(),
                       self.grant.model_version_id)
         return await self.services.planner.compile(sql, "mysql", scope)
 

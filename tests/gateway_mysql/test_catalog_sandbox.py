@@ -32,7 +32,7 @@ AMPLIFIERS = [
     "SELECT LENGTH(GROUP_CONCAT(CONCAT(a.COLUMN_NAME, b.COLUMN_NAME, c.COLUMN_NAME, "
     "d.COLUMN_NAME, e.COLUMN_NAME))) FROM information_schema.COLUMNS a, "
     "information_schema.COLUMNS b, information_schema.COLUMNS c, information_schema.COLUMNS d, "
-    "information_schema.COLUMNS e, information_schema.COLLATIONS f",
+    "information_schema.COLUMNS e, information_schema.COLUMNS g, information_schema.COLLATIONS f",
     # ~10^12 rows to count: stopped at the time limit, the event loop serving others meanwhile.
     "SELECT COUNT(*) FROM " + ", ".join(f"information_schema.COLUMNS c{i}" for i in range(14)),
     "SELECT LENGTH(REPEAT('x', 1000000000))",

@@ -26,7 +26,7 @@ def conn(gw: Gateway) -> Iterator[Any]:
 
 def test_typed_parameters(conn: Any) -> None:
     cur = conn.cursor(prepared=True)
-    cur.execute("SELECT `count` FROM orders WHERE status = ?", ("pending",))
+    cur.execute("SELECT COUNT(*) FROM orders WHERE status = ?", ("pending",))
     assert [int(r[0]) for r in cur.fetchall()] == [667]
     cur.execute("SELECT id, status FROM orders WHERE id = ?", (5,))
     rows = cur.fetchall()
@@ -59,7 +59,7 @@ def test_binary_resultset_types(conn: Any) -> None:
 def test_statement_reuse_close_and_metadata(conn: Any) -> None:
     cur = conn.cursor(prepared=True)
     for status, expected in (("pending", 667), ("completed", 333)):
-        cur.execute("SELECT `count` FROM orders WHERE status = ?", (status,))
+        cur.execute("SELECT COUNT(*) FROM orders WHERE status = ?", (status,))
         assert int(cur.fetchall()[0][0]) == expected
     cur.execute("SELECT @@version_comment")
     assert cur.fetchall() == [("metricsql SQL API",)]

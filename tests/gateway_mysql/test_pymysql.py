@@ -79,7 +79,7 @@ def test_show_create_table(gw: Gateway) -> None:
         name, ddl = cur.fetchone()
     assert name == "orders"
     assert ddl.startswith("CREATE TABLE `orders` (")
-    assert "`status` text DEFAULT NULL COMMENT 'Order status'" in ddl
+    assert "`status` text DEFAULT NULL COMMENT 'dimension (string). Order status'" in ddl
     assert "COMMENT='Customer orders'" in ddl
 
 
