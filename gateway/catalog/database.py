@@ -12,7 +12,12 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gateway.catalog.column_types import KEYWORDS, TIMEZONE_ABBREVS
+from gateway.catalog.column_types import (
+    KEYWORDS,
+    PG_PROC_ROWS,
+    PG_TYPE_ROWS,
+    TIMEZONE_ABBREVS,
+)
 from gateway.catalog.sandbox import CatalogLimits, SandboxDatabase, SandboxResult
 from gateway.catalog.tables import INFORMATION_SCHEMA, PG_CATALOG
 from gateway.catalog.visible import VisibleTable
@@ -74,7 +79,9 @@ CREATE MACRO pgc.shobj_description(o, c) AS NULL::VARCHAR;
 CREATE MACRO pgc.pg_get_constraintdef(o) AS (SELECT def FROM pgc.constraint_defs
     WHERE oid = o), (o, p) AS (SELECT def FROM pgc.constraint_defs WHERE oid = o);
 CREATE MACRO pgc.pg_get_indexdef(o) AS (SELECT def FROM pgc.index_defs WHERE oid = o),
-  (o, c, p) AS (SELECT def FROM pgc.index_defs WHERE oid = o);
+  (o, c, p) AS CASE WHEN c > 0 THEN (SELECT col FROM pgc.index_cols WHERE oid = o AND n = c)
+    WHEN p THEN (SELECT pretty FROM pgc.index_defs WHERE oid = o)
+    ELSE (SELECT def FROM pgc.index_defs WHERE oid = o) END;
 CREATE MACRO pgc.has_table_privilege(a, b) AS true, (a, b, c) AS true;
 CREATE MACRO pgc.has_schema_privilege(a, b) AS true, (a, b, c) AS true;
 CREATE MACRO pgc.has_database_privilege(a, b) AS true, (a, b, c) AS true;
@@ -97,6 +104,9 @@ CREATE MACRO pgc.regclass_name(o) AS coalesce(
     (SELECT relname FROM pgc.system_relations WHERE oid = o), CAST(o AS VARCHAR));
 CREATE MACRO pgc.regtype_name(o) AS coalesce((SELECT fmt FROM pgc.type_display
     WHERE oid = o), CAST(o AS VARCHAR));
+CREATE MACRO pgc.regtype_names(l) AS coalesce((SELECT list(d.fmt ORDER BY u.i)
+    FROM (SELECT unnest(l) AS o, generate_subscripts(l, 1) AS i) u
+    LEFT JOIN pgc.type_display d ON d.oid = u.o), CASE WHEN l IS NOT NULL THEN [] END);
 CREATE MACRO pgc.regnamespace_oid(n) AS (SELECT oid FROM pgc.pg_namespace WHERE nspname = n);
 CREATE MACRO pgc.regnamespace_name(o) AS (SELECT nspname FROM pgc.pg_namespace WHERE oid = o);
 CREATE MACRO pgc.pg_advisory_unlock_all() AS NULL::VARCHAR;
@@ -186,11 +196,23 @@ _SYSTEM_COLUMNS = (("tableoid", -6, 26, 4), ("cmax", -5, 29, 4), ("xmax", -4, 28
                    ("cmin", -3, 29, 4), ("xmin", -2, 28, 4), ("ctid", -1, 27, 6))
 
 
+# Pseudo-types that appear as function result and argument types (regtype names only).
+PSEUDO_TYPES = {"trigger": 2279, "void": 2278, "record": 2249, "any": 2276,
+                "anyelement": 2283, "anyarray": 2277, "internal": 2281, "cstring": 2275,
+                "event_trigger": 3838, "language_handler": 2280, "fdw_handler": 3115,
+                "index_am_handler": 325, "tsm_handler": 3310, "table_am_handler": 269,
+                "anynonarray": 2776, "anyenum": 3500, "anyrange": 3831,
+                "anycompatible": 5077, "anycompatiblearray": 5078}
+_TYPE_ROW_BY_OID = {int(str(row["oid"])): row for row in PG_TYPE_ROWS}
+VECTOR_TYPES = frozenset({"int2vector", "oidvector"})  # lists here, "1 2" on the wire
+
+
 def _typed(duck_type: str, hint: str) -> str:
     """The PostgreSQL type to report: the hint when it fits the value DuckDB computed."""
     if not hint or hint not in OID_BY_NAME:
         return duck_type
-    if hint.startswith("_") != str(duck_type).endswith("[]"):
+    listy = hint.startswith("_") or hint in VECTOR_TYPES
+    if listy != str(duck_type).endswith("[]"):
         return duck_type
     return "pg:" + hint
 
@@ -225,7 +247,12 @@ class CatalogDatabase(SandboxDatabase):
             return SandboxResult(result.columns, rows)
         cols = [(name, _typed(t, hints[i] if i < len(hints) else ""))
                 for i, (name, t) in enumerate(result.columns)]
-        return SandboxResult(cols, result.rows)
+        vectors = [i for i, (_, t) in enumerate(cols) if t[3:] in VECTOR_TYPES]
+        rows = result.rows
+        if vectors:
+            rows = [tuple(" ".join(str(x) for x in v) if i in vectors and v is not None else v
+                          for i, v in enumerate(row)) for row in rows]
+        return SandboxResult(cols, rows)
 
     # --- building ------------------------------------------------------------------------------
 
@@ -244,7 +271,9 @@ class CatalogDatabase(SandboxDatabase):
             con.execute(f"CREATE TABLE pgis.{name} ({cols})")
         con.execute("CREATE TABLE pgc.type_display (oid UINTEGER, typname VARCHAR, fmt VARCHAR)")
         con.execute("CREATE TABLE pgc.constraint_defs (oid UINTEGER, def VARCHAR)")
-        con.execute("CREATE TABLE pgc.index_defs (oid UINTEGER, def VARCHAR)")
+        # pg_get_indexdef: schema-qualified, and the pretty form (table visible in search_path).
+        con.execute("CREATE TABLE pgc.index_defs (oid UINTEGER, def VARCHAR, pretty VARCHAR)")
+        con.execute("CREATE TABLE pgc.index_cols (oid UINTEGER, n INTEGER, col VARCHAR)")
         # System catalogs are not listed in pg_class (nothing but the models is), yet clients
         # write 'pg_class'::regclass to join pg_description and pg_depend.
         con.execute("CREATE TABLE pgc.system_relations (oid UINTEGER, relname VARCHAR)")
@@ -278,6 +307,7 @@ class CatalogDatabase(SandboxDatabase):
         ])
         self._insert("pgc.pg_tablespace", [
             {"oid": 1663, "spcname": "pg_default", "spcowner": OWNER_OID},
+            {"oid": 1664, "spcname": "pg_global", "spcowner": OWNER_OID},
         ])
         self._insert("pgc.pg_collation", [
             {"oid": 100, "collname": "default", "collnamespace": PG_CATALOG_NS,
@@ -285,9 +315,14 @@ class CatalogDatabase(SandboxDatabase):
              "collencoding": -1},
         ])
         self._insert("pgc.pg_language", [
+            {"oid": 12, "lanname": "internal", "lanowner": OWNER_OID, "lanispl": False,
+             "lanpltrusted": False},
             {"oid": 14, "lanname": "sql", "lanowner": OWNER_OID, "lanispl": False,
              "lanpltrusted": True},
         ])
+        # The functions catalog queries can call, as PostgreSQL 15 lists them (DBeaver and
+        # pgcli look functions up here before calling them).
+        self._insert("pgc.pg_proc", [dict(row) for row in PG_PROC_ROWS])
         self.con.executemany("INSERT INTO pgc.pg_get_keywords VALUES (?, ?, ?, ?, ?)",
                              [list(k) for k in KEYWORDS])
         self.con.executemany("INSERT INTO pgc.pg_timezone_abbrevs VALUES "
@@ -319,43 +354,46 @@ class CatalogDatabase(SandboxDatabase):
                                       "passwd": "********"}])
 
     def _build_types(self) -> None:
-        rows = []
+        # The types the wire knows, as PostgreSQL 15 describes them (column_types.PG_TYPE_ROWS).
+        self._insert("pgc.pg_type", [dict(row) for row in PG_TYPE_ROWS])
         display = []
-        for name, (oid, typlen, arr) in TYPES.items():
-            rows.append({
-                "oid": oid, "typname": name, "typlen": typlen,
-                "typbyval": typlen in (1, 2, 4, 8), "typcategory": CATEGORIES.get(name, "U"),
-                "typarray": arr, "typinput": f"{name}in", "typoutput": f"{name}out",
-                "typreceive": f"{name}recv", "typsend": f"{name}send",
-                "typcollation": 100 if CATEGORIES.get(name) == "S" else 0,
-                "typispreferred": name in ("text", "float8", "bool", "timestamptz", "oid"),
-            })
+        for name, (oid, _typlen, _arr) in TYPES.items():
             display.append({"oid": oid, "typname": name, "fmt": DISPLAY_NAMES.get(name, name)})
         for arr, elem in ARRAY_ELEMENT.items():
             ename = NAME_BY_OID[elem]
-            rows.append({
-                "oid": arr, "typname": "_" + ename, "typlen": -1, "typbyval": False,
-                "typcategory": "A", "typelem": elem, "typinput": "array_in",
-                "typoutput": "array_out", "typreceive": "array_recv", "typsend": "array_send",
-                "typsubscript": "array_subscript_handler", "typstorage": "x",
-            })
             display.append({"oid": arr, "typname": "_" + ename,
                             "fmt": DISPLAY_NAMES.get(ename, ename) + "[]"})
-        self._insert("pgc.pg_type", rows)
+        display.extend({"oid": oid, "typname": name, "fmt": '"any"' if name == "any" else name}
+                       for name, oid in PSEUDO_TYPES.items())
         self._insert("pgc.type_display", display)
 
     def _build_tables(self) -> None:
         classes, attrs, descs, indexes, constraints, cdefs, idefs = [], [], [], [], [], [], []
         info_tables, info_cols, info_tc, info_kcu, pg_tables = [], [], [], [], []
+        types: list[dict[str, Any]] = []
+        icols: list[dict[str, Any]] = []
         db = self.database
         for i, t in enumerate(self.tables):
-            oid = FIRST_TABLE_OID + 3 * i
+            oid = FIRST_TABLE_OID + 5 * i
+            row_type, array_type = oid + 3, oid + 4
             pk = [n for n, c in enumerate(t.columns, 1) if c.primary_key]
             classes.append({
                 "oid": oid, "relname": t.name, "relnamespace": PUBLIC_NS, "relkind": "r",
                 "relam": 2, "relnatts": len(t.columns), "relhasindex": bool(pk),
-                "relacl": None,
+                "relacl": None, "reltype": row_type,
             })
+            # Every table has a composite row type and its array (psycopg's CompositeInfo).
+            types.append({"oid": row_type, "typname": t.name, "typnamespace": PUBLIC_NS,
+                          "typlen": -1, "typbyval": False, "typtype": "c", "typcategory": "C",
+                          "typrelid": oid, "typarray": array_type, "typinput": "record_in",
+                          "typoutput": "record_out", "typreceive": "record_recv",
+                          "typsend": "record_send", "typalign": "d", "typstorage": "x"})
+            types.append({"oid": array_type, "typname": "_" + t.name,
+                          "typnamespace": PUBLIC_NS, "typlen": -1, "typbyval": False,
+                          "typcategory": "A", "typelem": row_type, "typinput": "array_in",
+                          "typoutput": "array_out", "typreceive": "array_recv",
+                          "typsend": "array_send", "typsubscript": "array_subscript_handler",
+                          "typalign": "d", "typstorage": "x"})
             pg_tables.append({"schemaname": "public", "tablename": t.name,
                               "tableowner": self.username, "hasindexes": bool(pk),
                               "hasrules": False, "hastriggers": False, "rowsecurity": False})
@@ -371,8 +409,12 @@ class CatalogDatabase(SandboxDatabase):
                               "attbyval": length != 6, "attstorage": "p"})
             for n, c in enumerate(t.columns, 1):
                 typ = OID_BY_NAME[c.pg_type]
+                described = _TYPE_ROW_BY_OID.get(typ, {})
                 attrs.append({"attrelid": oid, "attname": c.name, "atttypid": typ,
                               "attlen": TYPES[c.pg_type][1], "attnum": n,
+                              "attstorage": described.get("typstorage", "x"),
+                              "attalign": described.get("typalign", "i"),
+                              "attbyval": described.get("typbyval", False),
                               "attnotnull": c.primary_key,
                               "attcollation": 100 if c.pg_type == "text" else 0})
                 if c.description:
@@ -393,7 +435,8 @@ class CatalogDatabase(SandboxDatabase):
                 pk_name = f"{t.name}_pkey"
                 pk_cols = ", ".join(t.columns[n - 1].name for n in pk)
                 classes.append({"oid": idx_oid, "relname": pk_name, "relnamespace": PUBLIC_NS,
-                                "relkind": "i", "relam": 403, "relnatts": len(pk)})
+                                "relkind": "i", "relam": 403, "relnatts": len(pk),
+                                "relreplident": "n"})
                 for k, n in enumerate(pk, 1):
                     c = t.columns[n - 1]
                     attrs.append({"attrelid": idx_oid, "attname": c.name,
@@ -407,7 +450,11 @@ class CatalogDatabase(SandboxDatabase):
                                     "conrelid": oid, "conindid": idx_oid, "conkey": pk})
                 cdefs.append({"oid": con_oid, "def": f"PRIMARY KEY ({pk_cols})"})
                 idefs.append({"oid": idx_oid, "def": f"CREATE UNIQUE INDEX {pk_name} ON "
-                                                     f"public.{t.name} USING btree ({pk_cols})"})
+                                                     f"public.{t.name} USING btree ({pk_cols})",
+                              "pretty": f"CREATE UNIQUE INDEX {pk_name} ON {t.name} "
+                                        f"USING btree ({pk_cols})"})
+                icols.extend({"oid": idx_oid, "n": k, "col": t.columns[n - 1].name}
+                             for k, n in enumerate(pk, 1))
                 info_tc.append({"constraint_catalog": db, "constraint_schema": "public",
                                 "constraint_name": pk_name, "table_catalog": db,
                                 "table_schema": "public", "table_name": t.name,
@@ -419,6 +466,11 @@ class CatalogDatabase(SandboxDatabase):
                                      "table_schema": "public", "table_name": t.name,
                                      "column_name": t.columns[n - 1].name,
                                      "ordinal_position": k})
+        self._insert("pgc.pg_type", types)
+        self._insert("pgc.type_display", [
+            {"oid": ty["oid"], "typname": ty["typname"],
+             "fmt": ty["typname"] if ty.get("typtype") == "c" else ty["typname"][1:] + "[]"}
+            for ty in types])
         self._insert("pgc.pg_class", classes)
         self._insert("pgc.pg_attribute", attrs)
         self._insert("pgc.pg_description", descs)
@@ -426,6 +478,7 @@ class CatalogDatabase(SandboxDatabase):
         self._insert("pgc.pg_constraint", constraints)
         self._insert("pgc.constraint_defs", cdefs)
         self._insert("pgc.index_defs", idefs)
+        self._insert("pgc.index_cols", icols)
         self._insert("pgc.pg_tables", pg_tables)
         self._insert("pgis.tables", info_tables)
         self._insert("pgis.columns", info_cols)

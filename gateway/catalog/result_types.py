@@ -24,13 +24,23 @@ _CAST_TYPES = {
     "_regtype": "_regtype", "_text": "_text", "_name": "_name", "_oid": "_oid",
     "xid": "xid", "pg_node_tree": "pg_node_tree",
 }
+_BUILTIN_CASTS = {
+    exp.DataType.Type.NAME: "name", exp.DataType.Type.VARCHAR: "varchar",
+    exp.DataType.Type.TEXT: "text", exp.DataType.Type.SMALLINT: "int2",
+    exp.DataType.Type.INT: "int4", exp.DataType.Type.BIGINT: "int8",
+    exp.DataType.Type.BOOLEAN: "bool", exp.DataType.Type.DOUBLE: "float8",
+    exp.DataType.Type.FLOAT: "float4",
+}
 _FUNCTION_TYPES = {"pg_typeof": "regtype", "parse_ident": "_text",
-                   "string_to_array": "_text"}
+                   "string_to_array": "_text", "pg_encoding_to_char": "name",
+                   "format_type": "text", "pg_get_expr": "text", "obj_description": "text",
+                   "col_description": "text"}
 _NAME_FUNCTIONS = frozenset({"pg_get_userbyid", "current_user", "session_user", "user",
                              "current_role", "current_schema", "current_database",
                              "current_catalog", "quote_ident"})
 _TYPED_NAMES: tuple[type[exp.Expr], ...] = (exp.CurrentUser, exp.SessionUser,
-                                            exp.CurrentSchema, exp.CurrentCatalog)
+                                            exp.CurrentSchema, exp.CurrentCatalog,
+                                            exp.CurrentDatabase)
 
 
 def _all_tables() -> dict[str, dict[str, str]]:
@@ -61,6 +71,7 @@ for _cols in TABLE_TYPES.values():
         _BY_NAME.setdefault(_col, _typ)
 for _col in _AMBIGUOUS:
     del _BY_NAME[_col]
+UNAMBIGUOUS_COLUMN_TYPES: dict[str, str] = _BY_NAME
 REGPROC_COLUMNS = frozenset(c for cols in PG_CATALOG_TYPES.values()
                             for c, t in cols.items() if t == "regproc")
 
@@ -69,6 +80,8 @@ Source = tuple[str, "exp.Expr | str"]  # ("table", "pg_catalog.pg_class") or ("q
 
 def cast_type(node: exp.Cast) -> str | None:
     to = node.args.get("to")
+    if isinstance(to, exp.ObjectIdentifier):  # ::regtype, ::regclass, ::oid
+        return _CAST_TYPES.get(str(to.name).lower())
     if not isinstance(to, exp.DataType):
         return None
     if to.this == exp.DataType.Type.USERDEFINED:
@@ -79,7 +92,7 @@ def cast_type(node: exp.Cast) -> str | None:
         if name == "char" and isinstance(kind, exp.Identifier) and kind.quoted:
             return "char"
         return _CAST_TYPES.get(name.lower())
-    return None
+    return _BUILTIN_CASTS.get(to.this)
 
 
 def _table_key(table: exp.Table) -> str:
@@ -99,6 +112,17 @@ class _Scope:
 
     def _add(self, item: exp.Expr) -> None:
         source: Source | None = None
+        call = item.this if isinstance(item, exp.Table) else None
+        if isinstance(call, exp.Anonymous | exp.GenerateSeries) and (
+                isinstance(call, exp.GenerateSeries) or str(call.this).lower()
+                == "generate_series"):
+            source = ("fixed", "int4")  # generate_series(int, int): int4 like its arguments
+        if isinstance(item, exp.Paren):  # FROM ((a JOIN b) JOIN c)
+            self._add(item.this)
+            for join in item.this.args.get("joins") or [] if isinstance(item.this, exp.Expr) \
+                    else []:
+                self._add(join.this)
+            return
         if isinstance(item, exp.Table) and isinstance(item.this, exp.Identifier):
             name = item.name.lower()
             if not item.db and name in self.ctes:
@@ -110,6 +134,8 @@ class _Scope:
         if source is None:
             return
         self.sources[item.alias_or_name.lower()] = source
+        if source[0] == "fixed":
+            return  # no star expansion over a table function
         self.order.append(source)
 
 
@@ -125,10 +151,17 @@ def _output_name(item: exp.Expr) -> str:
     return item.alias_or_name.lower()
 
 
+_MISSING = "?"  # the source has no such column (another source may)
+
+
 def _source_column(source: Source, column: str, ctes: dict[str, exp.Expr]) -> str | None:
+    """The column's type in ``source``: None when unknown, _MISSING when it has none."""
     kind, what = source
+    if kind == "fixed":
+        return str(what)
     if kind == "table":
-        return TABLE_TYPES.get(str(what), {}).get(column)
+        cols = TABLE_TYPES.get(str(what), {})
+        return cols.get(column) if column in cols else _MISSING
     assert isinstance(what, exp.Expr)
     select = _first_select(what)
     if select is None:
@@ -136,7 +169,7 @@ def _source_column(source: Source, column: str, ctes: dict[str, exp.Expr]) -> st
     names, types = _projections(select, ctes)
     if column in names:
         return types[names.index(column)]
-    return None
+    return _MISSING
 
 
 def _source_columns(source: Source, ctes: dict[str, exp.Expr]) -> list[str | None] | None:
@@ -162,12 +195,15 @@ def _hint(node: exp.Expr, scope: _Scope) -> str | None:
         table = node.table.lower()
         if table:
             source = scope.sources.get(table)
-            return _source_column(source, column, scope.ctes) if source else None
+            if source is None:
+                return _BY_NAME.get(column)
+            found = _source_column(source, column, scope.ctes)
+            return None if found == _MISSING else found
         for source in scope.order:
             found = _source_column(source, column, scope.ctes)
-            if found:
+            if found != _MISSING:
                 return found
-        return _BY_NAME.get(column)
+        return _BY_NAME.get(column) if not scope.order else None
     if isinstance(node, exp.Cast):
         return cast_type(node)
     if isinstance(node, _TYPED_NAMES):
@@ -180,13 +216,32 @@ def _hint(node: exp.Expr, scope: _Scope) -> str | None:
         return _FUNCTION_TYPES.get(str(node.this).lower())
 
     if isinstance(node, exp.Case):
-        ifs = node.args.get("ifs") or []
-        return _hint(ifs[0].args["true"], scope) if ifs else None
+        # PostgreSQL's rule: the one type of the branches that are not untyped literals.
+        branches = [i.args["true"] for i in node.args.get("ifs") or []]
+        if node.args.get("default") is not None:
+            branches.append(node.args["default"])
+        typed = [b for b in branches
+                 if not (isinstance(b, exp.Null) or (isinstance(b, exp.Literal) and b.is_string))]
+        branch_types = {_hint(b, scope) for b in typed}
+        return branch_types.pop() if len(branch_types) == 1 else None
+    if isinstance(node, exp.Array) and len(node.expressions) == 1 and isinstance(
+            node.expressions[0], exp.Select | exp.Subquery):
+        query = node.expressions[0]
+        select = _first_select(query.this if isinstance(query, exp.Subquery) else query)
+        if select is not None and select.expressions:
+            element = _projections(select, scope.ctes)[1][0]
+            return "_" + element if element and not element.startswith("_") else None
+    if isinstance(node, exp.Unnest | exp.Explode):
+        listed = _hint(node.expressions[0] if isinstance(node, exp.Unnest) and node.expressions
+                       else node.this, scope)
+        return listed[1:] if listed and listed.startswith("_") else None
     if isinstance(node, exp.Coalesce):
         return _hint(node.this, scope)
     if isinstance(node, exp.ArrayAgg):
-        inner = _hint(node.this, scope)
-        return "_" + inner if inner in ("name", "char", "text", "oid", "int2") else None
+        arg = node.this.this if isinstance(node.this, exp.Order) else node.this
+        aggregated = _hint(arg, scope)
+        return ("_" + aggregated if aggregated in ("name", "char", "text", "oid", "int2")
+                else None)
     if isinstance(node, exp.Subquery):
         select = _first_select(node.this)
         if select is not None and select.expressions:

@@ -19,6 +19,7 @@ from sqlglot.errors import ParseError, TokenError
 from backend.core.errors import NotSupported, SqlSyntaxError, UnknownTable
 from gateway.catalog.database import CATALOG_FUNCTIONS, TYPES_HEADER
 from gateway.catalog.result_types import REGPROC_COLUMNS, result_types
+from gateway.catalog.result_types import UNAMBIGUOUS_COLUMN_TYPES as TEXT_COLUMN_TYPES
 from gateway.catalog.tables import INFORMATION_SCHEMA, PG_CATALOG
 
 _OPERATOR = re.compile(r"OPERATOR\s*\(\s*pg_catalog\s*\.\s*([~!=<>*+\-/@#%^&|]+)\s*\)", re.I)
@@ -129,10 +130,16 @@ def _duck_cast(inner: exp.Expr, to: str) -> exp.Expr:
     return exp.Cast(this=inner, to=exp.DataType.build(to, dialect="duckdb"))
 
 
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.In)
+
+
 def _rewrite_cast(node: exp.Cast) -> exp.Expr:
     target = _cast_target(node)
     inner = node.this
     literal = isinstance(inner, exp.Literal) and inner.is_string
+    if (target in ("regclass", "regtype", "regproc", "regnamespace") and not literal
+            and isinstance(node.parent, _COMPARISONS)):
+        return inner  # type: ignore[no-any-return]  # compared as OIDs: x::regtype = ...
     if target == "regclass":
         if literal:
             return _pgc_call("to_regclass", inner)
@@ -140,6 +147,9 @@ def _rewrite_cast(node: exp.Cast) -> exp.Expr:
     if target == "regtype":
         if literal:
             return _pgc_call("to_regtype", inner)
+        if isinstance(inner, exp.Column) and TEXT_COLUMN_TYPES.get(inner.name.lower()) in (
+                "name", "text", "varchar"):
+            return _pgc_call("regtype_name", _pgc_call("to_regtype", inner))  # typname::regtype
         return _pgc_call("regtype_name", inner)
     if target == "regnamespace":
         if literal:
@@ -163,9 +173,7 @@ def _rewrite_cast(node: exp.Cast) -> exp.Expr:
             raise NotSupported("catalog query not supported: multi-dimensional array literal")
         return _array_of(elements, element)
     if target == "_regtype":
-        return exp.Anonymous(this="list_transform", expressions=[
-            inner, exp.Lambda(this=_pgc_call("regtype_name", exp.column("t")),
-                              expressions=[exp.to_identifier("t")])])
+        return _pgc_call("regtype_names", inner)
     if target in ("int2vector", "oidvector", "_int2", "_oid", "_text", "_name", "_regclass"):
         return node.this  # type: ignore[no-any-return]
     return node
@@ -281,6 +289,7 @@ _TYPED_SESSION: dict[type[exp.Expr], str] = {
     exp.SessionUser: "session_user",
     exp.CurrentVersion: "version",
     exp.CurrentCatalog: "current_database",
+    exp.CurrentDatabase: "current_database",
 }
 
 
@@ -356,10 +365,22 @@ def rewrite(tree: exp.Expr, facts: SessionFacts) -> str:
                 return value if isinstance(value, exp.Expr) else _literal(value)
             if fname in CATALOG_FUNCTIONS:
                 return _pgc_call(fname, *args)
+            if fname == "regexp_split_to_table" and len(args) == 2:
+                return exp.Anonymous(this="unnest", expressions=[
+                    exp.Anonymous(this="string_split_regex", expressions=args)])
             if fname in _RENAMED_FUNCTIONS:
                 return exp.Anonymous(this=_RENAMED_FUNCTIONS[fname], expressions=args)
         if isinstance(node, exp.Cast):
             return _rewrite_cast(node)
+        if isinstance(node, exp.DPipe) and any(
+                isinstance(side, exp.Array) for side in (node.this, node.expression)):
+            # array || array: PostgreSQL treats a NULL array as empty here.
+            empty = exp.Array(expressions=[])
+            return exp.Anonymous(this="list_concat", expressions=[
+                exp.Coalesce(this=node.this, expressions=[empty]),
+                exp.Coalesce(this=node.expression, expressions=[empty.copy()])])
+        if isinstance(node, exp.EQ) and _regproc_join(node):
+            return node
         if isinstance(node, exp.EQ | exp.NEQ) and _is_regproc_zero(node):
             # A regproc column holds the function's name, '-' for none (what 0 displays as).
             side = "expression" if isinstance(node.expression, exp.Literal) else "this"
@@ -431,6 +452,18 @@ def _table_function(node: exp.Table) -> exp.Expr | None:
     return None
 
 
+def _regproc_join(node: exp.EQ) -> bool:
+    """``proc.oid = typ.typreceive``: a regproc column holds the name, so join on proname."""
+    pair = (node.this, node.expression)
+    for col, other in (pair, pair[::-1]):
+        if (isinstance(col, exp.Column) and col.name.lower() in REGPROC_COLUMNS
+                and isinstance(other, exp.Column) and other.name.lower() == "oid"
+                and other.table):
+            other.set("this", exp.to_identifier("proname"))
+            return True
+    return False
+
+
 def _is_regproc_zero(node: exp.Expr) -> bool:
     pair = (node.this, node.expression)
     for col, lit in (pair, pair[::-1]):
@@ -442,6 +475,11 @@ def _is_regproc_zero(node: exp.Expr) -> bool:
 
 def _name_outputs(tree: exp.Expr) -> None:
     """Give unaliased select items the column names PostgreSQL would."""
+    output_selects: list[exp.Expr] = [tree]
+    node = tree
+    while isinstance(node, exp.SetOperation):  # the left branch names a union's columns
+        node = node.this
+        output_selects.append(node)
     for select in tree.find_all(exp.Select):
         items = []
         for item in select.expressions:
@@ -450,12 +488,10 @@ def _name_outputs(tree: exp.Expr) -> None:
                 name = None
             elif isinstance(item, exp.Dot) and isinstance(item.expression, exp.Func):
                 name = _output_name(item.expression)
-            elif isinstance(item, exp.Case):
-                name = "case"
             else:
                 name = _output_name(item) or "?column?"
             items.append(exp.alias_(item, name, quoted=True) if name else item)
-        if select is not tree and len({i.alias_or_name for i in items}) < len(items):
+        if select not in output_selects and len({i.alias_or_name for i in items}) < len(items):
             # DuckDB rejects duplicate names in a subquery; keep its own names then.
             continue
         select.set("expressions", items)
@@ -476,6 +512,25 @@ def _output_name(node: exp.Expr) -> str:
         return "now"
     if isinstance(node, exp.Exists):
         return "exists"
+    if isinstance(node, exp.Case):
+        default = node.args.get("default")
+        name = _output_name(default) if default is not None else ""
+        return name if name and name != "?column?" else "case"
+    if isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select):
+        first = node.this.expressions[0] if node.this.expressions else None
+        if isinstance(first, exp.Alias):
+            return first.alias
+        return (_output_name(first) if first is not None else "") or "?column?"
+    if isinstance(node, exp.Array):
+        return "array"
+    if isinstance(node, exp.Paren):
+        return _output_name(node.this)
+    if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Func):
+        return _output_name(node.expression)  # pg_catalog.f(...)
+    if isinstance(node, exp.Window):
+        return _output_name(node.this)
+    if isinstance(node, exp.Func) and not isinstance(node, exp.Cast):
+        return node.sql_name().lower()
     if isinstance(node, exp.Literal | exp.Boolean | exp.Null):
         return "?column?"
     return ""

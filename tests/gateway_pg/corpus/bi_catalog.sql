@@ -1,5 +1,4 @@
 -- title: tableau foreign keys (generate_series positions)
--- expect: gap: NULL::text and CASE results: a CASE of integer literals is int4 in PostgreSQL, and name columns through generate_series joins are not traced
 SELECT NULL::text AS PKTABLE_CAT, pkn.nspname AS PKTABLE_SCHEM, pkc.relname AS PKTABLE_NAME,
   pka.attname AS PKCOLUMN_NAME, NULL::text AS FKTABLE_CAT, fkn.nspname AS FKTABLE_SCHEM,
   fkc.relname AS FKTABLE_NAME, fka.attname AS FKCOLUMN_NAME, pos.n AS KEY_SEQ,
@@ -22,7 +21,6 @@ where relkind in ('r', 'v', 'm', 'f') and nspname not in ('pg_catalog', 'informa
   and n.oid = relnamespace order by nspname, relname;
 
 -- title: tableau desktop columns
--- expect: gap: result column names/types of computed expressions differ: PostgreSQL [('nspname', 19), ('relname', 19), ('attname', 19), ('atttypid', 26), ('typname', 19), ('attnum', 21), ('attlen', 21), ('atttypmod', 23), ('attnotnull', 16), ('relhasrules', 16), ('relkind', 18), ('oid', 26), ('pg_get_expr', 25), (
 select n.nspname, c.relname, a.attname, a.atttypid, t.typname, a.attnum, a.attlen, a.atttypmod,
   a.attnotnull, c.relhasrules, c.relkind, c.oid, pg_get_expr(d.adbin, d.adrelid),
   case t.typtype when 'd' then t.typbasetype else 0 end, t.typtypmod
@@ -44,7 +42,6 @@ WHERE tc.relname = 'orders' AND n.nspname = 'public' AND tc.oid = i.indrelid
 ORDER BY ia.attnum;
 
 -- title: tableau constraints with generate_series(array_lower, array_upper)
--- expect: gap: columns selected through a derived table with generate_series are not traced to their name type
 select 'test'::name as PKTABLE_CAT, n2.nspname as PKTABLE_SCHEM, c2.relname as PKTABLE_NAME,
   a2.attname as PKCOLUMN_NAME, i::int2 as KEY_SEQ, ref.conname as FK_NAME, cn.conname as PK_NAME
 from ((((((( (select cn.oid, conrelid, conkey, confrelid, confkey,
@@ -63,8 +60,7 @@ from ((((((( (select cn.oid, conrelid, conkey, confrelid, confkey,
 order by ref.oid, ref.i;
 
 -- title: excel table list
--- expect: gap: result column names/types of computed expressions differ: PostgreSQL [('database', 25), ('schema', 19), ('name', 19), ('tabletype', 25), ('definer', 19), ('oid', 26), ('acl', 1034), ('hasoids', 16), ('hassubtables', 16), ('rownumber', 700), ('comment', 25), ('columnnumber', 21), ('triggersnumber', 1
-SELECT 'db' as Database, ns.nspname as Schema, relname as Name,
+SELECT '{database}' as Database, ns.nspname as Schema, relname as Name,
   CASE WHEN ns.nspname Like E'pg\\_catalog' then 'Catalog' WHEN ns.nspname Like E'information\\_schema' then 'Information'
     WHEN relkind = 'f' then 'Foreign' ELSE 'User' END as TableType,
   pg_get_userbyid(relowner) AS definer, rel.oid as Oid, relacl as ACL, true as HasOids,
@@ -85,7 +81,6 @@ SELECT typname as name, t.oid as oid, typtype as Type, typelem as TypeElement
 FROM pg_type t WHERE t.oid::varchar like '1034' and typtype::varchar like 'b' and typelem != 0;
 
 -- title: excel column details (primary key via = ANY)
--- expect: gap: pg_get_expr(...)::varchar types as varchar in PostgreSQL, text here
 SELECT a.attname as fieldname, a.attnum as fieldordinal, a.atttypid as datatype,
   a.atttypmod as fieldmod, a.attnotnull as isnull, c.relname as tablename, n.nspname as schema,
   CASE WHEN exists(select null from pg_constraint c1 where c1.conrelid = c.oid and c1.contype = 'p'
@@ -101,7 +96,7 @@ WHERE a.attisdropped = false AND ((c.relkind = 'r') OR (c.relkind = 'v')) AND a.
 ORDER BY tablename, fieldordinal;
 
 -- title: metabase table probe is a data query, not a catalog one
--- expect: gap: PostgreSQL names SELECT TRUE's column ?column?; the gateway's engine names it bool
+-- expect: gap: the engine (gateway/engine, not the catalog) names SELECT TRUE's column bool; PostgreSQL names it ?column?
 SELECT TRUE FROM "public"."orders" WHERE 1 <> 1 LIMIT 0;
 
 -- title: metabase and dbeaver schema list
@@ -114,11 +109,11 @@ ORDER BY "TABLE_SCHEM";
 SELECT current_schema(), session_user;
 
 -- title: dbeaver database list
--- expect: gap: gateway rows PostgreSQL does not give: ["(16384, 16384, '<database>', 10, 6, 'c', False, True, -1, None, None, 1663, 'C.UTF-8', 'C.UTF-8', None, None, None)"]
+-- expect: gap: gateway rows PostgreSQL does not give: ["('<oid:database>', '<oid:database>', '<database>', 10, 6, 'c', False, True, -1, None, None, 1663, 'C.UTF-8', 'C.UTF-8', None, None, None)"]
 SELECT db.oid, db.* FROM pg_catalog.pg_database db WHERE datallowconn AND NOT datistemplate ORDER BY db.datname;
 
 -- title: power bi / npgsql type loading
--- expect: gap: CASE ... END of "char" columns is "char" in PostgreSQL; text here
+-- expect: subset: PostgreSQL also has information_schema's domains and types the gateway's wire does not carry
 SELECT ns.nspname, typ_and_elem_type.*,
   CASE WHEN typtype IN ('b', 'e', 'p') THEN 0 WHEN typtype = 'r' THEN 1 WHEN typtype = 'd' THEN
     CASE WHEN elemtyptype IN ('b', 'e', 'p') THEN 2 ELSE 3 END

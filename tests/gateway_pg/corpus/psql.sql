@@ -59,7 +59,6 @@ WHERE c.relname OPERATOR(pg_catalog.~) '^(orders)$' COLLATE pg_catalog.default
 ORDER BY 2, 3;
 
 -- name: \d orders (2)
--- expect: gap: result column names/types of computed expressions differ: PostgreSQL [('relchecks', 21), ('relkind', 18), ('relhasindex', 16), ('relhasrules', 16), ('relhastriggers', 16), ('relrowsecurity', 16), ('relforcerowsecurity', 16), ('relhasoids', 16), ('relispartition', 16), ('?column?', 25), ('reltablespace', 26), ('reloftype', 25), ('relpersistence', 18), ('rel
 SELECT c.relchecks, c.relkind, c.relhasindex, c.relhasrules, c.relhastriggers, c.relrowsecurity, c.relforcerowsecurity, false AS relhasoids, c.relispartition, '', c.reltablespace, CASE WHEN c.reloftype = 0 THEN '' ELSE c.reloftype::pg_catalog.regtype::pg_catalog.text END, c.relpersistence, c.relreplident, am.amname
 FROM pg_catalog.pg_class c
  LEFT JOIN pg_catalog.pg_class tc ON (c.reltoastrelid = tc.oid)
@@ -67,7 +66,6 @@ LEFT JOIN pg_catalog.pg_am am ON (c.relam = am.oid)
 WHERE c.oid = '{oid:orders}';
 
 -- name: \d orders (3)
--- expect: gap: result column names/types of computed expressions differ: PostgreSQL [('attname', 19), ('format_type', 25), ('pg_get_expr', 25), ('attnotnull', 16), ('attcollation', 19), ('attidentity', 18), ('attgenerated', 18)] gateway [('attname', 19), ('format_type', 25), ('?column?', 25), ('attnotnull', 16), ('attcollation', 19), ('attidentity', 18), ('attgenerated',
 SELECT a.attname,
   pg_catalog.format_type(a.atttypid, a.atttypmod),
   (SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid, true)
@@ -83,7 +81,6 @@ WHERE a.attrelid = '{oid:orders}' AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attnum;
 
 -- name: \d orders (4)
--- expect: gap: gateway rows PostgreSQL does not give: ["('orders_pkey', True, True, False, True, 'CREATE UNIQUE INDEX orders_pkey ON public.orders USING btree (id)', 'PRIMARY KEY (id)', 'p', False, False, False, 0)"]
 SELECT c2.relname, i.indisprimary, i.indisunique, i.indisclustered, i.indisvalid, pg_catalog.pg_get_indexdef(i.indexrelid, 0, true),
   pg_catalog.pg_get_constraintdef(con.oid, true), contype, condeferrable, condeferred, i.indisreplident, c2.reltablespace
 FROM pg_catalog.pg_class c, pg_catalog.pg_class c2, pg_catalog.pg_index i
@@ -92,7 +89,6 @@ WHERE c.oid = '{oid:orders}' AND c.oid = i.indrelid AND i.indexrelid = c2.oid
 ORDER BY i.indisprimary DESC, c2.relname;
 
 -- name: \d orders (5)
--- expect: gap: result column names/types of computed expressions differ: PostgreSQL [('polname', 19), ('polpermissive', 16), ('array_to_string', 25), ('pg_get_expr', 25), ('pg_get_expr', 25), ('cmd', 25)] gateway [('polname', 19), ('polpermissive', 16), ('case', 25), ('pg_get_expr', 25), ('pg_get_expr', 25), ('cmd', 25)]
 SELECT pol.polname, pol.polpermissive,
   CASE WHEN pol.polroles = '{0}' THEN NULL ELSE pg_catalog.array_to_string(array(select rolname from pg_catalog.pg_roles where oid = any (pol.polroles) order by 1),',') END,
   pg_catalog.pg_get_expr(pol.polqual, pol.polrelid),
@@ -118,7 +114,6 @@ WHERE stxrelid = '{oid:orders}'
 ORDER BY nsp, stxname;
 
 -- name: \d orders (7)
--- expect: gap: result column names/types of computed expressions differ: PostgreSQL [('pubname', 19), ('?column?', 25), ('?column?', 25)] gateway [('pubname', 19), ('NULL', 25), ('NULL', 25)]
 SELECT pubname
      , NULL
      , NULL
@@ -160,7 +155,6 @@ WHERE c.oid = i.inhrelid AND i.inhparent = '{oid:orders}'
 ORDER BY pg_catalog.pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT', c.oid::pg_catalog.regclass::pg_catalog.text;
 
 -- name: \d+ orders
--- expect: gap: result column names/types of computed expressions differ: PostgreSQL [('relchecks', 21), ('relkind', 18), ('relhasindex', 16), ('relhasrules', 16), ('relhastriggers', 16), ('relrowsecurity', 16), ('relforcerowsecurity', 16), ('relhasoids', 16), ('relispartition', 16), ('array_to_string', 25), ('reltablespace', 26), ('reloftype', 25), ('relpersistence', 18)
 SELECT c.relchecks, c.relkind, c.relhasindex, c.relhasrules, c.relhastriggers, c.relrowsecurity, c.relforcerowsecurity, false AS relhasoids, c.relispartition, pg_catalog.array_to_string(c.reloptions || array(select 'toast.' || x from pg_catalog.unnest(tc.reloptions) x), ', ')
 , c.reltablespace, CASE WHEN c.reloftype = 0 THEN '' ELSE c.reloftype::pg_catalog.regtype::pg_catalog.text END, c.relpersistence, c.relreplident, am.amname
 FROM pg_catalog.pg_class c
@@ -169,7 +163,6 @@ LEFT JOIN pg_catalog.pg_am am ON (c.relam = am.oid)
 WHERE c.oid = '{oid:orders}';
 
 -- name: \d+ orders (2)
--- expect: gap: result column names/types of computed expressions differ: PostgreSQL [('attname', 19), ('format_type', 25), ('pg_get_expr', 25), ('attnotnull', 16), ('attcollation', 19), ('attidentity', 18), ('attgenerated', 18), ('attstorage', 18), ('attcompression', 18), ('attstattarget', 23), ('col_description', 25)] gateway [('attname', 19), ('format_type', 25), ('?co
 SELECT a.attname,
   pg_catalog.format_type(a.atttypid, a.atttypmod),
   (SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid, true)
@@ -199,7 +192,6 @@ WHERE c.relname OPERATOR(pg_catalog.~) '^(secrets)$' COLLATE pg_catalog.default
 ORDER BY 2, 3;
 
 -- name: \d secrets (2)
--- expect: gap: result column names/types of computed expressions differ: PostgreSQL [('relchecks', 21), ('relkind', 18), ('relhasindex', 16), ('relhasrules', 16), ('relhastriggers', 16), ('relrowsecurity', 16), ('relforcerowsecurity', 16), ('relhasoids', 16), ('relispartition', 16), ('?column?', 25), ('reltablespace', 26), ('reloftype', 25), ('relpersistence', 18), ('rel
 SELECT c.relchecks, c.relkind, c.relhasindex, c.relhasrules, c.relhastriggers, c.relrowsecurity, c.relforcerowsecurity, false AS relhasoids, c.relispartition, '', c.reltablespace, CASE WHEN c.reloftype = 0 THEN '' ELSE c.reloftype::pg_catalog.regtype::pg_catalog.text END, c.relpersistence, c.relreplident, am.amname
 FROM pg_catalog.pg_class c
  LEFT JOIN pg_catalog.pg_class tc ON (c.reltoastrelid = tc.oid)
@@ -207,7 +199,6 @@ LEFT JOIN pg_catalog.pg_am am ON (c.relam = am.oid)
 WHERE c.oid = '{oid:secrets}';
 
 -- name: \d secrets (3)
--- expect: gap: result column names/types of computed expressions differ: PostgreSQL [('attname', 19), ('format_type', 25), ('pg_get_expr', 25), ('attnotnull', 16), ('attcollation', 19), ('attidentity', 18), ('attgenerated', 18)] gateway [('attname', 19), ('format_type', 25), ('?column?', 25), ('attnotnull', 16), ('attcollation', 19), ('attidentity', 18), ('attgenerated',
 SELECT a.attname,
   pg_catalog.format_type(a.atttypid, a.atttypmod),
   (SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid, true)
@@ -223,7 +214,6 @@ WHERE a.attrelid = '{oid:secrets}' AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attnum;
 
 -- name: \d secrets (4)
--- expect: gap: gateway rows PostgreSQL does not give: ["('secrets_pkey', True, True, False, True, 'CREATE UNIQUE INDEX secrets_pkey ON public.secrets USING btree (id)', 'PRIMARY KEY (id)', 'p', False, False, False, 0)"]
 SELECT c2.relname, i.indisprimary, i.indisunique, i.indisclustered, i.indisvalid, pg_catalog.pg_get_indexdef(i.indexrelid, 0, true),
   pg_catalog.pg_get_constraintdef(con.oid, true), contype, condeferrable, condeferred, i.indisreplident, c2.reltablespace
 FROM pg_catalog.pg_class c, pg_catalog.pg_class c2, pg_catalog.pg_index i
@@ -232,7 +222,6 @@ WHERE c.oid = '{oid:secrets}' AND c.oid = i.indrelid AND i.indexrelid = c2.oid
 ORDER BY i.indisprimary DESC, c2.relname;
 
 -- name: \d secrets (5)
--- expect: gap: result column names/types of computed expressions differ: PostgreSQL [('polname', 19), ('polpermissive', 16), ('array_to_string', 25), ('pg_get_expr', 25), ('pg_get_expr', 25), ('cmd', 25)] gateway [('polname', 19), ('polpermissive', 16), ('case', 25), ('pg_get_expr', 25), ('pg_get_expr', 25), ('cmd', 25)]
 SELECT pol.polname, pol.polpermissive,
   CASE WHEN pol.polroles = '{0}' THEN NULL ELSE pg_catalog.array_to_string(array(select rolname from pg_catalog.pg_roles where oid = any (pol.polroles) order by 1),',') END,
   pg_catalog.pg_get_expr(pol.polqual, pol.polrelid),
@@ -258,7 +247,6 @@ WHERE stxrelid = '{oid:secrets}'
 ORDER BY nsp, stxname;
 
 -- name: \d secrets (7)
--- expect: gap: result column names/types of computed expressions differ: PostgreSQL [('pubname', 19), ('?column?', 25), ('?column?', 25)] gateway [('pubname', 19), ('NULL', 25), ('NULL', 25)]
 SELECT pubname
      , NULL
      , NULL
@@ -400,7 +388,7 @@ WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
 ORDER BY 1;
 
 -- name: \l
--- expect: gap: result column names/types of computed expressions differ: PostgreSQL [('Name', 19), ('Owner', 19), ('Encoding', 19), ('Collate', 25), ('Ctype', 25), ('ICU Locale', 25), ('Locale Provider', 25), ('Access privileges', 25)] gateway [('Name', 19), ('Owner', 19), ('Encoding', 25), ('Collate', 25), ('Ctype', 25), ('ICU Locale', 25), ('Locale Provider', 25), ('Ac
+-- expect: subset: the server holds other databases; the gateway shows only db
 SELECT d.datname as "Name",
        pg_catalog.pg_get_userbyid(d.datdba) as "Owner",
        pg_catalog.pg_encoding_to_char(d.encoding) as "Encoding",
@@ -413,7 +401,8 @@ FROM pg_catalog.pg_database d
 ORDER BY 1;
 
 -- name: \l+
--- expect: gap: result column names/types of computed expressions differ: PostgreSQL [('Name', 19), ('Owner', 19), ('Encoding', 19), ('Collate', 25), ('Ctype', 25), ('ICU Locale', 25), ('Locale Provider', 25), ('Access privileges', 25), ('Size', 25), ('Tablespace', 19), ('Description', 25)] gateway [('Name', 19), ('Owner', 19), ('Encoding', 25), ('Collate', 25), ('Ctype',
+-- expect: subset: the server holds other databases; the gateway shows only db
+-- expect: ignore Size: database sizes (the gateway holds no data)
 SELECT d.datname as "Name",
        pg_catalog.pg_get_userbyid(d.datdba) as "Owner",
        pg_catalog.pg_encoding_to_char(d.encoding) as "Encoding",
@@ -434,7 +423,8 @@ FROM pg_catalog.pg_database d
 ORDER BY 1;
 
 -- name: \du
--- expect: gap: result column names/types of computed expressions differ: PostgreSQL [('rolname', 19), ('rolsuper', 16), ('rolinherit', 16), ('rolcreaterole', 16), ('rolcreatedb', 16), ('rolcanlogin', 16), ('rolconnlimit', 23), ('rolvaliduntil', 1184), ('memberof', 1003), ('rolreplication', 16), ('rolbypassrls', 16)] gateway [('rolname', 19), ('rolsuper', 16), ('rolinheri
+-- expect: subset: the server has other roles; the gateway shows the credential only
+-- expect: ignore rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls: the mirror's role is the superuser postgres; a credential has no such rights
 SELECT r.rolname, r.rolsuper, r.rolinherit,
   r.rolcreaterole, r.rolcreatedb, r.rolcanlogin,
   r.rolconnlimit, r.rolvaliduntil,
@@ -633,7 +623,7 @@ WHERE n.nspname <> 'pg_catalog'
 ORDER BY 1, 2, 3;
 
 -- name: \dconfig
--- expect: gap: PostgreSQL rows the gateway lacks: ["('TimeZone', 'Etc/UTC')", "('autovacuum', 'off')", "('cluster_name', '15/main')", "('config_file', '/etc/postgresql/15/main/postgresql.conf')", "('data_directory', '/var/lib/postgresql/15/main')"]
+-- expect: subset: the server's own non-default settings (paths, cluster name) are not the gateway's
 SELECT s.name AS "Parameter", pg_catalog.current_setting(s.name) AS "Value"
 FROM pg_catalog.pg_settings s
 WHERE s.source <> 'default' AND
@@ -641,7 +631,7 @@ WHERE s.source <> 'default' AND
 ORDER BY 1;
 
 -- name: \dC
--- expect: gap: result column names/types of computed expressions differ: PostgreSQL [('Source type', 25), ('Target type', 25), ('Function', 19), ('Implicit?', 25)] gateway [('Source type', 25), ('Target type', 25), ('Function', 25), ('Implicit?', 25)]
+-- expect: subset: PostgreSQL's built-in casts; the gateway has none
 SELECT pg_catalog.format_type(castsource, NULL) AS "Source type",
        pg_catalog.format_type(casttarget, NULL) AS "Target type",
        CASE WHEN c.castmethod = 'b' THEN '(binary coercible)'
@@ -668,7 +658,6 @@ WHERE ( (true  AND pg_catalog.pg_type_is_visible(ts.oid)
 ORDER BY 1, 2;
 
 -- name: \dc
--- expect: gap: result column names/types of computed expressions differ: PostgreSQL [('Schema', 19), ('Name', 19), ('Source', 19), ('Destination', 19), ('Default?', 25)] gateway [('Schema', 19), ('Name', 19), ('Source', 25), ('Destination', 25), ('Default?', 25)]
 SELECT n.nspname AS "Schema",
        c.conname AS "Name",
        pg_catalog.pg_encoding_to_char(c.conforencoding) AS "Source",
@@ -728,7 +717,6 @@ WHERE subdbid = (SELECT oid
                  WHERE datname = pg_catalog.current_database())ORDER BY 1;
 
 -- name: \db
--- expect: gap: PostgreSQL rows the gateway lacks: ["('pg_global', '<user>', '')"]
 SELECT spcname AS "Name",
   pg_catalog.pg_get_userbyid(spcowner) AS "Owner",
   pg_catalog.pg_tablespace_location(oid) AS "Location"
@@ -797,7 +785,6 @@ WHERE c.relname OPERATOR(pg_catalog.~) '^(orders_pkey)$' COLLATE pg_catalog.defa
 ORDER BY 2, 3;
 
 -- name: \d orders_pkey (2)
--- expect: gap: result column names/types of computed expressions differ: PostgreSQL [('relchecks', 21), ('relkind', 18), ('relhasindex', 16), ('relhasrules', 16), ('relhastriggers', 16), ('relrowsecurity', 16), ('relforcerowsecurity', 16), ('relhasoids', 16), ('relispartition', 16), ('?column?', 25), ('reltablespace', 26), ('reloftype', 25), ('relpersistence', 18), ('rel
 SELECT c.relchecks, c.relkind, c.relhasindex, c.relhasrules, c.relhastriggers, c.relrowsecurity, c.relforcerowsecurity, false AS relhasoids, c.relispartition, '', c.reltablespace, CASE WHEN c.reloftype = 0 THEN '' ELSE c.reloftype::pg_catalog.regtype::pg_catalog.text END, c.relpersistence, c.relreplident, am.amname
 FROM pg_catalog.pg_class c
  LEFT JOIN pg_catalog.pg_class tc ON (c.reltoastrelid = tc.oid)
@@ -805,7 +792,6 @@ LEFT JOIN pg_catalog.pg_am am ON (c.relam = am.oid)
 WHERE c.oid = '{oid:orders_pkey}';
 
 -- name: \d orders_pkey (3)
--- expect: gap: gateway rows PostgreSQL does not give: ["('id', 'numeric', 'yes', 'CREATE UNIQUE INDEX orders_pkey ON public.orders USING btree (id)')"]
 SELECT a.attname,
   pg_catalog.format_type(a.atttypid, a.atttypmod),
   CASE WHEN a.attnum <= (SELECT i.indnkeyatts FROM pg_catalog.pg_index i WHERE i.indexrelid = '{oid:orders_pkey}') THEN 'yes' ELSE 'no' END AS is_key,
@@ -826,7 +812,6 @@ WHERE i.indexrelid = c.oid AND c.oid = '{oid:orders_pkey}' AND c.relam = a.oid
 AND i.indrelid = c2.oid;
 
 -- name: \d+ secrets
--- expect: gap: result column names/types of computed expressions differ: PostgreSQL [('relchecks', 21), ('relkind', 18), ('relhasindex', 16), ('relhasrules', 16), ('relhastriggers', 16), ('relrowsecurity', 16), ('relforcerowsecurity', 16), ('relhasoids', 16), ('relispartition', 16), ('array_to_string', 25), ('reltablespace', 26), ('reloftype', 25), ('relpersistence', 18)
 SELECT c.relchecks, c.relkind, c.relhasindex, c.relhasrules, c.relhastriggers, c.relrowsecurity, c.relforcerowsecurity, false AS relhasoids, c.relispartition, pg_catalog.array_to_string(c.reloptions || array(select 'toast.' || x from pg_catalog.unnest(tc.reloptions) x), ', ')
 , c.reltablespace, CASE WHEN c.reloftype = 0 THEN '' ELSE c.reloftype::pg_catalog.regtype::pg_catalog.text END, c.relpersistence, c.relreplident, am.amname
 FROM pg_catalog.pg_class c
@@ -835,7 +820,6 @@ LEFT JOIN pg_catalog.pg_am am ON (c.relam = am.oid)
 WHERE c.oid = '{oid:secrets}';
 
 -- name: \d+ secrets (2)
--- expect: gap: result column names/types of computed expressions differ: PostgreSQL [('attname', 19), ('format_type', 25), ('pg_get_expr', 25), ('attnotnull', 16), ('attcollation', 19), ('attidentity', 18), ('attgenerated', 18), ('attstorage', 18), ('attcompression', 18), ('attstattarget', 23), ('col_description', 25)] gateway [('attname', 19), ('format_type', 25), ('?co
 SELECT a.attname,
   pg_catalog.format_type(a.atttypid, a.atttypmod),
   (SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid, true)

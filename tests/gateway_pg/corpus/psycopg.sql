@@ -15,7 +15,6 @@ WHERE t.oid = to_regtype('text[]')
 ORDER BY t.oid;
 
 -- name: CompositeInfo.fetch orders
--- expect: gap: PostgreSQL rows the gateway lacks: ["('orders', '<oid:orders_type>', '<oid:orders_array>', 'orders', ['id', 'status', 'created_at', 'count', 'amount'], [1700, 25, 1114, 20, 1700])"]
 SELECT
     t.typname AS name, t.oid AS oid, t.typarray AS array_oid,
     t.oid::regtype::text AS regtype,

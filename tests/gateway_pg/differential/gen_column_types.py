@@ -12,8 +12,14 @@ from pathlib import Path
 import psycopg
 
 from gateway.catalog.tables import INFORMATION_SCHEMA, PG_CATALOG
+from gateway.postgres.types import NAME_BY_OID
 from tests.services import PG_TEST_DSN
 
+# Functions answered by the rewrite or by DuckDB itself under PostgreSQL's name.
+EXTRA_FUNCTIONS = ("pg_get_keywords", "pg_partition_ancestors", "string_to_array",
+                   "pg_typeof", "current_schemas", "generate_series", "unnest",
+                   "array_to_string", "array_agg", "string_agg", "regexp_replace", "lower",
+                   "upper", "length", "substring", "coalesce", "pg_tablespace_location")
 OUT = Path(__file__).parents[3] / "gateway" / "catalog" / "column_types.py"
 QUERY = """
 SELECT c.relname, a.attname,
@@ -62,6 +68,45 @@ def main() -> None:
                                 "FROM pg_get_keywords() ORDER BY word").fetchall()
         abbrevs = conn.execute("SELECT abbrev, extract(epoch FROM utc_offset)::int, is_dst "
                                "FROM pg_timezone_abbrevs ORDER BY abbrev").fetchall()
+    with psycopg.connect(PG_TEST_DSN) as conn:
+        cur = conn.execute(
+            "SELECT oid, typname, typlen, typbyval, typtype, typcategory, typispreferred, "
+            "typdelim, typsubscript::text, typelem, typarray, typinput::text, typoutput::text, "
+            "typreceive::text, typsend::text, typmodin::text, typmodout::text, "
+            "typanalyze::text, typalign, typstorage, typcollation FROM pg_type "
+            "WHERE oid = ANY(%s) ORDER BY oid", [sorted(NAME_BY_OID)])
+        names = [d.name for d in cur.description or []]
+        type_rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    from gateway.catalog.database import CATALOG_FUNCTIONS, PSEUDO_TYPES
+    from gateway.catalog.rewrite import SESSION_FUNCTIONS
+    io_functions = {str(r[k]) for r in type_rows
+                    for k in ("typinput", "typoutput", "typreceive", "typsend")} - {"-"}
+    answered = sorted(CATALOG_FUNCTIONS | SESSION_FUNCTIONS | set(EXTRA_FUNCTIONS)
+                      | io_functions)
+    with psycopg.connect(PG_TEST_DSN) as conn:
+        cur = conn.execute(
+            "SELECT oid, proname, pronamespace, proowner, prolang, procost, prorows, "
+            "provariadic, prosupport::text, prokind, prosecdef, proleakproof, proisstrict, "
+            "proretset, provolatile, proparallel, pronargs, pronargdefaults, prorettype, "
+            "proargtypes::oid[], proallargtypes, proargmodes::text[], proargnames, "
+            "proargdefaults::text, prosrc FROM pg_proc "
+            "WHERE proname = ANY(%s) AND pronamespace = 11 ORDER BY oid", [answered])
+        names = [d.name for d in cur.description or []]
+        known = set(NAME_BY_OID) | set(PSEUDO_TYPES.values())
+        proc_rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        # Only functions whose argument and result types the catalog can name.
+        proc_rows = [r for r in proc_rows if {r["prorettype"], *(r["proargtypes"] or []),
+                                              *(r["proallargtypes"] or [])} <= known]
+    lines.append("# pg_proc rows of the functions catalog queries can call")
+    lines.append("PG_PROC_ROWS: list[dict[str, object]] = [")
+    lines.extend(f"    {row!r}," for row in proc_rows)
+    lines.append("]")
+    lines.append("")
+    lines.append("# pg_type rows of the types the wire knows (gateway.postgres.types)")
+    lines.append("PG_TYPE_ROWS: list[dict[str, object]] = [")
+    lines.extend(f"    {row!r}," for row in type_rows)
+    lines.append("]")
+    lines.append("")
     lines.append("# pg_get_keywords(): word, catcode, barelabel, catdesc, baredesc")
     lines.append("KEYWORDS: list[tuple[str, str, bool, str, str]] = [")
     lines.extend(f"    {tuple(k)!r}," for k in keywords)
