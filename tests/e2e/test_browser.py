@@ -139,3 +139,33 @@ def test_signup_onboarding_credentials_lifecycle(server: str, shop_sqlite: Path)
     output = f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     assert result.returncode == 0, f"browser flow failed:\n{output}"
     assert len(list(SCREENSHOTS.glob("*.png"))) >= 10
+
+
+def test_teams_wizard_reloads_console_and_invited_member(server: str) -> None:
+    """frontend/e2e/teams.mjs: the wizard reloaded at every step, one demo source, the query
+    console, the invited member's path to their own credential, the team switcher."""
+    if not CHROMIUM.exists():
+        _missing(f"{CHROMIUM} is missing (apt-get install chromium)")
+    if not (FRONTEND / "node_modules" / "playwright-core").exists():
+        _missing("frontend/node_modules is not installed (cd frontend && npm ci)")
+    shots = SCREENSHOTS / "teams"
+    shots.mkdir(parents=True, exist_ok=True)
+    for old in shots.glob("*.png"):
+        old.unlink()
+    env = {
+        **os.environ,
+        "E2E_BASE_URL": server,
+        "E2E_SQL_CHECK": f"{sys.executable} -m tests.e2e.sql_login",
+        "E2E_SQL_CHECK_CWD": str(ROOT),
+        "E2E_SCREENSHOTS": str(SCREENSHOTS),
+        "CHROMIUM_PATH": str(CHROMIUM),
+    }
+    result = subprocess.run(["node", "e2e/teams.mjs"], cwd=FRONTEND, env=env,
+                            capture_output=True, text=True, timeout=FLOW_LIMIT_S, check=False)
+    sys.stdout.write(result.stdout)
+    sys.stderr.write(result.stderr)
+    output = f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    assert result.returncode == 0, f"browser flow failed:\n{output}"
+    names = {p.stem for p in shots.glob("*.png")}
+    # Every screen at desktop and at 390 px.
+    assert len([n for n in names if n.endswith("-phone")]) >= 8, sorted(names)

@@ -157,7 +157,8 @@ function Outcome({ result }: { result: Result }) {
               SQL sent to the data source
             </Text>
           </summary>
-          <Code block mt="xs" aria-label="Compiled data-source SQL">
+          {/* Focusable: a long line scrolls sideways, and keyboard users must reach it. */}
+          <Code block mt="xs" aria-label="Compiled data-source SQL" tabIndex={0}>
             {result.compiledSql}
           </Code>
         </details>
