@@ -69,6 +69,10 @@ class _Tok:
     start: int
 
 
+def _punct(tok: _Tok, char: str) -> bool:
+    return tok.kind == "punct" and tok.text == char
+
+
 def _unescape_e(body: str) -> str:
     out, i = [], 0
     while i < len(body):
@@ -211,20 +215,20 @@ def parse_copy(sql: str) -> CopyRequest:
         while i < len(toks) and toks[i].kind in ("word", "qid"):
             parts.append(_ident(toks[i].text, toks[i].kind == "qid"))
             i += 1
-            if i < len(toks) and toks[i].text == ".":
+            if i < len(toks) and _punct(toks[i], "."):
                 i += 1
                 continue
             break
         if not parts:
             raise _syntax(sql[toks[0].start:] if toks else "")
-        if i < len(toks) and toks[i].text == "(":
+        if i < len(toks) and _punct(toks[i], "("):
             i += 1
             while i < len(toks) and toks[i].kind in ("word", "qid"):
                 columns.append(_ident(toks[i].text, toks[i].kind == "qid"))
                 i += 1
-                if i < len(toks) and toks[i].text == ",":
+                if i < len(toks) and _punct(toks[i], ","):
                     i += 1
-            if i >= len(toks) or toks[i].text != ")":
+            if i >= len(toks) or not _punct(toks[i], ")"):
                 raise _syntax(sql[toks[i].start:] if i < len(toks) else "")
             i += 1
         table = ".".join(parts)
@@ -273,7 +277,7 @@ _Value = str | bool | list[str] | None
 def _options(toks: list[_Tok], sql: str) -> CopyOptions:
     if toks and toks[0].kind == "word" and toks[0].text == "with":
         toks = toks[1:]
-    new_style = bool(toks) and toks[0].text == "("
+    new_style = bool(toks) and _punct(toks[0], "(")
     return _check(_new_style(toks, sql) if new_style else _legacy(toks, sql))
 
 
@@ -282,16 +286,16 @@ def _near(toks: list[_Tok], i: int, sql: str) -> SqlSyntaxError:
 
 
 def _column_list(toks: list[_Tok], i: int, sql: str) -> tuple[list[str], int]:
-    if i >= len(toks) or toks[i].text != "(":
+    if i >= len(toks) or not _punct(toks[i], "("):
         raise _near(toks, i, sql)
     names: list[str] = []
     i += 1
     while i < len(toks) and toks[i].kind in ("word", "qid"):
         names.append(toks[i].text)
         i += 1
-        if i < len(toks) and toks[i].text == ",":
+        if i < len(toks) and _punct(toks[i], ","):
             i += 1
-    if i >= len(toks) or toks[i].text != ")":
+    if i >= len(toks) or not _punct(toks[i], ")"):
         raise _near(toks, i, sql)
     return names, i + 1
 
@@ -306,9 +310,9 @@ def _new_style(toks: list[_Tok], sql: str) -> list[tuple[str, _Value]]:
         name = toks[i].text
         i += 1
         value: _Value = None
-        if i < len(toks) and toks[i].text not in (",", ")"):
+        if i < len(toks) and not (_punct(toks[i], ",") or _punct(toks[i], ")")):
             tok = toks[i]
-            if tok.text == "(":
+            if _punct(tok, "("):
                 value, i = _column_list(toks, i, sql)
             elif tok.kind == "punct" and tok.text != "*":
                 raise _near(toks, i, sql)
@@ -316,10 +320,10 @@ def _new_style(toks: list[_Tok], sql: str) -> list[tuple[str, _Value]]:
                 value = tok.text
                 i += 1
         pairs.append((name, value))
-        if i < len(toks) and toks[i].text == ",":
+        if i < len(toks) and _punct(toks[i], ","):
             i += 1
             continue
-        if i < len(toks) and toks[i].text == ")":
+        if i < len(toks) and _punct(toks[i], ")"):
             i += 1
             break
         raise _near(toks, i, sql)
@@ -359,7 +363,7 @@ def _legacy(toks: list[_Tok], sql: str) -> list[tuple[str, _Value]]:
             what = toks[i].text
             i += 1
             if what == "quote":
-                if i < len(toks) and toks[i].text == "*":
+                if i < len(toks) and _punct(toks[i], "*"):
                     pairs.append(("force_quote", "*"))
                     i += 1
                 else:
@@ -367,7 +371,7 @@ def _legacy(toks: list[_Tok], sql: str) -> list[tuple[str, _Value]]:
                     while i < len(toks) and toks[i].kind in ("word", "qid"):
                         names.append(toks[i].text)
                         i += 1
-                        if i < len(toks) and toks[i].text == ",":
+                        if i < len(toks) and _punct(toks[i], ","):
                             i += 1
                             continue
                         break
@@ -395,7 +399,7 @@ def _bool(name: str, value: _Value, *, allow_match: bool = False) -> bool:
             return False
         if allow_match and low == "match":
             raise NotSupported('cannot use "match" with HEADER in COPY TO')
-    raise InvalidInput(f"{name} requires a Boolean value")
+    raise SqlSyntaxError(f"{name} requires a Boolean value")
 
 
 def _single_value(name: str, value: _Value) -> str:
@@ -465,7 +469,7 @@ def _check(pairs: list[tuple[str, _Value]]) -> CopyOptions:
     if binary and null is not None:
         raise SqlSyntaxError("cannot specify NULL in BINARY mode")
     if binary and header:
-        raise SqlSyntaxError("cannot specify HEADER in BINARY mode")
+        raise NotSupported("cannot specify HEADER in BINARY mode")
     delimiter = delimiter if delimiter is not None else ("," if csv else "\t")
     null = null if null is not None else ("" if csv else "\\N")
     if csv:

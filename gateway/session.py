@@ -26,6 +26,7 @@ from backend.core.errors import (
     QueryCanceled,
     ReadOnly,
     SqlError,
+    UnknownColumn,
 )
 from backend.core.grants import CredentialGrant
 from backend.core.settings import Settings as AppSettings
@@ -593,9 +594,7 @@ class Session:
         missing = [n for n in request.options.force_quote if n not in names]
         if missing:
             await result.close()
-            err = SqlError(f'FORCE_QUOTE column "{missing[0]}" not referenced by COPY')
-            err.sqlstate = "42P10"
-            raise err
+            raise UnknownColumn(f'column "{missing[0]}" does not exist')
         result.tag = "COPY"
         result.copy = request.options
         return result

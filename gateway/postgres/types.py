@@ -111,9 +111,14 @@ def _text_default(v: Any) -> bytes:
     return str(v).encode()
 
 
+def _seconds(s: str, microseconds: int) -> str:
+    # PostgreSQL prints fractional seconds without trailing zeros (00:00:00.5).
+    return s.rstrip("0") if microseconds else s
+
+
 def _text_timestamp(v: Any) -> bytes:
     if isinstance(v, dt.datetime):
-        return v.replace(tzinfo=None).isoformat(sep=" ").encode()
+        return _seconds(v.replace(tzinfo=None).isoformat(sep=" "), v.microsecond).encode()
     return str(v).encode()
 
 
@@ -121,8 +126,14 @@ def _text_timestamptz(v: Any) -> bytes:
     if isinstance(v, dt.datetime):
         if v.tzinfo is None:
             v = v.replace(tzinfo=dt.UTC)
-        s: str = v.astimezone(dt.UTC).isoformat(sep=" ")
-        return (s[:-6] + "+00").encode()
+        s: str = v.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
+        return (_seconds(s, v.microsecond) + "+00").encode()
+    return str(v).encode()
+
+
+def _text_time(v: Any) -> bytes:
+    if isinstance(v, dt.time):
+        return _seconds(v.replace(tzinfo=None).isoformat(), v.microsecond).encode()
     return str(v).encode()
 
 
@@ -175,6 +186,7 @@ TEXT_ENCODERS: dict[str, Encoder] = {
     "numeric": _text_numeric,
     "timestamp": _text_timestamp,
     "timestamptz": _text_timestamptz,
+    "time": _text_time,
     "interval": _text_interval,
     "json": _text_json,
     "jsonb": _text_json,
