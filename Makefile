@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 export DATA_DIR ?= ./var
 
-.PHONY: setup run test lint typecheck frontend frontend-test schema clean lock
+.PHONY: setup run test lint typecheck frontend frontend-test schema clean lock mycli
 
 # Installs come from the hashed lock (every package, the build backend included), so every
 # machine gets the same bytes; the project itself is then added without resolving anything.
@@ -16,6 +16,16 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	touch $@
 
 setup: $(VENV)/.installed
+
+# mycli pins an older sqlglot than the engine uses, so the MySQL gateway's mycli tests run it
+# from a virtualenv of its own (tests/gateway_mysql/tools/mycli.lock).
+MYCLI_VENV ?= .venv-mycli
+$(MYCLI_VENV)/.installed: tests/gateway_mysql/tools/mycli.lock
+	$(PYTHON) -m venv $(MYCLI_VENV)
+	$(MYCLI_VENV)/bin/pip install -q --require-hashes -r tests/gateway_mysql/tools/mycli.lock
+	touch $@
+
+mycli: $(MYCLI_VENV)/.installed
 
 # Regenerate the lock files from pyproject.toml (docs/operations.md): pins already in the lock
 # are kept unless UPGRADE="--upgrade" or UPGRADE="--upgrade-package NAME" is given.
@@ -29,6 +39,8 @@ lock: setup
 	  -o requirements.lock
 	$(BUILD_REQUIRES) | $(VENV)/bin/uv pip compile pyproject.toml - -c requirements.lock \
 	  $(LOCK_FLAGS) -o requirements-runtime.lock
+	$(VENV)/bin/uv pip compile tests/gateway_mysql/tools/mycli.in $(LOCK_FLAGS) \
+	  -o tests/gateway_mysql/tools/mycli.lock
 
 # The SPA is built when frontend/ has one (npm ci uses the committed package-lock.json).
 frontend:
@@ -48,7 +60,7 @@ typecheck: setup
 frontend-test: frontend
 	@if [ -f frontend/package.json ]; then cd frontend && npm test; fi
 
-test: setup frontend lint typecheck frontend-test
+test: setup mycli frontend lint typecheck frontend-test
 	$(VENV)/bin/pytest
 
 schema: setup

@@ -206,10 +206,18 @@ class MysqlConnection:
         self.state = metadata.SessionState(username=username, connection_id=self.id,
                                            tables=list(self.session.tables()),
                                            database=database,
-                                           processes=lambda: self.server.processes(grant))
+                                           processes=lambda: self.server.processes(grant),
+                                           tls=self._tls_facts())
         self.stream.max_incoming = int(self.state.variables["max_allowed_packet"])
         await self.stream.send(make_ok(status=self._status()))
         return True
+
+    def _tls_facts(self) -> tuple[str, str]:
+        tls: ssl.SSLObject | None = getattr(self.stream, "_tls", None)
+        if tls is None:
+            return ("", "")
+        cipher = tls.cipher()
+        return (tls.version() or "", cipher[0] if cipher else "")
 
     async def _obtain_password(self, plugin: str, initial: bytes, scramble: bytes) -> str | None:
         """The cleartext password the client proves itself with, or None after refusing."""

@@ -12,6 +12,7 @@ WHERE/JOIN/ORDER BY a BI tool writes works. Nothing is evaluated as code here.
 from __future__ import annotations
 
 import re
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,13 @@ from sqlglot.errors import SqlglotError
 from sqlglot.tokenizer_core import TokenType
 
 from backend.connectors.base import ResultColumn
-from backend.core.errors import AppError, NotSupported, SourceDatabaseMissing, UnknownTable
+from backend.core.errors import (
+    AccessDenied,
+    AppError,
+    NotSupported,
+    SourceDatabaseMissing,
+    UnknownTable,
+)
 from gateway.catalog.sandbox import SandboxDatabase, SandboxResult
 from gateway.engine.types import VirtualTable
 
@@ -72,6 +79,29 @@ def default_variables() -> dict[str, Any]:
         "tx_read_only": 0,
         "wait_timeout": 28800,
         "default_storage_engine": "InnoDB",
+        # mycli's status command and Connector/J read these; MySQL 8's values.
+        "protocol_version": 10,
+        "version_compile_machine": "x86_64",
+        "default_authentication_plugin": "caching_sha2_password",
+        "explicit_defaults_for_timestamp": "ON",
+        "character_set_filesystem": "binary",
+        "div_precision_increment": 4,
+        "max_connections": 151,
+        "max_execution_time": 0,
+        "net_read_timeout": 30,
+        "sql_auto_is_null": 0,
+        "sql_safe_updates": 0,
+        "sql_require_primary_key": "OFF",
+        "time_format": "%H:%i:%s",
+        "date_format": "%Y-%m-%d",
+        "datetime_format": "%Y-%m-%d %H:%i:%s",
+        "default_week_format": 0,
+        "lc_time_names": "en_US",
+        "group_concat_max_len": 1024,
+        "innodb_version": "8.0.36",
+        "port": 13306,
+        "socket": "",
+        "tls_version": "TLSv1.2,TLSv1.3",
     }
 
 
@@ -91,6 +121,8 @@ class SessionState:
     # The credential's catalog sandbox, set by the connection before each statement (from the
     # shared cache); without one (unit tests) a private one is built from ``tables``.
     catalog: SandboxDatabase | None = None
+    # The connection's TLS protocol and cipher (SHOW STATUS Ssl_version / Ssl_cipher).
+    tls: tuple[str, str] = ("", "")
 
     def open_catalog(self) -> SandboxDatabase:
         if self.catalog is None:
@@ -118,6 +150,15 @@ class Kill:
 Answer = LocalResult | LocalOk | Kill
 
 _SET_RE = re.compile(r"^\s*SET\b", re.IGNORECASE)
+# Spellings of SHOW that sqlglot does not parse, as the ones it does (same meaning in MySQL).
+_SHOW_SYNONYMS = (
+    (re.compile(r"^(\s*SHOW\s+)EXTENDED\s+", re.IGNORECASE), r"\1"),
+    (re.compile(r"^(\s*SHOW\s+(?:FULL\s+)?)FIELDS\b", re.IGNORECASE), r"\1COLUMNS"),
+    (re.compile(r"^(\s*SHOW\s+(?:EXTENDED\s+)?)(?:KEYS|INDEXES)\b", re.IGNORECASE), r"\1INDEX"),
+)
+# MySQL's own schemas: an API credential has no privilege on them, as a plain MySQL user.
+_SYSTEM_SCHEMAS = frozenset({"mysql", "performance_schema", "sys"})
+_STARTED = time.monotonic()
 _TX_RE = re.compile(r"^\s*(BEGIN|START\s+TRANSACTION|COMMIT|ROLLBACK)\b", re.IGNORECASE)
 
 
@@ -168,6 +209,8 @@ def answer(sql: str, state: SessionState, params: Sequence[object] = ()) -> Answ
 def _answer(sql: str, state: SessionState, params: Sequence[object]) -> Answer | None:
     if _TX_RE.match(sql):
         return LocalOk()  # the SQL API is read-only: transactions are trivially empty
+    for pattern, replacement in _SHOW_SYNONYMS:
+        sql = pattern.sub(replacement, sql)
     try:
         stmt = sqlglot.parse_one(_parenthesize_assignments(sql), read="mysql")
     except SqlglotError:
@@ -188,6 +231,10 @@ def _answer(sql: str, state: SessionState, params: Sequence[object]) -> Answer |
         return Kill(int(stmt.this.name), query_only=bool(kind and kind.name.upper() == "QUERY"))
     if isinstance(stmt, exp.Show):
         return _show(stmt, state)
+    if isinstance(stmt, exp.Command) and stmt.name.upper() == "SHOW":
+        words = str(stmt.expression.name if stmt.expression else "").split()
+        raise NotSupported(f"SHOW {' '.join(words[:2]).upper()} is not supported")
+    _check_system_schemas(stmt, state)
     if isinstance(stmt, exp.Describe):
         target = stmt.this
         if not isinstance(target, exp.Table):
@@ -197,6 +244,13 @@ def _answer(sql: str, state: SessionState, params: Sequence[object]) -> Answer |
             catalog_sql.reads_catalog_only(stmt, state.database):
         return _catalog_query(stmt, state)
     return None
+
+
+def _check_system_schemas(stmt: exp.Expr, state: SessionState) -> None:
+    for table in stmt.find_all(exp.Table):
+        if table.db and table.db.lower() in _SYSTEM_SCHEMAS:
+            raise AccessDenied(f"SELECT command denied to user '{state.username}'@'%' for "
+                               f"table '{table.name}'")
 
 
 def check_database(name: str) -> str:
@@ -458,7 +512,7 @@ def _show(stmt: exp.Show, state: SessionState) -> LocalResult:
                             ResultColumn("Message", "text")), [])
     if what == "STATUS":
         return _filtered(LocalResult(_text_columns("Variable_name", "Value"),
-                                     [("Threads_connected", "1"), ("Uptime", "0")]), stmt, state)
+                                     _status_rows(state)), stmt, state)
     if what == "PROCESSLIST":
         cols = (ResultColumn("Id", "int8"), *_text_columns("User", "Host", "db", "Command"),
                 ResultColumn("Time", "int8"), *_text_columns("State", "Info"))
@@ -490,6 +544,16 @@ def _show(stmt: exp.Show, state: SessionState) -> LocalResult:
             for t in state.tables]
         return _filtered(LocalResult(cols, status_rows), stmt, state)
     raise NotSupported(f"SHOW {what} is not supported")
+
+
+def _status_rows(state: SessionState) -> list[tuple[Any, ...]]:
+    """SHOW STATUS: what is true of this gateway (mycli's \\s divides by Uptime)."""
+    uptime = max(1, int(time.monotonic() - _STARTED))
+    return sorted([
+        ("Open_tables", str(len(state.tables))), ("Opened_tables", str(len(state.tables))),
+        ("Slow_queries", "0"), ("Threads_connected", str(max(1, len(state.processes())))),
+        ("Uptime", str(uptime)), ("Ssl_version", state.tls[0]), ("Ssl_cipher", state.tls[1]),
+    ])
 
 
 def _current_database(state: SessionState) -> str:
