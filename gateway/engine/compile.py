@@ -20,6 +20,7 @@ from backend.semantic.model import AccessPolicy, ModelSet
 
 from .context import Context
 from .dialects import adapt, render
+from .functions import keep_written
 from .grouping_sets import expand_grouping_sets, has_grouping_sets
 from .infer import infer_type, parameter_types
 from .limits import DEFAULT_LIMITS, InputLimits, too_deep
@@ -360,7 +361,7 @@ class _OuterScope:
                 ]
             else:
                 args[key] = value
-        return node.__class__(**args)
+        return keep_written(node, node.__class__(**args))  # keeps the client's name
 
     def _child(self, node: exp.Expr, aggregates: bool, allow_alias: bool) -> exp.Expr:
         if isinstance(node, exp.Identifier | exp.DataType | exp.Literal):

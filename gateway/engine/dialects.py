@@ -16,6 +16,7 @@ from sqlglot.errors import ErrorLevel
 
 from backend.core.errors import NotSupported
 
+from . import functions
 from .snippets import atom
 from .types import TargetDialect
 
@@ -56,6 +57,9 @@ _EXTRACT_TEMPLATES: dict[str, dict[str, str]] = {
         "dow": "DAYOFWEEK(__x__) - 1",
         "doy": "DAYOFYEAR(__x__)",
         "week": "WEEK(__x__, 3)",
+        "isodow": "WEEKDAY(__x__) + 1",
+        "isoyear": "FLOOR(YEARWEEK(__x__, 3) / 100)",
+        "epoch": "TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', __x__) / 1000000",
     },
     "sqlite": {
         "year": "CAST(STRFTIME('%Y', __x__) AS INTEGER)",
@@ -67,8 +71,11 @@ _EXTRACT_TEMPLATES: dict[str, dict[str, str]] = {
         "second": "CAST(STRFTIME('%S', __x__) AS INTEGER)",
         "dow": "CAST(STRFTIME('%w', __x__) AS INTEGER)",
         "doy": "CAST(STRFTIME('%j', __x__) AS INTEGER)",
+        "isodow": "(CAST(STRFTIME('%w', __x__) AS INTEGER) + 6) % 7 + 1",
+        "epoch": "CAST(STRFTIME('%s', __x__) AS INTEGER)",
     },
-    "duckdb": {"dow": "DAYOFWEEK(__x__)", "doy": "DAYOFYEAR(__x__)"},
+    "duckdb": {"dow": "DAYOFWEEK(__x__)", "doy": "DAYOFYEAR(__x__)", "isodow": "ISODOW(__x__)",
+               "isoyear": "ISOYEAR(__x__)", "epoch": "EPOCH(__x__)"},
 }
 
 
@@ -120,7 +127,7 @@ def _sqlite_time_literals(node: exp.Expr) -> None:
     literal compared with DATE_TRUNC is normalised with DATETIME() first."""
     operands = [node.this, node.args.get("expression"), node.args.get("low"),
                 node.args.get("high"), *(node.args.get("expressions") or [])]
-    if not any(isinstance(o, exp.TimestampTrunc) for o in operands):
+    if not any(isinstance(o, exp.Expr) and o.meta and o.meta.get(_TRUNCATED) for o in operands):
         return
     for operand in operands:
         if isinstance(operand, exp.Literal) and operand.is_string:
@@ -128,30 +135,48 @@ def _sqlite_time_literals(node: exp.Expr) -> None:
 
 
 _NO_BARE_OFFSET = {"mysql": "18446744073709551615", "sqlite": "-1"}
+_TRUNCATED = "truncated_time"  # meta: a SQLite truncation, compared as text
 
 
 def adapt(tree: exp.Expr, target: TargetDialect) -> exp.Expr:
-    """Replace the neutral time constructs by the target's own SQL."""
+    """Replace the neutral constructs (time truncation, EXTRACT, the functions of
+    functions.py) by the target's own SQL, innermost first, so that each rendering embeds
+    already adapted arguments."""
+    for node in reversed(list(tree.walk())):
+        new = _adapt_node(node, target)
+        if new is not node:
+            if node is tree:
+                tree = new
+            else:
+                node.replace(new)
+    return tree
 
-    def rewrite(node: exp.Expr) -> exp.Expr:
-        if (
-            isinstance(node, exp.Query)
-            and node.args.get("offset") is not None
-            and node.args.get("limit") is None
-            and target in _NO_BARE_OFFSET
-        ):
-            # MySQL and SQLite only accept OFFSET after a LIMIT.
-            node.set("limit", exp.Limit(expression=exp.Literal.number(_NO_BARE_OFFSET[target])))
-        if target == "sqlite" and isinstance(node, _COMPARISONS):
-            _sqlite_time_literals(node)
-        if isinstance(node, exp.TimestampTrunc):
-            unit = node.args["unit"].name.lower()
-            return time_trunc(node.this, unit, target)
-        if isinstance(node, exp.Extract):
+
+def _adapt_node(node: exp.Expr, target: TargetDialect) -> exp.Expr:
+    if (
+        isinstance(node, exp.Query)
+        and node.args.get("offset") is not None
+        and node.args.get("limit") is None
+        and target in _NO_BARE_OFFSET
+    ):
+        # MySQL and SQLite only accept OFFSET after a LIMIT.
+        node.set("limit", exp.Limit(expression=exp.Literal.number(_NO_BARE_OFFSET[target])))
+    if target == "sqlite" and isinstance(node, _COMPARISONS):
+        _sqlite_time_literals(node)
+    if isinstance(node, exp.TimestampTrunc):
+        unit = node.args["unit"].name.lower()
+        truncated = time_trunc(node.this, unit, target)
+        if target == "sqlite":
+            truncated.meta[_TRUNCATED] = True
+        return truncated
+    if isinstance(node, exp.Extract):
+        try:
             return extract(node.expression, node.this.name.lower(), target)
-        return node
-
-    return tree.transform(rewrite, copy=False)
+        except NotSupported:
+            if node.meta and node.meta.get(functions.WRITTEN):
+                raise functions.unavailable(node, target) from None  # YEARWEEK(), WEEK()...
+            raise
+    return functions.render(node, target)
 
 
 _MARKER = re.compile("\x00(\\d+)\x00")

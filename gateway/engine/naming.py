@@ -28,6 +28,8 @@ def output_name(node: exp.Expr, client: ClientDialect) -> str:
         quoted = isinstance(identifier, exp.Identifier) and identifier.quoted
         # PostgreSQL folds unquoted names to lower case; MySQL keeps them as written.
         return name.lower() if client == "postgres" and not quoted else name
+    if node.meta and node.meta.get("output_name"):  # named before functions.normalize
+        return str(node.meta["output_name"])
     return default_name(node, client)
 
 

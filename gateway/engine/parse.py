@@ -19,6 +19,7 @@ from sqlglot.tokenizer_core import Token, TokenType
 
 from backend.core.errors import AppError, NotSupported, ReadOnly, SqlSyntaxError
 
+from . import functions
 from .limits import DEFAULT_LIMITS, InputLimits, check_in_list, check_length, too_deep
 from .types import ClientDialect
 from .validate import validate_statement
@@ -221,7 +222,12 @@ def parse_statement(
             f"syntax error: {statement.sql(dialect=_READERS[dialect])!r} is not a statement"
         )
     count = _number_parameters(statement, dialect)
+    functions.record_written(statement, text)
     validate_statement(statement, dialect, limits)
+    found: dict[int, str] = {}
+    if functions.has_format_function(text.lower()):
+        found = functions.client_formats(_READERS[dialect]().tokenize(text))
+    functions.normalize(statement, dialect, found)
     assert isinstance(statement, exp.Query)
     return ParsedStatement(statement, count)
 

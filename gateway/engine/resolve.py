@@ -17,6 +17,7 @@ from backend.core.errors import NotSupported, SqlSyntaxError, UnknownColumn, Unk
 from backend.semantic.model import Cube, Measure, Segment
 
 from .context import CUBE_SCHEMAS, Context, Member, did_you_mean
+from .functions import keep_written
 from .infer import infer_type
 from .joins import REVERSE, JoinEdge, JoinTree, join_tree
 from .naming import output_name
@@ -547,7 +548,7 @@ class _Resolver:
                 ]
             else:
                 args[key] = value
-        return node.__class__(**args)
+        return keep_written(node, node.__class__(**args))  # keeps the client's name
 
     def _child(self, node: exp.Expr, mode: str) -> exp.Expr:
         if isinstance(node, exp.Identifier | exp.DataType | exp.Literal):

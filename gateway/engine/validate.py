@@ -17,6 +17,7 @@ from sqlglot import exp
 
 from backend.core.errors import NotSupported
 
+from .functions import ANONYMOUS_ARITY, WRITTEN
 from .limits import InputLimits, check_in_list, too_deep
 
 # A slot holds expressions (walked in turn) or plain values: flags, names and type names.
@@ -112,8 +113,46 @@ SLOTS: dict[type[exp.Expr], frozenset[str]] = {
     exp.TimestampTrunc: frozenset({"this", "unit"}),
     exp.DateTrunc: frozenset({"this", "unit"}),
     exp.Extract: _BINARY,
-    exp.CurrentDate: frozenset(),
+    exp.CurrentDate: frozenset({"zone"}),  # MySQL's UTC_DATE() (functions.py checks UTC)
     exp.CurrentTimestamp: frozenset(),
+    # date and time functions (gateway/engine/functions.py normalises them)
+    exp.CurrentTime: frozenset(),
+    exp.Localtimestamp: frozenset(),
+    exp.UtcTimestamp: frozenset(),
+    exp.TimeToStr: frozenset({"this", "format"}),
+    exp.StrToTime: frozenset({"this", "format"}),
+    exp.StrToDate: frozenset({"this", "format"}),
+    exp.TsOrDsToDate: frozenset({"this"}),
+    exp.TsOrDsToTimestamp: frozenset({"this"}),
+    exp.Timestamp: frozenset({"this"}),
+    exp.UnixToTime: frozenset({"this"}),
+    exp.Year: frozenset({"this"}),
+    exp.Quarter: frozenset({"this"}),
+    exp.Month: frozenset({"this"}),
+    exp.Day: frozenset({"this"}),
+    exp.DayOfMonth: frozenset({"this"}),
+    exp.DayOfWeek: frozenset({"this"}),
+    exp.DayOfYear: frozenset({"this"}),
+    exp.Hour: frozenset({"this"}),
+    exp.Minute: frozenset({"this"}),
+    exp.Second: frozenset({"this"}),
+    exp.Week: frozenset({"this", "mode"}),
+    exp.Dayname: frozenset({"this"}),
+    exp.DateAdd: frozenset({"this", "expression", "unit"}),
+    exp.DateSub: frozenset({"this", "expression", "unit"}),
+    exp.TimestampAdd: frozenset({"this", "expression", "unit"}),
+    exp.Interval: frozenset({"this", "unit"}),
+    # string and number functions, operators
+    exp.Trunc: frozenset({"this", "decimals"}),
+    exp.StrPosition: frozenset({"this", "substr"}),
+    exp.Left: _BINARY,
+    exp.Right: _BINARY,
+    exp.SplitPart: frozenset({"this", "delimiter", "part_index"}),
+    exp.SubstringIndex: frozenset({"this", "delimiter", "count"}),
+    exp.ConcatWs: frozenset({"expressions", "safe", "coalesce"}),
+    exp.RegexpLike: _BINARY,
+    exp.RegexpILike: _BINARY,
+    exp.Collate: _BINARY,
     # aggregates
     exp.Count: frozenset({"this", "big_int"}),
     exp.Sum: frozenset({"this"}),
@@ -144,14 +183,16 @@ SLOTS: dict[type[exp.Expr], frozenset[str]] = {
     exp.Anonymous: frozenset({"this", "expressions"}),
 }
 
-# Functions a client may call by a name sqlglot does not know.
-NAMED_FUNCTIONS = frozenset({"MEASURE"})
+# Functions a client may call by a name sqlglot does not know (normalised in functions.py).
+NAMED_FUNCTIONS = frozenset({"MEASURE", *ANONYMOUS_ARITY})
 _INTEGER_TYPES = frozenset({
     exp.DataType.Type.SMALLINT, exp.DataType.Type.INT, exp.DataType.Type.BIGINT,
 })
 # Slots whose value is a unit keyword (a Var), not an expression.
 _UNIT_SLOTS: dict[type[exp.Expr], str] = {
     exp.TimestampTrunc: "unit", exp.DateTrunc: "unit", exp.Extract: "this",
+    exp.DateAdd: "unit", exp.DateSub: "unit", exp.TimestampAdd: "unit", exp.Interval: "unit",
+    exp.Collate: "expression",
 }
 
 
@@ -275,6 +316,9 @@ _CHECKS: dict[type[exp.Expr], Callable[[exp.Expr], None]] = {
 
 def _describe(node: exp.Expr, dialect: str = "postgres") -> str:
     """What the client wrote, as it would name it (not sqlglot's internal class name)."""
+    name = node.meta.get(WRITTEN) if node.meta else None
+    if name:
+        return f"function {name}()"
     if isinstance(node, exp.Anonymous):
         return f"function {node.name}()"
     if isinstance(node, exp.Func):

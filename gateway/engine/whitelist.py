@@ -20,6 +20,11 @@ SCALAR_NODES: frozenset[type[exp.Expr]] = frozenset(
         exp.Ceil, exp.Greatest, exp.Least, exp.Placeholder, exp.Tuple,
         exp.TimestampTrunc, exp.DateTrunc, exp.Extract, exp.CurrentDate, exp.CurrentTimestamp,
         exp.Tuple, exp.Alias, exp.Star, exp.Distinct, exp.Ordered, exp.DataTypeParam, exp.Escape,
+        # the canonical nodes of functions.py (client spellings are normalised to these)
+        exp.TimeToStr, exp.StrToTime, exp.StrToDate, exp.DateAdd, exp.DateFromParts,
+        exp.CurrentTime, exp.Trunc, exp.StrPosition, exp.Left, exp.Right, exp.SplitPart,
+        exp.SubstringIndex, exp.ConcatWs, exp.RegexpLike, exp.RegexpILike, exp.Collate,
+        exp.Var,  # a unit keyword: validate.py admits it only in the unit slots
     }
 )
 
@@ -34,7 +39,7 @@ CAST_TYPES: frozenset[object] = frozenset(
         exp.DataType.Type.BIGINT, exp.DataType.Type.FLOAT, exp.DataType.Type.DOUBLE,
         exp.DataType.Type.DECIMAL, exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR,
         exp.DataType.Type.CHAR, exp.DataType.Type.DATE, exp.DataType.Type.TIMESTAMP,
-        exp.DataType.Type.DATETIME, exp.DataType.Type.TIMESTAMPTZ,
+        exp.DataType.Type.DATETIME, exp.DataType.Type.TIMESTAMPTZ, exp.DataType.Type.TIME,
     }
 )
 
@@ -43,11 +48,15 @@ GRANULARITIES: tuple[str, ...] = (
 )
 EXTRACT_UNITS: tuple[str, ...] = (
     "second", "minute", "hour", "day", "week", "month", "quarter", "year", "dow", "doy",
+    "isodow", "isoyear", "epoch",
 )
 
 
 def describe(node: exp.Expr) -> str:
     """A short name for a refused construct, for error messages."""
+    written = node.meta.get("written") if node.meta else None
+    if written:  # the client's spelling (functions.WRITTEN), not sqlglot's class name
+        return f"function {written}()" if written[:1].isalpha() else f"operator {written}"
     if isinstance(node, exp.Anonymous):
         return f"function {node.name.upper()}()"
     if isinstance(node, exp.Func):

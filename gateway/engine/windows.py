@@ -18,6 +18,7 @@ from sqlglot import exp
 from backend.core.errors import NotSupported, SqlSyntaxError
 
 from .context import Context
+from .functions import keep_written
 from .naming import output_name
 
 # Functions that exist only as windows; aggregates (COUNT, SUM, ...) may be windows too.
@@ -177,4 +178,4 @@ def _rebuild(node: exp.Expr, lift: Any) -> exp.Expr:
             args[key] = [lift(v) if isinstance(v, exp.Expr) else v for v in value]
         else:
             args[key] = value
-    return node.__class__(**args)
+    return keep_written(node, node.__class__(**args))  # keeps the client's name
