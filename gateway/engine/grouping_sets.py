@@ -37,6 +37,8 @@ def expand_grouping_sets(select: exp.Select) -> exp.Query:
             choices.append([tuple(keys[:n]) for n in range(len(keys), -1, -1)])
         elif isinstance(node, exp.Cube):
             keys = [_key(k, items) for k in node.expressions]
+            if 2 ** len(keys) > MAX_GROUPING_SETS:  # before enumerating 2^n sets
+                raise _too_many()
             choices.append([
                 combo for n in range(len(keys), -1, -1) for combo in combinations(keys, n)
             ])
@@ -44,6 +46,11 @@ def expand_grouping_sets(select: exp.Select) -> exp.Query:
             choices.append([_set(s, items) for s in node.expressions])
         else:
             choices.append([(_key(node, items),)])
+    total = 1
+    for choice in choices:
+        total *= len(choice)
+        if total > MAX_GROUPING_SETS:
+            raise _too_many()
     sets: list[tuple[exp.Expr, ...]] = []
     for combination in product(*choices):
         chosen: list[exp.Expr] = []
@@ -52,8 +59,6 @@ def expand_grouping_sets(select: exp.Select) -> exp.Query:
                 if not any(key == k for k in chosen):
                     chosen.append(key)
         sets.append(tuple(chosen))
-        if len(sets) > MAX_GROUPING_SETS:
-            raise NotSupported(f"more than {MAX_GROUPING_SETS} grouping sets")
     every = _unique([k for s in sets for k in s])
     # The widest set first: its branch's column types name the result's.
     sets.sort(key=len, reverse=True)
@@ -69,6 +74,13 @@ def expand_grouping_sets(select: exp.Select) -> exp.Query:
         if value is not None:
             query.set(clause, value.copy())
     return query
+
+
+def _too_many() -> NotSupported:
+    return NotSupported(
+        f"more than {MAX_GROUPING_SETS} grouping sets",
+        hint="each grouping set is a query of its own; group by fewer sets",
+    )
 
 
 def _key(node: exp.Expr, items: list[exp.Expr]) -> exp.Expr:

@@ -354,6 +354,11 @@ def _client_condition(condition: exp.Expr, ctx: Context) -> str:
         if d.public and ctx.access.allows_member(cube.name, d.name)
     }
 
+    columns = list(condition.find_all(exp.Column))
+    if not all(c.sql() in by_sql for c in columns):
+        # Only names the credential can see: never the model's own SQL.
+        return "columns this credential cannot see"
+
     def rename(node: exp.Expr) -> exp.Expr:
         name = by_sql.get(node.sql()) if isinstance(node, exp.Column) else None
         return exp.column(*reversed(name.split("."))) if name else node

@@ -147,3 +147,20 @@ def test_engine_modules_do_no_io() -> None:
                 names = [node.module]
             for name in names:
                 assert name.split(".")[0] not in forbidden, f"{path.name} imports {name}"
+
+
+def test_key_join_that_matches_no_declared_join_hints_the_declared_one() -> None:
+    with pytest.raises(NotSupported) as caught:
+        _compile("SELECT customers.country FROM orders JOIN customers ON orders.id = customers.id")
+    assert caught.value.hint == (
+        "the model joins orders and customers on orders.customer_id = customers.id"
+    )
+
+
+def test_key_join_hint_never_shows_columns_the_credential_cannot_see() -> None:
+    # orders.customer_id and customers.id are outside the restricted access list.
+    with pytest.raises(NotSupported) as caught:
+        _compile("SELECT customers.country FROM orders JOIN customers ON orders.id = "
+                 "customers.country", access=RESTRICTED)
+    assert "customer_id" not in str(caught.value.hint) and "customers.id" not in str(
+        caught.value.hint)
