@@ -117,12 +117,14 @@ class _Scope:
                 isinstance(call, exp.GenerateSeries) or str(call.this).lower()
                 == "generate_series"):
             source = ("fixed", "int4")  # generate_series(int, int): int4 like its arguments
-        if isinstance(item, exp.Paren):  # FROM ((a JOIN b) JOIN c)
+        if isinstance(item, exp.Paren | exp.Subquery) and not item.alias and not isinstance(
+                item.this, exp.Select | exp.SetOperation):  # FROM ((a JOIN b) JOIN c)
             self._add(item.this)
-            for join in item.this.args.get("joins") or [] if isinstance(item.this, exp.Expr) \
-                    else []:
+            for join in item.args.get("joins") or []:
                 self._add(join.this)
             return
+        for join in item.args.get("joins") or [] if isinstance(item, exp.Table) else []:
+            self._add(join.this)
         if isinstance(item, exp.Table) and isinstance(item.this, exp.Identifier):
             name = item.name.lower()
             if not item.db and name in self.ctes:
@@ -188,6 +190,9 @@ def _hint(node: exp.Expr, scope: _Scope) -> str | None:
         return _hint(node.this, scope)
     if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Func):
         return _hint(node.expression, scope)  # pg_catalog.f(...)
+    if (isinstance(node, exp.Dot) and node.name.lower() == "n"
+            and "_pg_expandarray" in node.this.sql().lower()):
+        return "int4"  # (information_schema._pg_expandarray(a)).n
     if isinstance(node, exp.Column) and node.name.lower() in ("xmin", "xmax"):
         return "xid"
     if isinstance(node, exp.Column) and not isinstance(node.this, exp.Star):
@@ -235,7 +240,7 @@ def _hint(node: exp.Expr, scope: _Scope) -> str | None:
         listed = _hint(node.expressions[0] if isinstance(node, exp.Unnest) and node.expressions
                        else node.this, scope)
         return listed[1:] if listed and listed.startswith("_") else None
-    if isinstance(node, exp.Coalesce):
+    if isinstance(node, exp.Coalesce | exp.Nullif):
         return _hint(node.this, scope)
     if isinstance(node, exp.ArrayAgg):
         arg = node.this.this if isinstance(node.this, exp.Order) else node.this

@@ -155,6 +155,9 @@ def _rewrite_cast(node: exp.Cast) -> exp.Expr:
         if literal:
             return _pgc_call("regnamespace_oid", inner)
         return _pgc_call("regnamespace_name", inner)
+    if target == "regproc" and literal:
+        # A regproc column holds the function's name: compare names ('pg_catalog.array_in').
+        return exp.Literal.string(str(inner.name).split(".")[-1].strip('"'))
     if target in ("regproc", "regprocedure", "regrole", "regoper", "regconfig"):
         if literal:
             return exp.Literal.number(0)
@@ -529,7 +532,8 @@ def _output_name(node: exp.Expr) -> str:
         return _output_name(node.expression)  # pg_catalog.f(...)
     if isinstance(node, exp.Window):
         return _output_name(node.this)
-    if isinstance(node, exp.Func) and not isinstance(node, exp.Cast):
+    if isinstance(node, exp.Func) and not isinstance(
+            node, exp.Cast | exp.Binary | exp.Connector | exp.Predicate | exp.Unary):
         return node.sql_name().lower()
     if isinstance(node, exp.Literal | exp.Boolean | exp.Null):
         return "?column?"

@@ -19,7 +19,10 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -30,6 +33,7 @@ from tests.gateway_pg.differential.mirror import mirror_database, model_tables
 from tests.gateway_pg.differential.record import Recorder, recording_proxy
 
 Step = Callable[[str], None]
+HERE = Path(__file__).parent
 PSQL_COMMANDS = [r"\d", r"\dt", r"\dt+", r"\d orders", r"\d+ orders", r"\d secrets",
                  r"\di", r"\di+", r"\dv", r"\dm", r"\ds", r"\dn", r"\dn+", r"\l", r"\l+",
                  r"\du", r"\dg", r"\dT", r"\dx", r"\df", r"\dD", r"\dE", r"\dp", r"\dd",
@@ -140,9 +144,61 @@ def adbc(dsn: str, step: Step) -> None:
         conn.adbc_get_table_schema("orders")
 
 
+JDBC_JAR = Path("/usr/share/java/postgresql.jar")
+
+
+def pgjdbc(dsn: str, step: Step) -> None:
+    """pgjdbc's DatabaseMetaData, as DBeaver, DataGrip, Tableau and Metabase use it."""
+    parts = dict(p.split("=", 1) for p in dsn.split())
+    with tempfile.TemporaryDirectory() as classes:
+        subprocess.run(["javac", "-d", classes, str(HERE / "java" / "JdbcCatalog.java")],
+                       check=True, timeout=120)
+        url = f"jdbc:postgresql://{parts['host']}:{parts['port']}/{parts['dbname']}"
+        with subprocess.Popen(["java", "-cp", f"{classes}:{JDBC_JAR}", "JdbcCatalog", url,
+                               parts["user"]], stdout=subprocess.PIPE, text=True) as proc:
+            assert proc.stdout is not None
+            for line in proc.stdout:  # each step is printed before its calls
+                if line.startswith("step "):
+                    step(line[5:].strip())
+                elif line.startswith("error "):
+                    print(f"pgjdbc {line.strip()}", file=sys.stderr)
+
+
+def psqlodbc(dsn: str, step: Step) -> None:
+    """psqlODBC's catalog functions (Excel, Power BI and Tableau in ODBC mode)."""
+    import pyodbc
+
+    parts = dict(p.split("=", 1) for p in dsn.split())
+    step("connect")
+    conn = pyodbc.connect(
+        f"DRIVER={{PostgreSQL Unicode}};SERVER={parts['host']};PORT={parts['port']};"
+        f"DATABASE={parts['dbname']};UID={parts['user']};SSLmode=disable", timeout=10)
+    try:
+        cur = conn.cursor()
+        calls: tuple[tuple[str, Callable[[], Any]], ...] = (
+            ("SQLTables", lambda: cur.tables(schema="public", tableType="TABLE")),
+            ("SQLTables views", lambda: cur.tables(schema="public", tableType="VIEW")),
+            ("SQLColumns", lambda: cur.columns(table="orders")),
+            ("SQLPrimaryKeys", lambda: cur.primaryKeys("orders")),
+            ("SQLForeignKeys", lambda: cur.foreignKeys(table="orders")),
+            ("SQLStatistics", lambda: cur.statistics("orders")),
+            ("SQLGetTypeInfo", lambda: cur.getTypeInfo()),
+            ("SQLProcedures", lambda: cur.procedures(schema="public")),
+            ("SQLSpecialColumns", lambda: cur.rowIdColumns("orders")),
+        )
+        for name, call in calls:
+            step(name)
+            try:
+                call().fetchall()
+            except pyodbc.Error as exc:
+                print(f"psqlodbc {name}: {exc}", file=sys.stderr)
+    finally:
+        conn.close()
+
+
 DRIVERS: dict[str, Callable[[str, Step], None]] = {
     "psql": psql, "pgcli": pgcli, "sqlalchemy": sqlalchemy, "psycopg": psycopg_types,
-    "asyncpg": asyncpg, "adbc": adbc,
+    "asyncpg": asyncpg, "adbc": adbc, "pgjdbc": pgjdbc, "psqlodbc": psqlodbc,
 }
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import sql
 
-from backend.semantic.model import ALLOW_ALL, AccessPolicy
+from backend.semantic.model import ALLOW_ALL, AccessPolicy, ModelSet
 from backend.semantic.validate import check_models
 from gateway.catalog.visible import VisibleTable, visible_tables
 from tests.gateway_common import MODEL
@@ -29,9 +29,11 @@ PG_DDL_TYPE = {"text": "text", "numeric": "numeric", "int8": "bigint", "int4": "
                "uuid": "uuid", "json": "json", "bytea": "bytea"}
 
 
-def model_tables(model: str = MODEL, access: AccessPolicy = ALLOW_ALL) -> list[VisibleTable]:
-    models, problems = check_models({"orders.yml": model})
-    assert not problems, problems
+def model_tables(model: str = MODEL, access: AccessPolicy = ALLOW_ALL,
+                 models: ModelSet | None = None) -> list[VisibleTable]:
+    if models is None:
+        models, problems = check_models({"orders.yml": model})
+        assert not problems, problems
     return visible_tables(models, access)
 
 

@@ -26,9 +26,15 @@ CASES = load()
 
 
 @pytest.fixture(scope="module")
-def mirror() -> Iterator[Mirror]:
+def mirror(tgw: ThreadedGateway) -> Iterator[Mirror]:
     require_postgres()
-    with mirror_database(model_tables()) as m:
+    # The cubes as the gateway shows them: the model with the data source's column types,
+    # which a session describes before its first statement (gateway.source_types).
+    with psycopg.connect(tgw.gw.dsn(), autocommit=True) as conn:
+        conn.execute("SELECT 1")
+    grant = tgw.gw.grants.grants[tgw.gw.user]
+    models = tgw.call(lambda: tgw.gw.server.services.models_for(grant))
+    with mirror_database(model_tables(models=models)) as m:
         yield m
 
 
