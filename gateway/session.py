@@ -278,6 +278,9 @@ class StatementResult:
     columns: Sequence[ResultColumn] | None = None
     batches: AsyncIterator[Sequence[Row]] | None = None
     _closer: Callable[[], Awaitable[None]] | None = None
+    # The data source's result, for a wire protocol that can send its rows on untouched
+    # (gateway.postgres.forward).
+    source: QueryResult | None = None
     copy: CopyOptions | None = None  # COPY ... TO STDOUT: the rows go out in COPY framing
 
     async def close(self) -> None:
@@ -686,7 +689,7 @@ class Session:
             self._running = None
             await result.close()
 
-        return StatementResult("SELECT", columns, batches(), close)
+        return StatementResult("SELECT", columns, batches(), close, source=result)
 
     async def prepare(self, sql: str, param_types: Sequence[str]) -> PreparedInfo:
         """Parameter and result types of a statement, without running it on a data source."""

@@ -1,4 +1,4 @@
-"""PostgreSQL, through asyncpg.
+"""PostgreSQL: the hot path through ``pgwire``, everything else through asyncpg.
 
 A pool per connector (opened lazily, at most ``pool_max`` connections, idle ones closed after
 ``idle_lifetime``). Every connection starts with ``statement_timeout`` and
@@ -10,15 +10,15 @@ cannot be set after a transaction's first query) or for a later one, the setting
 pooler that drops startup parameters, and whatever PostgreSQL lets a read-only transaction
 write anyway (``lo_from_bytea`` creates a large object) never persists.
 
-A query without parameters whose result columns all have a decoder in ``pgcopy`` streams as
-``COPY (query) TO STDOUT (FORMAT binary)``: one Execute that runs to completion, so the
-planner may use parallel workers (it never does for a portal fetched with a row limit), and
-two round trips (describe, COPY) instead of five, plus BEGIN and ROLLBACK. asyncpg stops
-reading the socket while the decoded rows wait in a small queue, so a slow consumer holds the
-server back rather than filling memory. Everything else runs on a server-side cursor (a portal
-fetched ``batch_size`` rows at a time) in the same kind of transaction. ``cancel()`` cancels
-the pending COPY or fetch; asyncpg then sends the server a CancelRequest, which stops the
-query on the server.
+A single SELECT whose parameters and result columns the wire client handles (result types
+with a decoder in ``pgcopy``, parameters sent as text: numbers, strings, dates, bytes) takes
+the hot path in ``pgwire``: the same transaction, BEGIN, SET LOCAL, the query and ROLLBACK
+sent in one write on statements parsed once per connection, the rows read as DataRow
+messages (forwarded untouched to PostgreSQL clients by ``gateway.postgres.forward``), no
+reset on release. The planner may use parallel workers there (an Execute without a row
+limit). Everything else runs on an asyncpg server-side cursor (a portal fetched
+``batch_size`` rows at a time) in the same kind of transaction. ``cancel()`` sends the server
+a CancelRequest on either path.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from typing import Any
 import asyncpg
 from asyncpg.cursor import Cursor
 from asyncpg.pool import Pool
-from asyncpg.prepared_stmt import PreparedStatement
 
+from backend.connectors import pgwire
 from backend.connectors.base import ColumnInfo, ForeignKey, QueryResult, ResultColumn, TableInfo
 from backend.connectors.limits import DEFAULT_LIMITS, Limits
 from backend.connectors.netpolicy import (
@@ -43,7 +43,7 @@ from backend.connectors.netpolicy import (
     unreachable,
 )
 from backend.connectors.network import connect_failure, log, scrub
-from backend.connectors.pgcopy import DECODERS, BinaryCopyDecoder, CopyFormatError
+from backend.connectors.pgcopy import DECODERS
 from backend.connectors.statements import require_plain_query
 from backend.connectors.typenames import neutral_type
 from backend.core.errors import (
@@ -68,8 +68,16 @@ _SYSTEM_SCHEMA_FILTER = (
 _COPYABLE = re.compile(
     r"(?:\s|--[^\n]*\n|/\*.*?\*/|\()*(?:select|with|values|table)\b", re.I | re.S
 )
-# Decoded batches of rows waiting for the consumer; asyncpg reads no further meanwhile.
-_COPY_QUEUE_CHUNKS = 4
+
+
+# Type names of the OIDs the wire path decodes (pgcopy.DECODERS), for the neutral names.
+_TYPE_NAMES = {16: "bool", 20: "int8", 21: "int2", 23: "int4", 26: "oid", 700: "float4",
+               701: "float8", 1082: "date", 1114: "timestamp", 1184: "timestamptz",
+               1700: "numeric", 25: "text", 1043: "varchar", 1042: "bpchar", 19: "name"}
+# Session settings of wire-path connections: text values then read as the gateway writes them.
+_WIRE_SETTINGS = {"application_name": "metricsql", "default_transaction_read_only": "on",
+                  "DateStyle": "ISO, MDY", "TimeZone": "UTC", "IntervalStyle": "postgres",
+                  "extra_float_digits": "1", "client_encoding": "UTF8", "bytea_output": "hex"}
 
 
 def _copyable(sql: str) -> bool:
@@ -102,6 +110,7 @@ class PostgresConnector:
         self.network = network
         self._pool: Pool | None = None
         self._pool_lock = asyncio.Lock()
+        self._wire_pool: pgwire.WirePool | None = None
 
     # --- connections ---------------------------------------------------------------------------
 
@@ -133,6 +142,32 @@ class PostgresConnector:
                     },
                 )
             return self._pool
+
+    def _get_wire_pool(self) -> pgwire.WirePool:
+        if self._wire_pool is None:
+            self._wire_pool = pgwire.WirePool(self._wire_connect, self.limits.pool_max,
+                                              self.limits.idle_lifetime)
+        return self._wire_pool
+
+    async def _wire_connect(self) -> pgwire.WireConnection:
+        """A hot-path connection: the same policy, TLS and settings as the asyncpg pool's."""
+        hosts = await self.network.resolve(
+            "PostgreSQL", self.host, self.port, timeout=self.limits.connect_timeout
+        )
+        timeout_ms = int(self.limits.statement_timeout * 1000)
+        try:
+            conn = await pgwire.connect(
+                hosts, self.port, user=self.user, password=self._password,
+                database=self.database, ssl_context=tls_context_for(self._ssl, self.host),
+                settings={**_WIRE_SETTINGS, "statement_timeout": str(timeout_ms)},
+                timeout=self.limits.connect_timeout,
+            )
+            await conn.set_wrapper(timeout_ms)
+        except pgwire.WireError as exc:
+            raise self._connect_error(asyncpg.PostgresError.new(exc.fields)) from None
+        except Exception as exc:
+            raise self._connect_error(exc) from None
+        return conn
 
     async def _connect_checked(self, *args: Any, **kwargs: Any) -> asyncpg.Connection:
         """Every new pooled connection: resolve the host now, check each address against
@@ -348,26 +383,14 @@ class PostgresConnector:
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> QueryResult:
         require_plain_query(sql, dialect="postgres")
+        if _copyable(sql):
+            wire = await self._execute_wire(sql, params)
+            if wire is not None:
+                return wire
         conn = await self._acquire()
-        statement: PreparedStatement | None = None
         try:
             await self._begin(conn)
-            if not params and _copyable(sql):
-                statement = await conn.prepare(sql)
-        except BaseException as exc:
-            await _abandon(conn, self.limits.connect_timeout)
-            await self._release(conn)
-            if isinstance(exc, Exception):
-                raise self._query_error(exc) from None
-            raise
-        if statement is not None:
-            attributes = statement.get_attributes()
-            oids = [a.type.oid for a in attributes]
-            if oids and all(oid in DECODERS for oid in oids):
-                return CopyResult(_columns(attributes), self, conn, sql, oids)
-        try:
-            if statement is None:
-                statement = await conn.prepare(sql)
+            statement = await conn.prepare(sql)
             columns = _columns(statement.get_attributes())
             cursor = await statement.cursor(*params)
         except BaseException as exc:
@@ -378,7 +401,43 @@ class PostgresConnector:
             raise
         return PostgresResult(columns, self, conn, cursor)
 
+    async def _execute_wire(self, sql: str, params: Sequence[Any]) -> WireResult | None:
+        """The hot path (see ``pgwire``), or None when this statement needs asyncpg: a
+        parameter or result type the wire path does not encode or decode."""
+        try:
+            encoded = [pgwire.text_param(p) for p in params]
+        except TypeError:
+            return None
+        pool = self._get_wire_pool()
+        try:
+            async with asyncio.timeout(self.limits.connect_timeout):
+                conn = await pool.acquire()
+        except AppError:
+            raise
+        except Exception as exc:
+            raise self._connect_error(exc) from None
+        try:
+            stmt = await conn.prepare(sql)
+        except pgwire.WireError as exc:
+            pool.release(conn)
+            raise self._query_error(asyncpg.PostgresError.new(exc.fields)) from None
+        except BaseException as exc:
+            conn.terminate()
+            pool.release(conn)
+            if isinstance(exc, Exception):
+                raise self._query_error(exc) from None
+            raise
+        oids = [oid for _, oid in stmt.columns]
+        if (not oids or not all(oid in DECODERS for oid in oids)
+                or len(stmt.param_oids) != len(encoded)):
+            pool.release(conn)
+            return None
+        return WireResult(self, pool, conn, stmt, encoded)
+
     async def close(self) -> None:
+        wire, self._wire_pool = self._wire_pool, None
+        if wire is not None:
+            await wire.close()
         pool, self._pool = self._pool, None
         if pool is not None:
             try:
@@ -452,138 +511,119 @@ class PostgresResult:
         await self._connector._release(self._conn)
 
 
-_Item = list[tuple[Any, ...]] | Exception | None  # rows, the query's error, or the end
+class WireResult:
+    """A statement on the one-round-trip path. Nothing is sent until the rows are asked for:
+    ``rows()`` reads binary values and decodes them; ``forward(formats)`` (the PostgreSQL
+    gateway) hands out the DataRow messages themselves in the formats the client asked for."""
 
-
-class _CopyStopped(Exception):
-    """Raised in the COPY sink to make asyncpg abandon the COPY."""
-
-
-class CopyResult:
-    """A query streamed by ``COPY (query) TO STDOUT (FORMAT binary)`` from a background task.
-
-    The task decodes each chunk asyncpg hands it and waits for room in a small queue; asyncpg
-    reads nothing more from the socket meanwhile, so memory stays bounded and the server is
-    held back by TCP flow control. Stopping the task makes asyncpg send a CancelRequest.
-    """
-
-    def __init__(
-        self,
-        columns: Sequence[ResultColumn],
-        connector: PostgresConnector,
-        conn: asyncpg.Connection,
-        sql: str,
-        oids: Sequence[int],
-    ):
-        self.columns = columns
+    def __init__(self, connector: PostgresConnector, pool: pgwire.WirePool,
+                 conn: pgwire.WireConnection, stmt: pgwire.Statement,
+                 params: Sequence[bytes | None]):
+        self.columns: Sequence[ResultColumn] = [
+            ResultColumn(name, neutral_type("postgres", _TYPE_NAMES[oid]))
+                        for name, oid in stmt.columns]
+        self.source_oids = tuple(oid for _, oid in stmt.columns)
         self._connector = connector
+        self._pool = pool
         self._conn = conn
-        self._queue: asyncio.Queue[_Item] = asyncio.Queue(_COPY_QUEUE_CHUNKS)
-        self._canceled = False
+        self._stmt = stmt
+        self._params = params
+        self._started = False
         self._done = False
+        self._canceled = False
         self._closed = False
-        self._stopping = False
-        self._in_sink = False
-        self._task = asyncio.ensure_future(self._copy(sql, BinaryCopyDecoder(oids)))
+        self._decoded: AsyncIterator[tuple[bytes, int]] | None = None
+        self._leftover: list[tuple[Any, ...]] = []
 
-    async def _copy(self, sql: str, decoder: BinaryCopyDecoder) -> None:
-        async def sink(chunk: bytes) -> None:
-            if self._stopping:
-                raise _CopyStopped
-            rows = decoder.feed(chunk)
-            if rows:
-                self._in_sink = True
-                try:
-                    await self._queue.put(rows)
-                finally:
-                    self._in_sink = False
+    def _canceled_error(self) -> AppError:
+        return QueryCanceled("canceling statement due to user request")
 
-        item: _Item = None
+    async def forward(self, formats: Sequence[int]) -> AsyncIterator[tuple[bytes, int]]:
+        """Runs of whole DataRow messages (bytes, row count), the columns in ``formats``."""
+        if self._started:
+            raise RuntimeError("the result was already read")
+        if self._canceled or self._closed:
+            raise self._canceled_error()
+        self._started = True
+        self._conn.start(self._stmt, self._params, formats)
         try:
-            # The newline ends a trailing "--" comment before COPY's closing parenthesis.
-            await self._conn.copy_from_query(sql + "\n", output=sink, format="binary")
-            if not decoder.finished:
-                raise CopyFormatError("the COPY stream ended before its trailer")
-        except Exception as exc:
-            item = exc
-        if not self._stopping:
-            await self._queue.put(item)
-
-    async def _stop(self) -> None:
-        """End the COPY early. asyncpg sends a CancelRequest when the task is cancelled inside
-        the sink or while it waits for the server, but not when the cancellation lands just
-        after a chunk arrived: so a task not in the sink first gets one turn of the loop to
-        reach the sink, which then raises. asyncpg (0.32) cannot go on using a connection
-        after an abandoned COPY: on release the pool waits for the cancel to be answered,
-        its reset fails and it terminates the connection, so an abandoned stream costs one
-        reconnect (a stream read to its end keeps its connection)."""
-        if self._task.done():
-            return
-        self._stopping = True
-        if not self._in_sink:
-            await asyncio.sleep(0)
-        if not self._task.done():
-            self._task.cancel()
-
-    async def _next(self) -> _Item:
-        if not self._queue.empty():
-            return self._queue.get_nowait()
-        getter = asyncio.ensure_future(self._queue.get())
-        try:
-            await asyncio.wait((getter, self._task), return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            if not getter.done():
-                getter.cancel()
-        if getter.done() and not getter.cancelled():
-            return getter.result()
-        if not self._queue.empty():
-            return self._queue.get_nowait()
-        # The task ended without a last item: cancel() or close() cancelled it.
-        raise QueryCanceled("the query was canceled")
+            async for item in pgwire.read_rows(self._conn):
+                yield item
+            self._done = True
+        except pgwire.WireError as exc:
+            self._done = True
+            await self._recover()
+            if self._canceled and exc.sqlstate == "57014":
+                raise self._canceled_error() from None
+            raise self._connector._query_error(asyncpg.PostgresError.new(exc.fields)) from None
+        except (OSError, asyncio.IncompleteReadError, pgwire.WireProtocolError) as exc:
+            self._done = True
+            self._conn.terminate()
+            raise self._connector._query_error(
+                exc if isinstance(exc, OSError) else OSError(str(exc))) from None
 
     async def rows(self, batch_size: int = 1000) -> AsyncIterator[Sequence[tuple[Any, ...]]]:
         if batch_size < 1:
             raise ValueError("batch_size must be positive")
-        batch: list[tuple[Any, ...]] = []
-        while not self._done:
-            if self._canceled or self._closed:
-                raise QueryCanceled("the query was canceled")
-            item = await self._next()
-            if item is None:
-                self._done = True
-            elif isinstance(item, Exception):
-                self._done = True
-                raise self._connector._query_error(item, canceled=self._canceled) from None
-            else:
-                batch.extend(item)
-                while len(batch) >= batch_size:
-                    yield batch[:batch_size]
-                    del batch[:batch_size]
+        decoders = [DECODERS[oid] for oid in self.source_oids]
+        if self._decoded is None:  # a later rows() call goes on where the last one stopped
+            self._decoded = self.forward([1] * len(decoders)).__aiter__()
+        batch = self._leftover
+        while True:
+            while len(batch) >= batch_size:
+                out, batch = batch[:batch_size], batch[batch_size:]
+                self._leftover = batch
+                yield out
+            try:
+                chunk, _ = await anext(self._decoded)
+            except StopAsyncIteration:
+                break
+            batch.extend(pgwire.decode_rows(chunk, decoders))
+        self._leftover = []
         if batch:
             yield batch
+
+    async def _recover(self) -> None:
+        """After a query error: read to ReadyForQuery, roll back the failed transaction."""
+        conn = self._conn
+        try:
+            async with asyncio.timeout(self._connector.limits.connect_timeout):
+                await conn.until_ready()
+                if conn.status != b"I":
+                    conn.write(pgwire._msg(b"Q", b"ROLLBACK\x00"))
+                    await conn.until_ready()
+        except (Exception, asyncio.CancelledError):
+            conn.terminate()
 
     async def cancel(self) -> None:
         if self._closed or self._done:
             return
         self._canceled = True
-        await self._stop()
+        if self._started:
+            try:
+                await self._conn.cancel()
+            except OSError:
+                self._conn.terminate()
 
     async def close(self) -> None:
         if self._closed:
             return
         self._closed = True
-        abandoned = not self._task.done()
-        await self._stop()
-        await asyncio.wait([self._task])
-        if not self._task.cancelled():
-            self._task.exception()  # retrieved, so asyncio does not log it
-        if abandoned or self._task.cancelled():
-            # The connection is unusable after an abandoned COPY (see _stop), so ROLLBACK
-            # cannot be sent; closing it ends the transaction just the same, uncommitted.
-            self._conn.terminate()
-        else:
-            await _abandon(self._conn, self._connector.limits.connect_timeout)
-        await self._connector._release(self._conn)
+        conn = self._conn
+        if self._started and not self._done:
+            # Abandoned mid-stream: stop the query, skip what is still coming, roll back.
+            try:
+                async with asyncio.timeout(self._connector.limits.connect_timeout):
+                    # (If another task were reading this socket, the read below raises and
+                    # the connection is dropped instead.)
+                    await conn.cancel()
+                    await conn.until_ready()
+                    if conn.status != b"I":
+                        conn.write(pgwire._msg(b"Q", b"ROLLBACK\x00"))
+                        await conn.until_ready()
+            except (Exception, asyncio.CancelledError):
+                conn.terminate()
+        self._pool.release(conn)
 
 
 async def _abandon(conn: asyncpg.Connection, timeout: float) -> None:

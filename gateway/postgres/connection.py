@@ -30,7 +30,7 @@ from backend.core.grants import CredentialGrant, GrantDirectory
 from backend.core.ratelimit import FailureLimiter
 from backend.core.scram import ScramVerifier, verify_plaintext
 from backend.observability import logs, metrics
-from gateway.postgres import codec, copyout
+from gateway.postgres import codec, copyout, forward
 from gateway.postgres import messages as m
 from gateway.postgres.config import PgGatewayConfig
 from gateway.postgres.errors import error_fields
@@ -515,6 +515,8 @@ class PgConnection:
 
     async def _stream(self, portal: Portal, max_rows: int) -> None:
         """Send rows (all, or up to max_rows) then CommandComplete or PortalSuspended."""
+        if await forward.stream(self, portal, max_rows):  # source rows sent on untouched
+            return
         result = portal.result
         assert result is not None and result.batches is not None
         encoders = portal.encoders

@@ -1,4 +1,5 @@
-"""The PostgreSQL COPY path: same values and types as asyncpg, streaming, read-only, cancel."""
+"""The PostgreSQL one-round-trip path (``pgwire``): the same values and types as asyncpg,
+streaming, read-only, cancel, abandoned streams."""
 
 from __future__ import annotations
 
@@ -13,8 +14,7 @@ import pytest
 
 from backend.connectors.base import QueryResult
 from backend.connectors.limits import Limits
-from backend.connectors.pgcopy import BinaryCopyDecoder
-from backend.connectors.postgres import CopyResult, PostgresConnector, PostgresResult
+from backend.connectors.postgres import PostgresConnector, PostgresResult, WireResult
 from backend.core.errors import QueryCanceled, ReadOnly, SourceQueryFailed, SourceTimeout
 from tests.connectors.conftest import Source
 from tests.connectors.test_cancel import SAFETY, _eventually, _running_on_server
@@ -79,7 +79,7 @@ def _typed(values: list[tuple[Any, ...]]) -> list[tuple[tuple[type, str], ...]]:
 
 async def test_copy_values_match_asyncpg_exactly(pg: PostgresConnector) -> None:
     result = await pg.execute(TYPED)
-    assert isinstance(result, CopyResult)
+    assert isinstance(result, WireResult)
     got = await _all(result)
     conn = await asyncpg.connect(PG_TEST_DSN)
     try:
@@ -111,7 +111,7 @@ FROM generate_series(-20000, 20000) g
 
 async def test_fixed_width_rows_with_nulls_match_asyncpg(pg: PostgresConnector) -> None:
     result = await pg.execute(FIXED_WIDTH)
-    assert isinstance(result, CopyResult)
+    assert isinstance(result, WireResult)
     got = await _all(result, batch_size=333)
     conn = await asyncpg.connect(PG_TEST_DSN)
     try:
@@ -123,7 +123,7 @@ async def test_fixed_width_rows_with_nulls_match_asyncpg(pg: PostgresConnector) 
 
 async def test_many_numerics_and_instants_match_asyncpg(pg: PostgresConnector) -> None:
     result = await pg.execute(NUMERICS)
-    assert isinstance(result, CopyResult)
+    assert isinstance(result, WireResult)
     got = await _all(result)
     conn = await asyncpg.connect(PG_TEST_DSN)
     try:
@@ -136,7 +136,7 @@ async def test_many_numerics_and_instants_match_asyncpg(pg: PostgresConnector) -
 async def test_many_rows_stream_in_bounded_batches(pg: PostgresConnector) -> None:
     sql = "SELECT g, repeat('x', g % 50) AS pad FROM generate_series(1, 120000) g"
     result = await pg.execute(sql)
-    assert isinstance(result, CopyResult)
+    assert isinstance(result, WireResult)
     rows = await _all(result, batch_size=777)
     assert len(rows) == 120000
     assert rows[0] == (1, "x") and rows[-1] == (120000, "")
@@ -145,27 +145,28 @@ async def test_many_rows_stream_in_bounded_batches(pg: PostgresConnector) -> Non
 
 async def test_empty_result_and_leading_comment(pg: PostgresConnector) -> None:
     result = await pg.execute("-- a note\n/* more */ (SELECT 1 AS x WHERE false) -- trailing")
-    assert isinstance(result, CopyResult)
+    assert isinstance(result, WireResult)
     assert await _all(result) == []
     assert [c.name for c in result.columns] == ["x"]
 
 
-async def test_other_queries_take_the_cursor_path(pg: PostgresConnector, pg_source: Source) -> None:
-    cases: list[tuple[str, tuple[Any, ...], list[tuple[Any, ...]]]] = [
-        ("SELECT $1::int8 + 1 AS x", (41,), [(42,)]),  # parameters: never spliced into COPY
-        ("SELECT '1 day'::interval AS i", (), [(datetime.timedelta(days=1),)]),
-        ("SELECT 1 AS x;", (), [(1,)]),  # a ';' anywhere: the cursor path
-        ("SELECT current_setting($1) AS s", ("statement_timeout",), [("30s",)]),
+async def test_which_queries_take_the_cursor_path(pg: PostgresConnector, pg_source: Source) -> None:
+    cases: list[tuple[str, tuple[Any, ...], list[tuple[Any, ...]], type]] = [
+        ("SELECT $1::int8 + 1 AS x", (41,), [(42,)], WireResult),  # bound, never spliced
+        ("SELECT '1 day'::interval AS i", (), [(datetime.timedelta(days=1),)], PostgresResult),
+        ("SELECT 1 AS x;", (), [(1,)], PostgresResult),  # a ';' anywhere: the cursor path
+        ("SELECT current_setting($1) AS s", ("statement_timeout",), [("30s",)], WireResult),
+        ("SELECT $1::uuid AS u", (uuid.UUID(int=1),), [(uuid.UUID(int=1),)], PostgresResult),
     ]
-    for sql, params, expected in cases:
+    for sql, params, expected, kind in cases:
         result = await pg.execute(sql, params)
-        assert isinstance(result, PostgresResult), sql
+        assert isinstance(result, kind), sql
         assert await _all(result) == expected, sql
 
 
 async def test_runtime_error_surfaces_from_rows(pg: PostgresConnector) -> None:
     result = await pg.execute("SELECT 1 / (g - 3) AS x FROM generate_series(1, 5) g")
-    assert isinstance(result, CopyResult)
+    assert isinstance(result, WireResult)
     with pytest.raises(SourceQueryFailed, match="division by zero"):
         await _all(result)
     await pg.check()
@@ -179,10 +180,10 @@ async def test_copy_is_read_only_even_after_set_config(pg_source: Source) -> Non
         result = await pg.execute(
             "SELECT set_config('default_transaction_read_only', 'off', false) AS s"
         )
-        assert isinstance(result, CopyResult)
+        assert isinstance(result, WireResult)
         assert await _all(result) == [("off",)]
         result = await pg.execute(f"WITH d AS (DELETE FROM {table} RETURNING id) SELECT id FROM d")
-        assert isinstance(result, CopyResult)
+        assert isinstance(result, WireResult)
         with pytest.raises(ReadOnly):
             await _all(result)
     finally:
@@ -202,7 +203,7 @@ async def test_cancel_stops_a_copy_on_the_server(pg: PostgresConnector) -> None:
     )
     source = Source("postgres", "POSTGRES", {}, "")
     result = await pg.execute(sql)
-    assert isinstance(result, CopyResult)
+    assert isinstance(result, WireResult)
     got = 0
     try:
         async for batch in result.rows(500):
@@ -226,7 +227,7 @@ async def test_cancelling_the_reader_task_stops_a_copy(pg: PostgresConnector) ->
 
     async def run() -> None:
         result = await pg.execute(f"SELECT pg_sleep(60)::text AS s /* {marker} */")
-        assert isinstance(result, CopyResult)
+        assert isinstance(result, WireResult)
         try:
             async for _ in result.rows():
                 pass
@@ -246,7 +247,7 @@ async def test_statement_timeout_applies_to_copy(pg_source: Source) -> None:
     pg = pg_source.connector(Limits(connect_timeout=3, statement_timeout=0.5))
     try:
         result = await pg.execute("SELECT pg_sleep(60)::text AS s")
-        assert isinstance(result, CopyResult)
+        assert isinstance(result, WireResult)
         with pytest.raises(SourceTimeout):
             await _all(result)
         await pg.check()
@@ -254,31 +255,16 @@ async def test_statement_timeout_applies_to_copy(pg_source: Source) -> None:
         await pg.close()
 
 
-def test_decoder_handles_rows_split_across_chunks() -> None:
-    decoder = BinaryCopyDecoder([23, 25])
-    stream = (
-        b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8
-        + b"\x00\x02" + b"\x00\x00\x00\x04" + (7).to_bytes(4, "big") + b"\x00\x00\x00\x02hi"
-        + b"\x00\x02" + b"\xff\xff\xff\xff" + b"\x00\x00\x00\x00"
-        + b"\xff\xff"
-    )  # fmt: skip
-    rows: list[tuple[Any, ...]] = []
-    for i in range(len(stream)):  # one byte at a time: every split point
-        rows.extend(decoder.feed(stream[i : i + 1]))
-    assert rows == [(7, "hi"), (None, "")]
-    assert decoder.finished
-
 
 async def test_abandoned_copies_do_not_leak_connections(pg_source: Source) -> None:
-    # One pooled connection. asyncpg cannot reuse a connection after abandoning a COPY (the
-    # pool's reset fails and the pool terminates it, once the CancelRequest is answered): the
-    # slot must still come back every time. Fully read COPYs keep their connection.
+    # One pooled connection: an abandoned stream is cancelled and skipped to its end, so the
+    # same connection (one backend pid) serves every statement after it.
     pg = pg_source.connector(Limits(connect_timeout=3, statement_timeout=30, pool_max=1))
     sql = "SELECT pg_backend_pid() AS pid, g FROM generate_series(1, {n}) g"
     try:
         for size in (2, 300, 5000, 50000) * 5:
             result = await pg.execute(sql.format(n=size))
-            assert isinstance(result, CopyResult)
+            assert isinstance(result, WireResult)
             async for _batch in result.rows(100):
                 break
             await result.close()

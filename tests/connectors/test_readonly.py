@@ -20,7 +20,7 @@ import pytest
 from backend.connectors.base import Connector
 from backend.connectors.limits import Limits
 from backend.connectors.mysql import MySQLConnector
-from backend.connectors.postgres import CopyResult, PostgresConnector, PostgresResult
+from backend.connectors.postgres import PostgresConnector, PostgresResult, WireResult
 from backend.core.errors import AppError, DataSourceError, ReadOnly, SourceTimeout
 from tests.connectors.conftest import Source, _mysql_admin
 from tests.services import PG_TEST_DSN
@@ -108,14 +108,17 @@ async def test_pg_writes_are_refused_on_every_path(pg_source: Source, path: str)
     assert _pg_scalar(f"SELECT to_regclass('{s}.made')") is None
 
 
-@pytest.mark.parametrize("params", [(), (1,)], ids=["copy", "cursor"])
+@pytest.mark.parametrize("params", [(), (1,), (uuid.UUID(int=1),)],
+                         ids=["wire", "wire-params", "cursor"])
 async def test_pg_statement_timeout_on_every_path(pg_source: Source, params: tuple[Any, ...]
                                                   ) -> None:
     pg = pg_source.connector(SHORT)
-    tail = "" if not params else " WHERE $1::int = 1"
+    tail = "" if not params else (" WHERE $1::int = 1" if params[0] == 1
+                                  else " WHERE $1::uuid IS NOT NULL")
     try:
         result = await pg.execute(f"SELECT pg_sleep(30)::text AS s{tail}", params)
-        assert isinstance(result, CopyResult if not params else PostgresResult)
+        cursor = bool(params) and isinstance(params[0], uuid.UUID)  # asyncpg binds a UUID
+        assert isinstance(result, PostgresResult if cursor else WireResult)
         with pytest.raises(SourceTimeout):
             try:
                 async for _ in result.rows():
