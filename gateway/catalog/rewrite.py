@@ -77,8 +77,8 @@ def _cte_names(tree: exp.Expr) -> set[str]:
 def is_catalog_query(tree: exp.Expr) -> bool:
     """True when the statement reads only catalog relations (or none at all)."""
     ctes = _cte_names(tree)
-    user_tables = 0
-    catalog_tables = 0
+    user_tables: list[str] = []
+    catalog_tables: list[str] = []
     for table in tree.find_all(exp.Table):
         name, schema = table.name.lower(), table.db.lower()
         if not name or (not schema and name in ctes):
@@ -86,15 +86,18 @@ def is_catalog_query(tree: exp.Expr) -> bool:
         if schema in ("pg_catalog", "information_schema") or (
             not schema and name in PG_CATALOG
         ):
-            catalog_tables += 1
+            catalog_tables.append(name)
         else:
-            user_tables += 1
+            user_tables.append(name)
     if catalog_tables and user_tables:
+        # The catalog lives in the gateway and the cubes at the data source: no one place
+        # can join them. Name both, so the client's author sees what to split.
         raise NotSupported(
-            "a query cannot mix catalog relations (pg_catalog, information_schema) "
-            "with model tables"
+            "a query cannot mix catalog relations with model tables: "
+            f"{', '.join(sorted(set(catalog_tables)))} with {', '.join(sorted(set(user_tables)))}",
+            hint="query the catalog and the cubes in separate statements",
         )
-    return user_tables == 0
+    return not user_tables
 
 
 def _literal(value: object) -> exp.Expr:

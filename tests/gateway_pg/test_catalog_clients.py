@@ -85,3 +85,22 @@ def test_adbc_connect_objects_and_arrow(tgw: ThreadedGateway) -> None:
         assert table.column_names == ["status", "n"]
         assert table.to_pylist() == [{"status": "completed", "n": 333},
                                      {"status": "pending", "n": 667}]
+
+
+@pytest.mark.parametrize("sql, names", [
+    ("SELECT c.relname, (SELECT count(*) FROM orders) AS n FROM pg_catalog.pg_class c",
+     "pg_class with orders"),
+    ("SELECT o.status FROM orders o JOIN pg_catalog.pg_description d ON d.objoid = 16390",
+     "pg_description with orders"),
+    ("SELECT table_name FROM information_schema.tables WHERE table_name IN "
+     "(SELECT status FROM orders)", "tables with orders"),
+])
+def test_mixed_catalog_and_cube_queries_name_what_is_unsupported(
+        tgw: ThreadedGateway, sql: str, names: str) -> None:
+    import psycopg
+
+    with psycopg.connect(tgw.gw.dsn(), autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.FeatureNotSupported) as err:
+            conn.execute(sql)
+        assert f"cannot mix catalog relations with model tables: {names}" in str(err.value)
+        assert conn.execute("SELECT 1").fetchone() == (1,)  # the session goes on
