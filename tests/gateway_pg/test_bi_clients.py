@@ -74,6 +74,7 @@ def _both(gw: ThreadedGateway, schema: str, sql: str,
         got = conn.execute(sql.encode(), params).fetchall()
     with psycopg.connect(PG_TEST_DSN, autocommit=True) as conn:
         conn.execute(f"SET search_path TO {schema}")
+        conn.execute("SET TIME ZONE 'UTC'")
         direct = sql.replace('"public"."orders"', f'"{schema}"."orders"')
         want = conn.execute(direct.encode(), params).fetchall()
     if "order by" not in sql.lower():
@@ -125,6 +126,13 @@ STATEMENTS = {
         "SELECT o.status, sum(o.amount) FROM orders o JOIN (SELECT customer_id, "
         "sum(amount) AS s FROM orders WHERE customer_id IS NOT NULL GROUP BY 1 "
         "ORDER BY 2 DESC, 1 LIMIT 5) t ON o.customer_id = t.customer_id GROUP BY 1",
+    # Superset: every chart with a time range filters with TO_TIMESTAMP(..., format).
+    "superset time range":
+        "SELECT DATE_TRUNC('day', created_at) AS __timestamp, COUNT(*) AS count FROM orders "
+        "WHERE created_at >= TO_TIMESTAMP('2024-01-10 00:00:00.000000', "
+        "'YYYY-MM-DD HH24:MI:SS.US') AND created_at < TO_TIMESTAMP('2024-02-01 "
+        "00:00:00.000000', 'YYYY-MM-DD HH24:MI:SS.US') GROUP BY DATE_TRUNC('day', created_at) "
+        "ORDER BY count DESC, __timestamp LIMIT 10000",
     "distinct raw":
         "SELECT DISTINCT status FROM orders",
 }
