@@ -134,9 +134,16 @@ async def _prepare_demo(settings: Settings) -> None:
 
 
 async def serve(settings: Settings, *, only: str | None = None,
-                ready: asyncio.Event | None = None, stop: asyncio.Event | None = None) -> None:
-    run_web = only in (None, "web")
+                ready: asyncio.Event | None = None, stop: asyncio.Event | None = None,
+                worker: bool = False) -> None:
+    """``worker``: one of the extra gateway processes (``GATEWAY_PROCESSES``), gateways only."""
+    run_web = only in (None, "web") and not worker
     run_gateways = only in (None, "gateway")
+    processes = 1
+    if run_gateways:
+        from gateway.server import gateway_process_count
+
+        processes = gateway_process_count(settings, only)
     engine = make_engine(settings.database_url)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -171,13 +178,14 @@ async def serve(settings: Settings, *, only: str | None = None,
             cleanups.append(gateway_services.close)
             detach.append(_attach(metrics.LIVE.pools, lambda: _connectors(gateway_services)))
             pg = await start_pg_gateway(settings, feed, services=gateway_services,
-                                        audit=audit.for_protocol("postgres"))
+                                        audit=audit.for_protocol("postgres"),
+                                        reuse_port=processes > 1)
             cleanups.append(pg.stop)
             feed.add_listener(pg.on_grant_changed)
             sessions.gateways.append(pg)
             health["postgres_gateway"] = lambda: pg.serving
             mysql = await _start_mysql(settings, feed, context_from_settings(settings), audit,
-                                       gateway_services)
+                                       gateway_services, reuse_port=processes > 1)
             cleanups.append(mysql.close)
             feed.add_listener(mysql.on_grant_changed)
             sessions.gateways.append(mysql)
@@ -185,6 +193,19 @@ async def serve(settings: Settings, *, only: str | None = None,
             metrics.LIVE.sessions.update(postgres=pg.session_count, mysql=mysql.session_count)
             detach.append(_forget_sessions)
             log.info("MySQL wire gateway listening on %s:%d", settings.bind_host, mysql.port)
+            if processes > 1 and not worker:
+                from gateway.server import GatewayWorkers
+
+                workers = GatewayWorkers(settings, processes - 1)
+                workers.start()
+                cleanups.append(workers.stop)
+        if worker:
+            if ready is not None:
+                ready.set()
+            await stop.wait()
+            if sessions.gateways:
+                await drain(sessions.gateways, settings.shutdown_grace_seconds)
+            return
 
         # The web tier, or for a gateway-only process just /healthz, /readyz and /metrics.
         if run_web:

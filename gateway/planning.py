@@ -133,7 +133,9 @@ def _plan_prepare(sql: str, declared: Sequence[str], scope: Scope,
                                  visible_column_types(scope.models, scope.access))
     engine_types = list(compiled.param_types)
     types = [
-        ours[i] if i < len(declared) or engine_types[i] == "text" else engine_types[i]
+        # a declared type wins; "" is a type the client left unspecified (OID 0)
+        ours[i] if (i < len(declared) and declared[i]) or engine_types[i] == "text"
+        else engine_types[i]
         for i in range(compiled.param_count)
     ]
     return PreparedPlan(types, compiled=compiled)
@@ -216,6 +218,10 @@ def infer_parameter_types(
             other = parent.left if parent.right is node else parent.right
             if isinstance(other, exp.Column):
                 guess = columns.get(other.name.lower(), "text")
+        elif (isinstance(parent, exp.In | exp.Between) and parent.this is not node
+              and isinstance(parent.this, exp.Column)):
+            # x IN ($1, $2), x BETWEEN $1 AND $2: the type of x
+            guess = columns.get(parent.this.name.lower(), "text")
         types[i] = guess
     return [t or "text" for t in types]
 

@@ -12,7 +12,10 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import multiprocessing as mp
+import os
 import secrets
+import signal
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -226,12 +229,74 @@ async def start_pg_gateway(
     services: SessionServices | None = None,
     audit: AuditSink = _log_audit,
     session_counter: SessionCounter | None = None,
+    reuse_port: bool = False,
 ) -> PgServer:
     """Start the PostgreSQL wire gateway as the embedded default configures it; stop it with
     ``await server.stop()``. Pass the same ``services`` to both gateways to share pools."""
     server = PgServer(
         config_from_settings(settings), grants, services or services_from_settings(settings),
-        audit=audit, session_counter=session_counter,
+        audit=audit, session_counter=session_counter, reuse_port=reuse_port,
     )
     await server.start()
     return server
+
+
+# --- several gateway processes on the same ports ------------------------------------------------
+
+
+def gateway_process_count(settings: Settings, only: str | None) -> int:
+    """``GATEWAY_PROCESSES``, or by default one per core for ``serve --only gateway`` and one
+    for the embedded default (which also runs the web tier)."""
+    if settings.gateway_processes > 0:
+        return settings.gateway_processes
+    return max(1, os.cpu_count() or 1) if only == "gateway" else 1
+
+
+class GatewayWorkers:
+    """The extra gateway processes of ``serve``: each runs both gateways and its own change-
+    feed subscriber on the same ports as the first (SO_REUSEPORT), so the kernel spreads new
+    connections over all of them and every process ends its own sessions on a revocation.
+    Workers serve no web tier and no /metrics; they exit when the first process is gone."""
+
+    def __init__(self, settings: Settings, count: int):
+        ctx = mp.get_context("spawn")  # a fresh interpreter: no event loop or sockets copied
+        self.processes = [ctx.Process(target=_worker_main, args=(settings, os.getpid()),
+                                      name=f"gateway-{i + 2}") for i in range(count)]
+
+    def start(self) -> None:
+        for proc in self.processes:
+            proc.start()
+            log.info("gateway worker process %s started (pid %s)", proc.name, proc.pid)
+
+    async def stop(self, timeout: float = 15.0) -> None:
+        for proc in self.processes:
+            if proc.is_alive() and proc.pid is not None:
+                os.kill(proc.pid, signal.SIGTERM)
+        loop = asyncio.get_running_loop()
+        for proc in self.processes:
+            await loop.run_in_executor(None, proc.join, timeout)
+            if proc.is_alive():
+                proc.kill()
+
+
+def _worker_main(settings: Settings, parent: int) -> None:
+    from backend.cli import _configure_logging as configure_logging
+    from backend.server import serve
+
+    configure_logging(settings)
+
+    async def run() -> None:
+        stop = asyncio.Event()
+
+        async def orphaned() -> None:  # the first process died without stopping us
+            while os.getppid() == parent:
+                await asyncio.sleep(1.0)
+            stop.set()
+
+        watch = asyncio.create_task(orphaned())
+        try:
+            await serve(settings, only="gateway", stop=stop, worker=True)
+        finally:
+            watch.cancel()
+
+    asyncio.run(run())

@@ -40,6 +40,7 @@ from gateway.copy import CopyOptions, parse_copy
 from gateway.engine import CompiledQuery
 from gateway.engine.limits import InputLimits, check_length
 from gateway.planning import DataPlan, Planner, PlanSettings, Scope
+from gateway.source_types import SourceTypes
 
 CATALOG_TIMEOUT_SECONDS = 10.0
 
@@ -379,12 +380,27 @@ class SessionServices:
     planner: Planner = field(default_factory=Planner)
     connector_factory: ConnectorFactory = default_connector_factory
     batch_size: int = 5000
+    source_types: SourceTypes = field(default_factory=SourceTypes)
     connectors: ConnectorCache = field(init=False)
 
     def __post_init__(self) -> None:
         self.connectors = ConnectorCache(self.connector_factory)
 
+    def models_for(self, grant: CredentialGrant) -> ModelSet:
+        """The grant's models, with the data source's own column types once described."""
+        return self.source_types.typed(grant, self.models.get(grant))
+
+    def describe_source(self, grant: CredentialGrant) -> asyncio.Task[None] | None:
+        """Start describing the grant's data source (``gateway.source_types``) unless done;
+        the running description, for a data statement to wait for."""
+        target = DIALECT_BY_SOURCE.get(grant.data_source_type.upper())
+        if target is None:
+            return None
+        return self.source_types.start(grant, self.models.get(grant), self.connectors.get(grant),
+                                       target)
+
     async def close(self) -> None:
+        self.source_types.close()
         await self.connectors.close()
         self.catalogs.close()
         self.planner.close()
@@ -431,11 +447,25 @@ class Session:
         self.grant = grant
 
     def models(self) -> ModelSet:
-        return self.services.models.get(self.grant)
+        return self.services.models_for(self.grant)
+
+    def model_key(self, models: ModelSet) -> str | None:
+        """What caches key compiled plans and catalogs on: the model version, marked once the
+        source's column types are in (they change the result types)."""
+        version = self.grant.model_version_id
+        return f"{version}+source" if models.source_types and version else version
+
+    async def described(self) -> None:
+        """Wait for the source's column types if they are being described (once per data
+        source and model version; bounded by ``SourceTypes.timeout_seconds``)."""
+        task = self.services.describe_source(self.grant)
+        if task is not None:
+            await asyncio.shield(task)
 
     def catalog(self) -> CatalogDatabase:
+        models = self.models()
         return self.services.catalogs.get(
-            self.grant.username, self.grant.model_version_id, self.models(), self.grant.access
+            self.grant.username, self.model_key(models), models, self.grant.access
         )
 
     def facts(self) -> catalog_sql.SessionFacts:
@@ -576,6 +606,9 @@ class Session:
                                "query protocol of your driver")
         if w == "explain":
             return await self._explain(sql)
+        # Catalog and data statements alike: a client reads column types from the catalog and
+        # decodes result rows (binary COPY) with them, so both must see the same types.
+        await self.described()
         plan = await self.services.planner.plan(sql, params, self.scope())
         if isinstance(plan, DataPlan):
             self.statement_kind = "engine"
@@ -646,10 +679,11 @@ class Session:
         target = DIALECT_BY_SOURCE.get(kind)
         if target is None:
             raise NotSupported(f"data sources of type {kind} are not supported")
-        return Scope(self.models(), self.grant.access, target, self.grant.model_version_id,
-                     self.facts())
+        models = self.models()
+        return Scope(models, self.grant.access, target, self.model_key(models), self.facts())
 
     async def compile(self, sql: str) -> CompiledQuery:
+        await self.described()
         return await self.services.planner.compile(sql, "postgres", self.scope())
 
     async def _explain(self, sql: str) -> StatementResult:
@@ -701,6 +735,7 @@ class Session:
             result = self._show(sql)
             return PreparedInfo([], list(result.columns or []))
         if w in ("select", "with", "values", "table", "("):
+            await self.described()
             prepared = await self.services.planner.prepare(sql, param_types, self.scope())
             if prepared.compiled is not None:
                 cols = [ResultColumn(c.name, getattr(c, "type", "text"))

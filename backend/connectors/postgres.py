@@ -259,9 +259,14 @@ class PostgresConnector:
         if isinstance(exc, asyncpg.ReadOnlySQLTransactionError):
             return ReadOnly("data sources are read-only: only queries may run")
         if isinstance(exc, asyncpg.PostgresError):
-            return SourceQueryFailed(
+            err = SourceQueryFailed(
                 f"PostgreSQL error: {self._scrub(exc)}", hint=f"SQLSTATE {exc.sqlstate}"
             )
+            if str(exc.sqlstate or "").startswith("22"):
+                # A data exception (division by zero, out of range, bad input) belongs to the
+                # query, and PostgreSQL would give the client exactly that SQLSTATE.
+                err.sqlstate = str(exc.sqlstate)
+            return err
         if isinstance(exc, (OSError, asyncpg.InterfaceError)):
             return DataSourceError(
                 f"the connection to PostgreSQL at {self.host}:{self.port} was lost: "

@@ -170,6 +170,9 @@ class Settings:
     compile_inline_bytes: int = 1024
     compile_timeout_seconds: float = 5.0
     compile_workers: int = 1
+    # Gateway processes sharing the wire ports (SO_REUSEPORT); 0: one per core for
+    # ``serve --only gateway``, one for the embedded default.
+    gateway_processes: int = 0
     catalog_threads: int = 1
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -270,4 +273,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         compile_inline_bytes=int(env.get("COMPILE_INLINE_BYTES", "1024")),
         compile_timeout_seconds=float(env.get("COMPILE_TIMEOUT_SECONDS", "5")),
         compile_workers=max(1, int(env.get("COMPILE_WORKERS", "1"))),
+        gateway_processes=max(0, int(env.get("GATEWAY_PROCESSES", "0"))),
     )

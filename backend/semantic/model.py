@@ -132,6 +132,10 @@ class ModelSet:
     """All cubes of one model version, keyed by name. Built only by the loader."""
 
     cubes: Mapping[str, Cube] = field(default_factory=dict)
+    # (cube, dimension) -> the neutral type of its values at the data source (int4 for a
+    # ``number`` over an integer column), when a gateway has described the source; the model
+    # itself only says string/number/time/boolean.
+    source_types: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Cube]:
         return iter(self.cubes.values())

@@ -55,7 +55,9 @@ CATEGORIES = {
 }
 INFO_SCHEMA_TYPES = {"text": "text", "numeric": "numeric", "int8": "bigint", "bool": "boolean",
                      "timestamp": "timestamp without time zone", "int4": "integer",
-                     "float8": "double precision", "date": "date"}
+                     "float8": "double precision", "date": "date", "int2": "smallint",
+                     "float4": "real", "timestamptz": "timestamp with time zone",
+                     "time": "time without time zone"}
 
 _MACROS = """
 CREATE MACRO pgc.format_type(t, m) AS (SELECT fmt FROM pgc.type_display WHERE oid = t);

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from backend.semantic.model import AccessPolicy, Cube, Dimension, Measure, ModelSet
 
-from .infer import _DIMENSION_TYPES, _MEASURE_TYPES
+from .infer import _MEASURE_TYPES, dimension_type
 from .types import VirtualColumn, VirtualTable
 
 JOIN_FIELD_COLUMN = "__cubeJoinField"
@@ -24,8 +24,9 @@ def visible_schema(
         for dimension in cube.dimensions:
             if dimension.public and access.allows_member(cube.name, dimension.name):
                 columns.append(
-                    VirtualColumn(dimension.name, _DIMENSION_TYPES[dimension.type], "dimension",
-                                  dimension.description, primary_key=dimension.primary_key)
+                    VirtualColumn(dimension.name, dimension_type(models, cube.name, dimension),
+                                  "dimension", dimension.description,
+                                  primary_key=dimension.primary_key)
                 )
         for measure in cube.measures:
             if measure.public and access.allows_member(cube.name, measure.name):

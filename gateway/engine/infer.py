@@ -1,12 +1,15 @@
 """Neutral result types of resolved expressions (what RowDescription needs).
 
 The model only knows string/number/time/boolean, so number dimensions and sum/avg measures
-are ``numeric`` and counts ``int8``; the gateways convert values to the declared type.
+are ``numeric`` and counts ``int8``, unless the gateway described the data source: then a
+dimension has its column's own type (int4, date; ``dimension_type``). The gateways convert
+values to the declared type.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
@@ -14,6 +17,9 @@ from backend.semantic.model import Cube, Measure
 
 from .refs import is_dim, is_input, is_measure, is_ref, is_segment, ref_key
 from .types import NeutralType
+
+if TYPE_CHECKING:
+    from backend.semantic.model import Dimension
 
 _DIMENSION_TYPES = {"string": "text", "number": "numeric", "time": "timestamp", "boolean": "bool"}
 _MEASURE_TYPES = {
@@ -37,6 +43,11 @@ _TEXT_NODES = (exp.Lower, exp.Upper, exp.Concat, exp.Substring, exp.Trim, exp.DP
 _INTEGER_NODES = (exp.Length, exp.Count)
 _SAME_AS_INPUT = (exp.Abs, exp.Neg, exp.Min, exp.Max, exp.Paren, exp.Floor, exp.Ceil, exp.Round)
 _INTEGERS = ("int2", "int4", "int8")
+# Source types a model type may take on (``number`` over an integer column is int4).
+_SOURCE_FITS = {
+    "number": ("int2", "int4", "int8", "numeric", "float4", "float8"),
+    "time": ("date", "timestamp", "timestamptz"),
+}
 
 ColumnTypes = Callable[[exp.Column], NeutralType]
 
@@ -66,7 +77,7 @@ def infer_type(
     if isinstance(node, exp.Literal):
         if node.is_string:
             return "text"
-        return "int8" if node.this.lstrip("-").isdigit() else "numeric"
+        return _number_literal_type(node.this)
     if isinstance(node, exp.TimestampTrunc):
         return "timestamp"
     if isinstance(node, exp.Extract):
@@ -101,6 +112,28 @@ def infer_type(
     return "text"
 
 
+def _number_literal_type(text: str) -> NeutralType:
+    # As PostgreSQL types a numeric constant: int4 if it fits, else int8, else numeric.
+    if not text.lstrip("-").isdigit():
+        return "numeric"
+    value = int(text)
+    if -(2**31) <= value < 2**31:
+        return "int4"
+    return "int8" if -(2**63) <= value < 2**63 else "numeric"
+
+
+def dimension_type(models: object | None, cube: str, dimension: Dimension) -> NeutralType:
+    """A dimension's result type: the data source's own type of its values when the gateway
+    described the source (``ModelSet.source_types``) and it fits the model's type, else the
+    model type's default (``number`` is numeric, ``time`` timestamp)."""
+    default = _DIMENSION_TYPES.get(dimension.type, "text")
+    described = getattr(models, "source_types", None)
+    if not described:
+        return default
+    found = described.get((cube, dimension.name))
+    return found if found in _SOURCE_FITS.get(dimension.type, ()) else default
+
+
 def _branches(node: exp.Expr) -> list[exp.Expr]:
     if isinstance(node, exp.Case):
         return [i.args["true"] for i in node.args.get("ifs") or []] + (
@@ -123,7 +156,7 @@ def _member_type(node: exp.Expr, ctx: object | None) -> NeutralType:
         if is_segment(node):
             return "bool"
         dimension = cube.dimension(member)
-        return _DIMENSION_TYPES.get(dimension.type, "text") if dimension else "text"
+        return dimension_type(models, cube_name, dimension) if dimension else "text"
     aggregates = getattr(ctx, "aggregates", {})
     if (cube_name, member) in aggregates:  # an aggregate the client wrote over columns
         output_type: NeutralType = aggregates[cube_name, member].output_type
@@ -151,6 +184,7 @@ def _input_type(cube: Cube, measure: Measure | None) -> NeutralType:
 _COMPARISONS = (
     exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.NullSafeNEQ,
 )
+_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
 
 
 def parameter_types(
@@ -186,4 +220,8 @@ def _implied_type(
         return infer_type(parent.this, ctx, columns)
     if isinstance(parent, exp.Like | exp.ILike):
         return "text"
+    if isinstance(parent, _ARITHMETIC):
+        # unknown + int4 is int4 in PostgreSQL: the other operand's type.
+        other = parent.expression if parent.this is placeholder else parent.this
+        return None if isinstance(other, exp.Placeholder) else infer_type(other, ctx, columns)
     return None

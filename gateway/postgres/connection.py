@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -54,6 +55,11 @@ from gateway.session import (
 )
 
 log = logging.getLogger("gateway.postgres")
+_DEALLOCATE = re.compile(
+    r'(?:\s+|--[^\n]*\n?|/\*.*?\*/)*deallocate\s+(?:prepare\s+)?'
+    r'(?:(all)\b|"((?:[^"]|"")+)"|([A-Za-z_][\w$]*))\s*;?\s*$',
+    re.I | re.S,
+)
 _ROWS = metrics.rows_counter("postgres")
 audit_log = logging.getLogger("gateway.audit")
 
@@ -487,6 +493,12 @@ class PgConnection:
                 await self._error(exc)
                 break
             self._report_settings()
+            if result.tag.startswith("DEALLOCATE"):
+                try:
+                    self._deallocate(text)
+                except AppError as exc:
+                    await self._error(exc)
+                    break
             if result.tag == "EMPTY":
                 self.send(codec.EMPTY_QUERY)
                 continue
@@ -610,10 +622,10 @@ class PgConnection:
         self, stmt: Prepared, count: int, fmts: Sequence[int] | None = None
     ) -> list[int]:
         oids = list(stmt.declared) + [0] * max(0, count - len(stmt.declared))
-        # Text values of unspecified type need no type: they reach SQL as literals and are
-        # coerced there. Only binary ones (or Describe) need the inferred types.
-        needed = [i for i in range(count) if oids[i] == 0 and (fmts is None or fmts[i] == 1)]
-        if needed:
+        # A value of unspecified type (psqlODBC, pgjdbc stringtype=unspecified) is decoded as
+        # the type its use implies, as PostgreSQL does: the source receives a typed value and
+        # malformed text fails here, naming the parameter.
+        if any(oid == 0 for oid in oids[:count]):
             info = await self._prepared_info(stmt)
             for i in range(count):
                 if oids[i] == 0:
@@ -629,7 +641,7 @@ class PgConnection:
         n = len(msg.params)
         fmts = _formats(msg.param_formats, n) if n else []
         oids = await self._param_oids(stmt, n, fmts)
-        params = [decode_param(oids[i], fmts[i], msg.params[i]) for i in range(n)]
+        params = [decode_param(oids[i], fmts[i], msg.params[i], i + 1) for i in range(n)]
         if msg.portal in self._portals:
             if msg.portal:
                 err = InvalidInput(f'portal "{msg.portal}" already exists')
@@ -638,6 +650,22 @@ class PgConnection:
             self._discard_portal_later(self._portals.pop(msg.portal))
         self._portals[msg.portal] = Portal(stmt, params, msg.result_formats)
         self.send(codec.BIND_COMPLETE)
+
+    def _deallocate(self, sql: str) -> None:
+        """SQL-level ``DEALLOCATE name | ALL`` drops protocol-level prepared statements, as in
+        PostgreSQL: psqlODBC re-parses a statement name after DEALLOCATE-ing it."""
+        match = _DEALLOCATE.match(sql)
+        if match is None:
+            return
+        if match.group(1):
+            self._statements.clear()
+            return
+        quoted = match.group(2)
+        name = quoted.replace('""', '"') if quoted is not None else match.group(3).lower()
+        if self._statements.pop(name, None) is None:
+            err = InvalidInput(f'prepared statement "{name}" does not exist')
+            err.sqlstate = "26000"
+            raise err
 
     def _discard_portal_later(self, portal: Portal) -> None:
         if portal.result is not None:
@@ -650,6 +678,8 @@ class PgConnection:
         result = await self.session.execute(portal.statement.sql, portal.params)
         portal.result = result
         self._report_settings()
+        if result.tag.startswith("DEALLOCATE"):
+            self._deallocate(portal.statement.sql)
         if result.columns is not None and result.copy is None:
             cols = result.columns
             info = portal.statement.info

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import struct
 import uuid
 from collections.abc import Callable
@@ -405,8 +406,43 @@ BINARY_PARSERS: dict[str, Decoder] = {
 }
 
 
-def decode_param(oid: int, fmt: int, raw: bytes | None) -> Any:
-    """One Bind parameter as a Python value; a malformed value is the client's error (22P02)."""
+# PostgreSQL's names for the types, as its input errors spell them.
+_DISPLAY = {
+    "bool": "boolean", "int2": "smallint", "int4": "integer", "int8": "bigint",
+    "float4": "real", "float8": "double precision", "timestamptz": "timestamp with time zone",
+    "timestamp": "timestamp without time zone", "time": "time without time zone",
+}
+_INT_RANGES = {"int2": 2**15, "int4": 2**31, "int8": 2**63, "oid": 2**32}
+_DATETIMES = ("date", "time", "timestamp", "timestamptz")
+
+
+def _input_error(name: str, text: str, index: int | None) -> InvalidInput:
+    where = f" (parameter ${index})" if index is not None else ""
+    display = _DISPLAY.get(name, name)
+    if name in _INT_RANGES and re.fullmatch(r"\s*[+-]?\d+\s*", text):
+        err = InvalidInput(f'value "{text}" is out of range for type {display}{where}')
+        err.sqlstate = "22003"
+        return err
+    err = InvalidInput(f'invalid input syntax for type {display}: "{text}"{where}')
+    # PostgreSQL: malformed dates and times are 22007, anything else 22P02.
+    err.sqlstate = "22007" if name in _DATETIMES else "22P02"
+    return err
+
+
+def _parse_int(name: str, text: str) -> int:
+    if "_" in text:  # Python's int() allows 1_000; PostgreSQL 15 does not
+        raise ValueError(text)
+    value = int(text)
+    bound = _INT_RANGES[name]
+    low = 0 if name == "oid" else -bound
+    if not low <= value < bound:
+        raise ValueError(text)
+    return value
+
+
+def decode_param(oid: int, fmt: int, raw: bytes | None, index: int | None = None) -> Any:
+    """One Bind parameter (``index``: its 1-based number) as a Python value; a malformed value
+    is the client's error, with PostgreSQL's SQLSTATE and the parameter named."""
     if raw is None:
         return None
     name = NAME_BY_OID.get(oid, "text")
@@ -415,9 +451,19 @@ def decode_param(oid: int, fmt: int, raw: bytes | None) -> Any:
             parser = BINARY_PARSERS.get(name)
             return parser(raw) if parser else raw.decode()
         text = raw.decode()
-        tparser = TEXT_PARSERS.get(name)
-        return tparser(text) if tparser else text
     except (ValueError, struct.error, InvalidOperation, UnicodeDecodeError, OverflowError) as exc:
-        err = InvalidInput(f"invalid input for parameter of type {name}: {exc}")
+        where = f" {index}" if index is not None else ""
+        err = InvalidInput(f"incorrect binary data format in bind parameter{where}")
         err.sqlstate = "22P02"
         raise err from exc
+    try:
+        if name in _INT_RANGES:
+            return _parse_int(name, text)
+        tparser = TEXT_PARSERS.get(name)
+        value = tparser(text) if tparser else text
+        if isinstance(value, Decimal) and not value.is_finite() and text.strip().lower() not in (
+                "nan", "infinity", "-infinity", "+infinity", "inf", "-inf"):
+            raise ValueError(text)
+        return value
+    except (ValueError, InvalidOperation, OverflowError, TypeError) as exc:
+        raise _input_error(name, text, index) from exc

@@ -160,6 +160,14 @@ def test_psycopg_typed_copy_matches_postgres(
     assert count == their_count == len(ours) > 0
 
 
+def test_psycopg_binary_copy_types_match_postgres(gw: ThreadedGateway, pg_schema: str) -> None:
+    ours, rows, _ = _typed_copy(gw.gw.dsn(), Q_ROWS, "binary")
+    theirs, _, _ = _typed_copy(pg_dsn(pg_schema), Q_ROWS, "binary")
+    assert ours == theirs
+    assert [type(v) for v in rows[0]] == [int, str, dt.datetime, Decimal]
+
+
+
 def _libpq_extended_copy(dsn: str, sql: str) -> tuple[bytes, bytes]:
     """COPY through the extended protocol (Parse/Bind/Describe/Execute/Sync), as libpq's
     PQsendQueryParams sends it; returns the data and the command tag. libpq is driven in

@@ -37,7 +37,7 @@ def test_pgjdbc_metadata_and_prepared_statement(tgw: ThreadedGateway, probe_clas
     assert "table=orders remarks=Customer orders" in lines
     assert "table=secrets remarks=null" in lines
     assert [ln for ln in lines if ln.startswith("column=")] == [
-        "column=id:numeric:2", "column=status:text:12", "column=created_at:timestamp:93",
+        "column=id:int8:-5", "column=status:text:12", "column=created_at:timestamp:93",
         "column=count:int8:-5", "column=amount:numeric:2",
     ]
     assert "pk=id" in lines
@@ -60,7 +60,7 @@ def test_psqlodbc_through_pyodbc(tgw: ThreadedGateway) -> None:
         tables = [r.table_name for r in cur.tables(schema="public", tableType="TABLE")]
         assert tables == ["orders", "secrets"]
         cols = [(r.column_name, r.type_name) for r in cur.columns(table="orders")]
-        assert cols[0] == ("id", "numeric") and ("status", "text") in cols
+        assert cols[0] == ("id", "int8") and ("status", "text") in cols
         assert [r.column_name for r in cur.primaryKeys("orders")] == ["id"]
         cur.execute("select typname from pg_type where oid = ?", 25)
         assert cur.fetchone()[0] == "text"

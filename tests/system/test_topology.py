@@ -76,7 +76,9 @@ def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Proc, P
     data_dir = tmp_path_factory.mktemp("topology")  # shared, as the compose volume is
     env = {**os.environ, "DATA_DIR": str(data_dir), "DATABASE_URL": url,
            "SECRET_KEY": "topology-test-secret-" + "k" * 30, "DEMO_ORDER_ITEMS": "3000",
-           "SHUTDOWN_GRACE_SECONDS": "1", "LOG_FORMAT": "json"}
+           "SHUTDOWN_GRACE_SECONDS": "1", "LOG_FORMAT": "json",
+           # One process per gateway tier: the test reads each one's /metrics.
+           "GATEWAY_PROCESSES": "1"}
     procs: list[Proc] = []
     try:
         subprocess.run([sys.executable, "-m", "backend.cli", "migrate"], cwd=ROOT, env=env,
