@@ -297,12 +297,13 @@ async def _stop_web(web: uvicorn.Server | None, task: asyncio.Task[None]) -> Non
 
 
 async def _start_mysql(settings: Settings, feed: FeedSubscriber, context: ssl.SSLContext,
-                       audit: LoginAudit, services: SessionServices) -> MysqlServer:
+                       audit: LoginAudit, services: SessionServices,
+                       reuse_port: bool = False) -> MysqlServer:
     from gateway.mysql.engine_session import EngineSessionFactory
     from gateway.mysql.server import start_mysql_server
 
     return await start_mysql_server(
         settings.bind_host, settings.mysql_port, grants=feed,
         session_factory=EngineSessionFactory(services), ssl_context=context,
-        audit=audit, max_connections=settings.max_connections,
+        audit=audit, max_connections=settings.max_connections, reuse_port=reuse_port,
     )

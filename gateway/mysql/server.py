@@ -72,8 +72,9 @@ class MysqlServer:
         """Accepting connections (for the health check)."""
         return self._server is not None and self._server.is_serving()
 
-    async def start(self, host: str, port: int) -> None:
-        self._server = await asyncio.start_server(self._accept, host, port)
+    async def start(self, host: str, port: int, *, reuse_port: bool = False) -> None:
+        self._server = await asyncio.start_server(self._accept, host, port,
+                                                  reuse_port=reuse_port or None)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         peer = writer.get_extra_info("peername")
@@ -152,6 +153,7 @@ async def start_mysql_server(
     audit: AuditSink = _log_audit,
     max_connections: int = 1000,
     login_timeout: float = 30.0,
+    reuse_port: bool = False,
 ) -> MysqlServer:
     """Listen for MySQL clients on host:port (0 picks a free port; see ``.port``).
 
@@ -165,5 +167,5 @@ async def start_mysql_server(
                          ssl_context=ssl_context, limiter=limiter,
                          address_limiter=address_limiter, audit=audit,
                          max_connections=max_connections, login_timeout=login_timeout)
-    await server.start(host, port)
+    await server.start(host, port, reuse_port=reuse_port)  # reuse_port: several processes
     return server
