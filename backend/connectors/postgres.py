@@ -52,6 +52,7 @@ from backend.core.errors import (
     QueryCanceled,
     ReadOnly,
     SourceAuthFailed,
+    SourceConnectionLost,
     SourceDatabaseMissing,
     SourceQueryFailed,
     SourceTimeout,
@@ -258,6 +259,17 @@ class PostgresConnector:
             )
         if isinstance(exc, asyncpg.ReadOnlySQLTransactionError):
             return ReadOnly("data sources are read-only: only queries may run")
+        lost = isinstance(exc, (OSError, asyncpg.InterfaceError)) or (
+            # class 08 (connection failure) and 57P01-57P03 (the server shutting down)
+            isinstance(exc, asyncpg.PostgresError)
+            and str(exc.sqlstate or "").startswith(("08", "57P0")))
+        if lost:
+            return SourceConnectionLost(
+                f"the connection to PostgreSQL at {self.host}:{self.port} was lost during the "
+                f"query: {self._scrub(exc) or type(exc).__name__}",
+                hint="the data source stopped or the network failed; run the statement again "
+                     "once it is back",
+            )
         if isinstance(exc, asyncpg.PostgresError):
             err = SourceQueryFailed(
                 f"PostgreSQL error: {self._scrub(exc)}", hint=f"SQLSTATE {exc.sqlstate}"
@@ -267,11 +279,6 @@ class PostgresConnector:
                 # query, and PostgreSQL would give the client exactly that SQLSTATE.
                 err.sqlstate = str(exc.sqlstate)
             return err
-        if isinstance(exc, (OSError, asyncpg.InterfaceError)):
-            return DataSourceError(
-                f"the connection to PostgreSQL at {self.host}:{self.port} was lost: "
-                f"{self._scrub(exc)}"
-            )
         return SourceQueryFailed(f"PostgreSQL query failed: {self._scrub(exc)}")
 
     async def _begin(self, conn: asyncpg.Connection) -> None:

@@ -160,6 +160,15 @@ class SourceTimeout(DataSourceError):
     mysql_errno = 3024
 
 
+class SourceConnectionLost(DataSourceError):
+    """The connection to the data source broke while a statement ran (the server stopped or
+    the network failed); the session stays usable and the next statement reconnects."""
+
+    code = "SOURCE_CONNECTION_LOST"
+    sqlstate = "08006"
+    mysql_errno = 2013  # CR_SERVER_LOST: "Lost connection to MySQL server during query"
+
+
 class SourceQueryFailed(DataSourceError):
     code = "SOURCE_QUERY_FAILED"
     sqlstate = "58000"
@@ -229,6 +238,17 @@ class ProtocolViolation(SqlError):
     sqlstate = "08P01"
     mysql_errno = 1047
     mysql_sqlstate = "08S01"
+
+
+class MetadataUnavailable(SqlError):
+    """A gateway cannot reach the metadata database, so it cannot tell whether a credential is
+    still valid: new logins are refused (fail closed) until it is back; sessions already open
+    keep working from the gateway's credential cache."""
+
+    code = "METADATA_UNAVAILABLE"
+    sqlstate = "57P03"  # cannot_connect_now: what PostgreSQL says while it cannot take logins
+    mysql_errno = 3032  # ER_SERVER_OFFLINE_MODE
+    mysql_sqlstate = "HY000"
 
 
 class SessionTerminated(SqlError):

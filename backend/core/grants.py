@@ -7,10 +7,19 @@ the feed says something changed. A grant holds no secret but the SCRAM verifier.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from backend.core.errors import MetadataUnavailable
 from backend.semantic.model import AccessPolicy
+
+log = logging.getLogger("metricsql.grants")
+
+# How long a login waits for the credential cache to catch up before it is refused: a metadata
+# database that is stopped refuses at once, one behind a broken network would hang.
+LOGIN_SYNC_TIMEOUT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -40,3 +49,24 @@ class GrantDirectory(Protocol):
 
     async def sync(self) -> None:
         """Bring the cache up to date with everything committed so far (called at login)."""
+
+
+async def sync_for_login(grants: GrantDirectory,
+                         timeout: float = LOGIN_SYNC_TIMEOUT_SECONDS) -> None:
+    """Bring the cache up to date before a login, or refuse the login (fail closed).
+
+    A cache that could not be brought up to date may still hold a credential deleted or
+    rotated a moment ago, so a login is refused with ``MetadataUnavailable`` (57P03) rather
+    than checked against it. Sessions already open are not affected.
+    """
+    try:
+        async with asyncio.timeout(timeout):
+            await grants.sync()
+    except Exception as exc:
+        log.warning("credential cache sync failed (%s); refusing the login",
+                    type(exc).__name__)
+        raise MetadataUnavailable(
+            "the SQL API cannot reach its metadata database; new logins are refused until it "
+            "is back (sessions already open keep working)",
+            hint="retry in a few seconds",
+        ) from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 
 from backend.core.errors import AuthenticationFailed, RateLimited
-from backend.core.grants import CredentialGrant, GrantDirectory
+from backend.core.grants import CredentialGrant, GrantDirectory, sync_for_login
 from backend.core.ratelimit import FailureLimiter
 from backend.core.scram import ScramVerifier, make_verifier, verify_plaintext
 
@@ -55,7 +55,9 @@ async def authenticate(
     (or RateLimited, checked before the password is).
     """
     throttle.check(username, address)
-    await grants.sync()  # a credential created a moment ago must already work
+    # A credential created a moment ago must already work; with the metadata DB away the
+    # login is refused (3032), never checked against a stale cache.
+    await sync_for_login(grants)
     grant = grants.lookup(username)
     verifier = _DUMMY
     if grant is not None:

@@ -27,7 +27,7 @@ from backend.core.errors import (
     SessionTerminated,
     SourceDatabaseMissing,
 )
-from backend.core.grants import CredentialGrant, GrantDirectory
+from backend.core.grants import CredentialGrant, GrantDirectory, sync_for_login
 from backend.core.ratelimit import FailureLimiter
 from backend.core.scram import ScramVerifier, verify_plaintext
 from backend.observability import logs, metrics
@@ -346,11 +346,9 @@ class PgConnection:
         if limiter.blocked(user) or by_addr.blocked(self.client_addr):
             self.host.audit("login_rate_limited", username=user, client_addr=self.client_addr)
             raise RateLimited("too many failed login attempts; try again later")
-        try:
-            # A credential created or rotated a moment ago must work (or stop working) now.
-            await self.host.grants.sync()
-        except Exception:
-            log.warning("credential cache sync failed; using the cache as it is", exc_info=True)
+        # A credential created or rotated a moment ago must work (or stop working) now; with
+        # the metadata DB away the login is refused (57P03), never checked against a stale cache.
+        await sync_for_login(self.host.grants)
         grant = self.host.grants.lookup(user)
         verifier: ScramVerifier | None = None
         if grant is not None:

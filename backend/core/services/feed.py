@@ -435,10 +435,13 @@ class FeedSubscriber:
         """
         asked = time.monotonic()
         async with self._sync_lock:
+            # Only a catch-up that succeeded covers the callers waiting behind it: after a
+            # failed one (the metadata DB away) each caller tries, and fails, on its own.
             if self._last_sync_started > asked:
                 return
-            self._last_sync_started = time.monotonic()
+            started = time.monotonic()
             await self.catch_up()
+            self._last_sync_started = started
 
     async def catch_up(self) -> int:
         """Apply every event committed so far; returns how many were applied."""
