@@ -317,3 +317,20 @@ def test_connectorx_default_protocol_reads_a_cube_query(
                          f"{pg_schema}", Q_GROUPS, return_type="arrow")
     assert ours.to_pylist() == theirs.to_pylist()
     assert ours.schema.names == theirs.schema.names
+
+
+@pytest.mark.parametrize("query", [Q_ROWS, Q_GROUPS])
+def test_adbc_reads_as_from_postgres(gw: ThreadedGateway, pg_schema: str, query: str) -> None:
+    """ADBC's PostgreSQL driver reads every result with binary COPY."""
+    dbapi = pytest.importorskip("adbc_driver_postgresql.dbapi")
+
+    def fetch(uri: str) -> Any:
+        with dbapi.connect(uri) as conn, conn.cursor() as cur:
+            cur.execute(query)
+            return cur.fetch_arrow_table()
+
+    g = gw.gw
+    ours = fetch(f"{g.url()}?sslmode=require")
+    theirs = fetch(f"postgresql://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{pg_schema}")
+    assert ours.schema == theirs.schema
+    assert ours.to_pylist() == theirs.to_pylist()
