@@ -17,6 +17,7 @@ Every function here is a pure scalar function of its arguments (and the clock).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
@@ -145,6 +146,8 @@ def normalize(statement: exp.Expr, dialect: ClientDialect, found: dict[int, str]
                 names.append((select, index, _client_name(item, dialect)))
     for node in reversed(list(statement.walk())):
         new = _normalize(node, dialect, found)
+        if dialect == "mysql":
+            new = _mysql_types(new)
         if new is not node:
             keep_written(node, new)
             node.replace(new)
@@ -156,6 +159,31 @@ def normalize(statement: exp.Expr, dialect: ClientDialect, found: dict[int, str]
             "an INTERVAL is only supported added to or subtracted from a date or time",
             hint="write created_at - INTERVAL '90 days'",
         )
+
+
+def _is_date(node: exp.Expr) -> bool:
+    if isinstance(node, exp.Cast | exp.TryCast):
+        to = node.args.get("to")
+        return isinstance(to, exp.DataType) and to.this == exp.DataType.Type.DATE
+    return isinstance(node, exp.DateFromParts | exp.CurrentDate | exp.StrToDate)
+
+
+def _mysql_types(node: exp.Expr) -> exp.Expr:
+    """MySQL's types where they differ: a date moved by days, months or years stays a DATE
+    (PostgreSQL's date + interval is a timestamp); CAST(x AS CHAR) is a string of any length
+    (PostgreSQL's char is one character)."""
+    if (isinstance(node, exp.DateAdd) and _is_date(node.this)
+            and node.args["unit"].name.lower() in ("day", "month", "year")):
+        return exp.Cast(this=node, to=exp.DataType.build("DATE"))
+    if isinstance(node, exp.Cast):
+        to = node.args.get("to")
+        if isinstance(to, exp.DataType) and to.this == exp.DataType.Type.CHAR \
+                and not to.expressions:
+            return exp.Cast(this=node.this, to=exp.DataType.build("TEXT"))
+        if isinstance(to, exp.DataType) and to.this == exp.DataType.Type.TIMESTAMPTZ:
+            # sqlglot reads MySQL's TIMESTAMP '...' as TIMESTAMPTZ; MySQL's has no zone
+            return exp.Cast(this=node.this, to=exp.DataType.build("TIMESTAMP"))
+    return node
 
 
 def _client_name(node: exp.Expr, dialect: ClientDialect) -> str:
@@ -298,7 +326,7 @@ def _mysql_week(argument: exp.Expr, mode: int) -> exp.Expr:
                                                            expression=exp.Literal.number(6))),
                                expression=exp.Literal.number(7))
         days = exp.Add(this=exp.Sub(this=doy, expression=monday_based),
-                       expression=exp.Literal.number(3))
+                       expression=exp.Literal.number(9))
     return exp.Floor(this=exp.Div(this=exp.Paren(this=days),
                                   expression=exp.Literal.number("7.0")))
 
@@ -307,6 +335,10 @@ def _integer(node: exp.Expr, what: str) -> int:
     if isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit():
         return int(node.this)
     raise NotSupported(f"{what} must be an integer literal")
+
+
+def _is_int(node: exp.Expr) -> bool:
+    return isinstance(node, exp.Literal) and not node.is_string and node.is_int
 
 
 def _is_string(node: exp.Expr) -> bool:
@@ -398,7 +430,9 @@ def _interval_arithmetic(node: exp.Expr) -> exp.Expr:
     right = _scaled_interval(node.expression)
     if right is not None:
         base = node.this
-        if _is_string(base) and base.this.lower() == "epoch":
+        if isinstance(base, exp.Cast) and _is_string(base.this) and base.this.this == "epoch":
+            base = _epoch()  # PostgreSQL's timestamp 'epoch'
+        elif _is_string(base) and base.this.lower() == "epoch":
             base = _epoch()
         return _interval_add(base, right[0], negate=isinstance(node, exp.Sub), scale=right[1])
     left = _scaled_interval(node.this)
@@ -422,6 +456,10 @@ def _client_format(node: exp.Expr, dialect: ClientDialect, found: dict[int, str]
     text = found.get(start) if isinstance(start, int) else None
     if text is None:
         raise NotSupported(f"the format of {written(node)}() must be a string literal")
+    if name == "TO_CHAR" and any(c in "09" for c in re.sub(r'"[^"]*"', "", text)):
+        # 9 and 0 are digit positions of a number template ('999D99'), never date patterns
+        raise NotSupported(f"{written(node)}() of a number is not supported",
+                           hint="CAST the number AS TEXT, or ROUND it")
     if name in ("TO_CHAR", "TO_TIMESTAMP", "TO_DATE") or (
         dialect == "postgres" and name not in ("DATE_FORMAT", "STR_TO_DATE", "TIME_FORMAT")
     ):
@@ -712,8 +750,10 @@ def _render_date_add(node: exp.Expr, target: TargetDialect) -> exp.Expr:
 
 def _render_date_from_parts(node: exp.Expr, target: TargetDialect) -> exp.Expr:
     year, month, day = node.args["year"], node.args["month"], node.args["day"]
-    if target in ("postgres", "duckdb"):
-        return exp.Anonymous(this="MAKE_DATE", expressions=[year, month, day])
+    if target in ("postgres", "duckdb"):  # EXTRACT is numeric in PostgreSQL: make them ints
+        parts = [exp.Cast(this=p, to=exp.DataType.build("INT")) if not _is_int(p) else p
+                 for p in (year, month, day)]
+        return exp.Anonymous(this="MAKE_DATE", expressions=parts)
     if target == "mysql":
         return apply("MAKEDATE(__y__, 1) + INTERVAL (__m__ - 1) MONTH + INTERVAL (__d__ - 1) DAY",
                      "mysql", y=year, m=month, d=day)
@@ -780,7 +820,9 @@ def _render_regex(node: exp.Expr, target: TargetDialect) -> exp.Expr:
         full: exp.Expr = exp.Literal.string(flag.this + pattern.this)
     else:
         full = exp.Anonymous(this="CONCAT", expressions=[flag, pattern])
-    return exp.RegexpLike(this=value, expression=full)
+    # MariaDB has no REGEXP_LIKE(); REGEXP_INSTR exists there and in MySQL 8
+    found = exp.Anonymous(this="REGEXP_INSTR", expressions=[value, full])
+    return exp.Paren(this=exp.GT(this=found, expression=exp.Literal.number(0)))
 
 
 def _render_left_right(node: exp.Expr, target: TargetDialect) -> exp.Expr:
@@ -863,6 +905,15 @@ _INTEGER_TYPES = (exp.DataType.Type.SMALLINT, exp.DataType.Type.INT, exp.DataTyp
 
 def _render_cast(node: exp.Expr, target: TargetDialect) -> exp.Expr:
     to = node.args.get("to")
+    if (target == "sqlite" and isinstance(to, exp.DataType)
+            and to.this == exp.DataType.Type.DECIMAL and len(to.expressions) == 2):
+        # SQLite has no fixed-point type: NUMERIC(p, s) rounds to s places, as PostgreSQL's
+        scale = to.expressions[1].this
+        return exp.Round(this=exp.Cast(this=node.this, to=exp.DataType.build("DOUBLE")),
+                         decimals=scale)
+    if target == "sqlite" and isinstance(to, exp.DataType) \
+            and to.this == exp.DataType.Type.TIMESTAMPTZ:
+        return exp.Anonymous(this="DATETIME", expressions=[node.this])  # UTC text, as stored
     if target == "sqlite" and isinstance(to, exp.DataType) and to.this in _INTEGER_TYPES:
         # SQLite truncates 2.5 to 2; PostgreSQL, MySQL and DuckDB round to 3.
         value = node.this

@@ -45,6 +45,8 @@ _LITERAL_TOKENS = frozenset({TokenType.NUMBER, TokenType.STRING})
 def _prepare_text(
     sql: str, dialect: ClientDialect, limits: InputLimits
 ) -> tuple[str, list[list[exp.Expr]]]:
+    if "{" in sql:
+        sql = _odbc_escapes(sql, dialect)
     lowered = sql.lower()
     if _RESERVED in lowered:
         raise SqlSyntaxError(f"identifiers starting with {_RESERVED} are reserved")
@@ -84,6 +86,85 @@ def _prepare_text(
         i += 1
     pieces.append(sql[last:])
     return "".join(pieces), literal_lists
+
+
+# ODBC escape clauses (Tableau, Power BI, Excel through ODBC drivers send them; MySQL reads
+# them natively): rewritten on the tokens into the SQL they stand for. ``{d '...'}``,
+# ``{t '...'}``, ``{ts '...'}`` are typed literals; ``{fn f(...)}`` is the function, with
+# SQL_TSI_* interval names and CONVERT(x, SQL_type) read as ODBC defines them; ``{oj ...}``
+# is the outer join; ``{escape '...'}`` the LIKE escape. ``{call ...}`` runs a procedure.
+_ODBC_LITERALS = {"d": "DATE", "t": "TIME", "ts": "TIMESTAMP"}
+_ODBC_TYPES = {
+    "SQL_CHAR": "VARCHAR", "SQL_VARCHAR": "VARCHAR", "SQL_LONGVARCHAR": "VARCHAR",
+    "SQL_WCHAR": "VARCHAR", "SQL_WVARCHAR": "VARCHAR", "SQL_WLONGVARCHAR": "VARCHAR",
+    "SQL_INTEGER": "INTEGER", "SQL_SMALLINT": "SMALLINT", "SQL_TINYINT": "SMALLINT",
+    "SQL_BIGINT": "BIGINT", "SQL_DOUBLE": "DOUBLE PRECISION", "SQL_FLOAT": "DOUBLE PRECISION",
+    "SQL_REAL": "REAL", "SQL_DECIMAL": "DECIMAL", "SQL_NUMERIC": "DECIMAL", "SQL_BIT": "BOOLEAN",
+    "SQL_DATE": "DATE", "SQL_TYPE_DATE": "DATE", "SQL_TIMESTAMP": "TIMESTAMP",
+    "SQL_TYPE_TIMESTAMP": "TIMESTAMP", "SQL_TIME": "TIME", "SQL_TYPE_TIME": "TIME",
+}
+# ODBC scalar names that PostgreSQL spells differently (MySQL knows them all).
+_ODBC_NAMES = {"UCASE": "UPPER", "LCASE": "LOWER", "IFNULL": "COALESCE", "CEILING": "CEIL"}
+
+
+def _odbc_escapes(sql: str, dialect: ClientDialect) -> str:
+    tokens = _READERS[dialect]().tokenize(sql)
+    edits: list[tuple[int, int, str]] = []  # (start, end inclusive, replacement)
+    closers: list[bool] = []  # per open brace: whether it is an escape we rewrite
+    inside_fn = 0
+    for i, token in enumerate(tokens):
+        kind = token.token_type
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if kind == TokenType.L_BRACE and following is not None:
+            keyword = following.text.lower()
+            if keyword == "call":
+                raise NotSupported("ODBC {call ...} escapes are not supported")
+            if keyword in _ODBC_LITERALS or keyword in ("fn", "oj", "escape"):
+                replacement = _ODBC_LITERALS.get(keyword, "ESCAPE" if keyword == "escape" else "")
+                edits.append((token.start, following.end, replacement))
+                closers.append(True)
+                inside_fn += keyword == "fn"
+                continue
+            closers.append(False)
+        elif kind == TokenType.R_BRACE and closers:
+            if closers.pop():
+                edits.append((token.start, token.end, " "))
+        elif inside_fn and kind == TokenType.VAR and token.text.upper().startswith("SQL_TSI_"):
+            edits.append((token.start, token.end, token.text[len("SQL_TSI_"):]))
+        elif inside_fn and token.text.upper() in _ODBC_NAMES and following is not None \
+                and following.token_type == TokenType.L_PAREN:
+            edits.append((token.start, token.end, _ODBC_NAMES[token.text.upper()]))
+        elif (inside_fn and token.text.upper() in _ODBC_TYPES and i >= 1
+              and tokens[i - 1].token_type == TokenType.COMMA and following is not None
+              and following.token_type == TokenType.R_PAREN):
+            _odbc_convert(tokens, i, edits)
+    out = []
+    last = 0
+    for start, end, replacement in sorted(edits):
+        out.append(sql[last:start])
+        out.append(replacement)
+        last = end + 1
+    out.append(sql[last:])
+    return "".join(out)
+
+
+def _odbc_convert(tokens: list[Token], i: int, edits: list[tuple[int, int, str]]) -> None:
+    """``CONVERT(x, SQL_INTEGER)`` -> ``CAST(x AS INTEGER)``: find the CONVERT whose last
+    argument token ``i`` is."""
+    depth = 0
+    for j in range(i - 1, -1, -1):
+        kind = tokens[j].token_type
+        if kind == TokenType.R_PAREN:
+            depth += 1
+        elif kind == TokenType.L_PAREN:
+            if depth == 0:
+                if j >= 1 and tokens[j - 1].text.upper() == "CONVERT":
+                    edits.append((tokens[j - 1].start, tokens[j - 1].end, "CAST"))
+                    edits.append((tokens[i - 1].start, tokens[i - 1].end, " AS "))
+                    edits.append((tokens[i].start, tokens[i].end,
+                                  _ODBC_TYPES[tokens[i].text.upper()]))
+                return
+            depth -= 1
 
 
 def check_bounds(sql: str, dialect: ClientDialect, limits: InputLimits) -> None:
