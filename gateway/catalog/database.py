@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gateway.catalog.column_types import (
+    BUILTIN_DESCRIPTIONS,
     KEYWORDS,
     PG_PROC_ROWS,
     PG_TYPE_ROWS,
@@ -289,14 +290,20 @@ class CatalogDatabase(SandboxDatabase):
 
     def _build_fixed(self) -> None:
         self._insert("pgc.pg_namespace", [
-            {"oid": PG_CATALOG_NS, "nspname": "pg_catalog"},
+            {"oid": PG_CATALOG_NS, "nspname": "pg_catalog",
+             "nspacl": [f"{self.username}=UC/{self.username}", f"=U/{self.username}"]},
             {"oid": PUBLIC_NS, "nspname": "public", "nspowner": DATABASE_OWNER_OID,
              "nspacl": ["pg_database_owner=UC/pg_database_owner", "=U/pg_database_owner"]},
-            {"oid": INFO_SCHEMA_NS, "nspname": "information_schema"},
+            {"oid": INFO_SCHEMA_NS, "nspname": "information_schema",
+             "nspacl": [f"{self.username}=UC/{self.username}", f"=U/{self.username}"]},
         ])
         self._insert("pgc.pg_description", [
             {"objoid": PUBLIC_NS, "classoid": PG_NAMESPACE_OID, "objsubid": 0,
-             "description": "standard public schema"}])
+             "description": "standard public schema"},
+            {"objoid": PG_CATALOG_NS, "classoid": PG_NAMESPACE_OID, "objsubid": 0,
+             "description": "system catalog schema"},
+            *({"objoid": o, "classoid": c, "objsubid": 0, "description": d}
+              for o, c, d in BUILTIN_DESCRIPTIONS)])
         self._insert("pgc.pg_database", [{
             "oid": DATABASE_OID, "datname": self.database, "datdba": OWNER_OID, "encoding": 6,
             "datlocprovider": "c", "datistemplate": False, "datallowconn": True,
@@ -382,7 +389,7 @@ class CatalogDatabase(SandboxDatabase):
             classes.append({
                 "oid": oid, "relname": t.name, "relnamespace": PUBLIC_NS, "relkind": "r",
                 "relam": 2, "relnatts": len(t.columns), "relhasindex": bool(pk),
-                "relacl": None, "reltype": row_type,
+                "relacl": None, "reltype": row_type, "relfilenode": oid,
             })
             # Every table has a composite row type and its array (psycopg's CompositeInfo).
             types.append({"oid": row_type, "typname": t.name, "typnamespace": PUBLIC_NS,
@@ -438,6 +445,7 @@ class CatalogDatabase(SandboxDatabase):
                 pk_cols = ", ".join(t.columns[n - 1].name for n in pk)
                 classes.append({"oid": idx_oid, "relname": pk_name, "relnamespace": PUBLIC_NS,
                                 "relkind": "i", "relam": 403, "relnatts": len(pk),
+                                "relfilenode": idx_oid,
                                 "relreplident": "n"})
                 for k, n in enumerate(pk, 1):
                     c = t.columns[n - 1]

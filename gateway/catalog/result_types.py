@@ -31,13 +31,14 @@ _BUILTIN_CASTS = {
     exp.DataType.Type.BOOLEAN: "bool", exp.DataType.Type.DOUBLE: "float8",
     exp.DataType.Type.FLOAT: "float4",
 }
-_FUNCTION_TYPES = {"pg_typeof": "regtype", "parse_ident": "_text",
+_EXPANDARRAY = "expandarray_record"  # never reported: only its field n is typed (int4)
+_FUNCTION_TYPES = {"_pg_expandarray": _EXPANDARRAY, "pg_typeof": "regtype", "parse_ident": "_text",
                    "string_to_array": "_text", "pg_encoding_to_char": "name",
                    "format_type": "text", "pg_get_expr": "text", "obj_description": "text",
                    "col_description": "text"}
 _NAME_FUNCTIONS = frozenset({"pg_get_userbyid", "current_user", "session_user", "user",
                              "current_role", "current_schema", "current_database",
-                             "current_catalog", "quote_ident"})
+                             "current_catalog"})
 _TYPED_NAMES: tuple[type[exp.Expr], ...] = (exp.CurrentUser, exp.SessionUser,
                                             exp.CurrentSchema, exp.CurrentCatalog,
                                             exp.CurrentDatabase)
@@ -190,9 +191,10 @@ def _hint(node: exp.Expr, scope: _Scope) -> str | None:
         return _hint(node.this, scope)
     if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Func):
         return _hint(node.expression, scope)  # pg_catalog.f(...)
-    if (isinstance(node, exp.Dot) and node.name.lower() == "n"
-            and "_pg_expandarray" in node.this.sql().lower()):
-        return "int4"  # (information_schema._pg_expandarray(a)).n
+    if isinstance(node, exp.Dot) and node.name.lower() in ("n", "x"):
+        record = _hint(node.this, scope)  # (information_schema._pg_expandarray(a)).n
+        if record == _EXPANDARRAY:
+            return "int4" if node.name.lower() == "n" else None
     if isinstance(node, exp.Column) and node.name.lower() in ("xmin", "xmax"):
         return "xid"
     if isinstance(node, exp.Column) and not isinstance(node.this, exp.Star):

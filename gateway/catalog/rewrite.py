@@ -294,7 +294,7 @@ _TYPED_SESSION: dict[type[exp.Expr], str] = {
     exp.CurrentUser: "current_user",
     exp.SessionUser: "session_user",
     exp.CurrentVersion: "version",
-    exp.CurrentCatalog: "current_database",
+    exp.CurrentCatalog: "current_catalog",
     exp.CurrentDatabase: "current_database",
 }
 
@@ -385,6 +385,9 @@ def rewrite(tree: exp.Expr, facts: SessionFacts) -> str:
             return exp.Anonymous(this="list_concat", expressions=[
                 exp.Coalesce(this=node.this, expressions=[empty]),
                 exp.Coalesce(this=node.expression, expressions=[empty.copy()])])
+        if isinstance(node, exp.Div) and node.args.get("typed") and all(
+                _is_integer(side) for side in (node.this, node.expression)):
+            return exp.IntDiv(this=node.this, expression=node.expression)  # int / int
         if isinstance(node, exp.EQ) and _regproc_join(node):
             return node
         if isinstance(node, exp.EQ | exp.NEQ) and _is_regproc_zero(node):
@@ -443,19 +446,51 @@ def rewrite(tree: exp.Expr, facts: SessionFacts) -> str:
     return header + str(out.sql(dialect="duckdb"))
 
 
+_SCALAR_IN_FROM = frozenset({"string_to_array", "current_schemas", "regexp_split_to_array",
+                             "string_split", "array_append", "array_cat"})
+
+
 def _table_function(node: exp.Table) -> exp.Expr | None:
     """Set-returning catalog functions answered by a relation of the catalog."""
     call = node.this.expression if isinstance(node.this, exp.Dot) else node.this
     name = str(call.this).lower() if isinstance(call, exp.Anonymous) else ""
+    if isinstance(call, exp.StringToArray):
+        name = "string_to_array"
+    elif isinstance(call, exp.CurrentSchemas | exp.Array):  # already rewritten to a list
+        name = "current_schemas"
     alias = node.args.get("alias") or exp.TableAlias(this=exp.to_identifier(name))
     if name in ("pg_get_keywords", "pg_timezone_abbrevs", "pg_timezone_names"):
         return exp.Table(this=exp.to_identifier(name), db=exp.to_identifier("pgc"),
                          alias=alias)
+    if name in _SCALAR_IN_FROM and isinstance(call, exp.Expr):
+        # A function that returns one value (an array) in FROM is a one-row relation whose
+        # column is named after the alias: FROM string_to_array(x, ',') AS s ... s[i].
+        column = alias.name or name
+        return exp.Subquery(this=exp.select(exp.alias_(call.copy(), column)),
+                            alias=exp.TableAlias(this=exp.to_identifier(column)))
     if name == "pg_partition_ancestors" and call.expressions:
         # A table that is not a partition is its own only ancestor.
         select = exp.select(exp.alias_(call.expressions[0], "relid"))
         return exp.Subquery(this=select, alias=alias)
     return None
+
+
+_INTEGER_TYPES = frozenset({"int2", "int4", "int8", "oid"})
+
+
+def _is_integer(node: exp.Expr) -> bool:
+    """Whether PostgreSQL types ``node`` as an integer (so ``/`` truncates)."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, exp.Literal):
+        return not node.is_string and node.name.lstrip("-").isdigit()
+    if isinstance(node, exp.Cast):
+        to = node.args.get("to")
+        return isinstance(to, exp.DataType) and to.this in (
+            exp.DataType.Type.INT, exp.DataType.Type.SMALLINT, exp.DataType.Type.BIGINT)
+    if isinstance(node, exp.Column):
+        return TEXT_COLUMN_TYPES.get(node.name.lower()) in _INTEGER_TYPES
+    return False
 
 
 def _regproc_join(node: exp.EQ) -> bool:

@@ -113,7 +113,7 @@ SELECT current_schema(), session_user;
 -- expect: ignore datfrozenxid, datminmxid: transaction-id horizons of the server
 SELECT db.oid, db.* FROM pg_catalog.pg_database db WHERE datallowconn AND NOT datistemplate ORDER BY db.datname;
 
--- title: power bi / npgsql type loading
+-- title: powerbi / npgsql type loading
 -- expect: subset: PostgreSQL also has information_schema's domains and types the gateway's wire does not carry
 SELECT ns.nspname, typ_and_elem_type.*,
   CASE WHEN typtype IN ('b', 'e', 'p') THEN 0 WHEN typtype = 'r' THEN 1 WHEN typtype = 'd' THEN

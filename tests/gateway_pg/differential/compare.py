@@ -6,6 +6,7 @@ What legitimately differs is normalised here, explicitly and for every case alik
   assigned by each server: values equal to one become ``<oid:name>``;
 * version strings (``version()``, ``server_version``, ``server_version_num``) become
   ``<version>``;
+* role names inside ACL items (``postgres=UC/postgres``) as well;
 * the role and database names (``postgres`` and the mirror database vs the credential and
   ``db``) become ``<user>`` and ``<database>``.
 
@@ -31,6 +32,8 @@ from typing import Any
 import psycopg
 
 from tests.gateway_pg.differential.corpus import Case
+
+_ACL_ITEM = re.compile(r"^[\w$\"-]*=[a-zA-Z*]*/[\w$\"-]+$")
 
 
 @dataclass
@@ -72,6 +75,12 @@ class Side:
                 return "<database>"
             if value in self.versions:
                 return "<version>"
+            if _ACL_ITEM.match(value):  # aclitem text: grantee=privileges/grantor
+                grantee, _, grantor = value.partition("/")
+                role, _, rights = grantee.partition("=")
+                role = "<user>" if role == self.user else role
+                grantor = "<user>" if grantor == self.user else grantor
+                return f"{role}={rights}/{grantor}"
             return value
         if isinstance(value, list | tuple):
             return type(value)(self.normalise(v) for v in value)

@@ -97,6 +97,17 @@ def main() -> None:
         # Only functions whose argument and result types the catalog can name.
         proc_rows = [r for r in proc_rows if {r["prorettype"], *(r["proargtypes"] or []),
                                               *(r["proallargtypes"] or [])} <= known]
+    with psycopg.connect(PG_TEST_DSN) as conn:
+        descriptions = conn.execute(
+            "SELECT objoid, classoid, description FROM pg_description "
+            "WHERE objsubid = 0 AND ((classoid = 'pg_type'::regclass AND objoid = ANY(%s)) "
+            "OR (classoid = 'pg_proc'::regclass AND objoid = ANY(%s))) ORDER BY 2, 1",
+            [[r["oid"] for r in type_rows], [r["oid"] for r in proc_rows]]).fetchall()
+    lines.append("# pg_description of those types and functions: objoid, classoid, description")
+    lines.append("BUILTIN_DESCRIPTIONS: list[tuple[int, int, str]] = [")
+    lines.extend(f"    {tuple(d)!r}," for d in descriptions)
+    lines.append("]")
+    lines.append("")
     lines.append("# pg_proc rows of the functions catalog queries can call")
     lines.append("PG_PROC_ROWS: list[dict[str, object]] = [")
     lines.extend(f"    {row!r}," for row in proc_rows)
