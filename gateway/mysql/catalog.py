@@ -39,10 +39,20 @@ TABLES: dict[str, tuple[str, ...]] = {
                 "generation_expression"),
     "views": ("table_catalog", "table_schema", "table_name", "view_definition"),
     "routines": ("specific_name", "routine_catalog", "routine_schema", "routine_name",
-                 "routine_type"),
+                 "routine_type", "data_type", "routine_body", "routine_definition",
+                 "external_language", "parameter_style", "is_deterministic", "sql_data_access",
+                 "security_type", "created", "last_altered", "sql_mode", "routine_comment",
+                 "definer"),
+    "triggers": ("trigger_catalog", "trigger_schema", "trigger_name", "event_manipulation",
+                 "event_object_catalog", "event_object_schema", "event_object_table",
+                 "action_order", "action_statement", "action_timing", "created", "sql_mode",
+                 "definer"),
+    "check_constraints": ("constraint_catalog", "constraint_schema", "constraint_name",
+                          "check_clause"),
     "parameters": ("specific_catalog", "specific_schema", "specific_name", "parameter_name"),
     "statistics": ("table_catalog", "table_schema", "table_name", "non_unique", "index_schema",
-                   "index_name", "seq_in_index", "column_name"),
+                   "index_name", "seq_in_index", "column_name", "collation", "cardinality",
+                   "sub_part", "packed", "nullable", "index_type", "comment", "index_comment"),
     "key_column_usage": ("constraint_catalog", "constraint_schema", "constraint_name",
                          "table_catalog", "table_schema", "table_name", "column_name",
                          "ordinal_position", "position_in_unique_constraint",
@@ -65,6 +75,7 @@ INTEGER_COLUMNS = frozenset({
     "max_data_length", "index_length", "data_free", "auto_increment", "character_maximum_length",
     "character_octet_length", "numeric_precision", "numeric_scale", "datetime_precision",
     "maxlen", "id", "sortlen", "non_unique", "seq_in_index", "position_in_unique_constraint",
+    "cardinality", "sub_part", "action_order",
 })
 
 COLLATIONS = [
@@ -100,7 +111,8 @@ def _column_row(t: VirtualTable, pos: int, c: VirtualColumn) -> tuple[Any, ...]:
                                             else None)
     return (
         "def", DATABASE, t.name, c.name, pos, None, nullable(c), _data_type(c.type),
-        65535 if textual else None, 262140 if textual else None, precision, scale,
+        # TEXT: 65535 characters, 65535 bytes (what MySQL 8 and MariaDB report).
+        65535 if textual else None, 65535 if textual else None, precision, scale,
         6 if c.type in ("timestamp", "timestamptz", "time") else None,
         "utf8mb4" if textual else None, "utf8mb4_general_ci" if textual else None,
         type_name, column_key(c), "", "select", c.description or "", "",
@@ -121,7 +133,8 @@ def information_schema_rows(tables: Sequence[VirtualTable]) -> dict[str, list[tu
             rows["table_constraints"].append(
                 ("def", DATABASE, "PRIMARY", DATABASE, t.name, "PRIMARY KEY"))
         for seq, key in enumerate(keys, start=1):
-            rows["statistics"].append(("def", DATABASE, t.name, 0, DATABASE, "PRIMARY", seq, key))
+            rows["statistics"].append(("def", DATABASE, t.name, 0, DATABASE, "PRIMARY", seq, key,
+                                       "A", None, None, None, "", "BTREE", "", ""))
             rows["key_column_usage"].append(("def", DATABASE, "PRIMARY", "def", DATABASE, t.name,
                                              key, seq, None, None, None, None))
     rows["character_sets"] = [("utf8mb4", "utf8mb4_general_ci", "UTF-8 Unicode", 4),

@@ -111,12 +111,25 @@ def emulate_assignments(stmt: exp.Expr) -> exp.Expr:
     return out
 
 
+def _having_without_group(tree: exp.Expr) -> exp.Expr:
+    """MySQL's HAVING without GROUP BY and without aggregates filters the output rows by its
+    aliases (Connector/J's getTables: ``HAVING TABLE_TYPE IN (...)``); DuckDB refuses it, so
+    the select becomes a derived table the condition filters."""
+    having = tree.args.get("having")
+    if not isinstance(tree, exp.Select) or having is None or tree.args.get("group") or \
+            any(p.find(exp.AggFunc) for p in tree.expressions):
+        return tree
+    inner = tree.copy()
+    inner.set("having", None)
+    return exp.select("*").from_(inner.subquery("__having")).where(having.this.copy())
+
+
 def to_duckdb(tree: exp.Expr, database: str | None) -> str:
     """DuckDB SQL answering catalog statement ``tree`` (session values already literals)."""
     if not isinstance(tree, QUERY_ROOTS):
         raise NotSupported("only SELECT statements can read information_schema")
     ctes = cte_names(tree)
-    out = tree.copy()
+    out = _having_without_group(tree.copy())
 
     def visit(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Table):

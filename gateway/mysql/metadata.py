@@ -155,6 +155,9 @@ _SHOW_SYNONYMS = (
     (re.compile(r"^(\s*SHOW\s+)EXTENDED\s+", re.IGNORECASE), r"\1"),
     (re.compile(r"^(\s*SHOW\s+(?:FULL\s+)?)FIELDS\b", re.IGNORECASE), r"\1COLUMNS"),
     (re.compile(r"^(\s*SHOW\s+(?:EXTENDED\s+)?)(?:KEYS|INDEXES)\b", re.IGNORECASE), r"\1INDEX"),
+    # One's own grants are the only ones a credential may see.
+    (re.compile(r"^(\s*SHOW\s+GRANTS)\s+FOR\s+CURRENT_USER\s*(?:\(\s*\))?\s*$",
+                re.IGNORECASE), r"\1"),
 )
 # MySQL's own schemas: an API credential has no privilege on them, as a plain MySQL user.
 _SYSTEM_SCHEMAS = frozenset({"mysql", "performance_schema", "sys"})
@@ -242,7 +245,7 @@ def _answer(sql: str, state: SessionState, params: Sequence[object]) -> Answer |
         return _show_columns(find_table(state, target.name, target.db or None), full=False)
     if isinstance(stmt, catalog_sql.QUERY_ROOTS) and \
             catalog_sql.reads_catalog_only(stmt, state.database):
-        return _catalog_query(stmt, state)
+        return _catalog_query(stmt, state, sql)
     return None
 
 
@@ -341,6 +344,44 @@ def output_name(p: exp.Expression) -> str:
     return p.sql(dialect="mysql")
 
 
+_ITEMS_END = frozenset({TokenType.FROM, TokenType.WHERE, TokenType.LIMIT, TokenType.ORDER_BY,
+                        TokenType.GROUP_BY, TokenType.HAVING, TokenType.UNION, TokenType.INTO,
+                        TokenType.SEMICOLON})
+
+
+def raw_select_items(sql: str) -> list[str] | None:
+    """The select items of ``sql``'s first SELECT as the client wrote them (MySQL names an
+    unaliased expression column by its text: ``select database()`` gives ``database()``)."""
+    try:
+        tokens = MySQL().tokenize(sql)
+    except SqlglotError:
+        return None
+    start = next((i for i, t in enumerate(tokens) if t.token_type == TokenType.SELECT), None)
+    if start is None:
+        return None
+    items: list[str] = []
+    depth, first = 0, None
+    last = None
+    for tok in tokens[start + 1:]:
+        if depth == 0 and tok.token_type in _ITEMS_END:
+            break
+        if depth == 0 and tok.token_type == TokenType.COMMA:
+            if first is None or last is None:
+                return None
+            items.append(sql[first.start:last.end + 1])
+            first = None
+            continue
+        depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(tok.token_type, 0)
+        if first is None:
+            if tok.token_type == TokenType.DISTINCT:
+                continue
+            first = tok
+        last = tok
+    if first is not None and last is not None:
+        items.append(sql[first.start:last.end + 1])
+    return items
+
+
 def _literal(value: Any) -> exp.Expression:
     if value is None:
         return exp.Null()
@@ -357,12 +398,16 @@ def _is_star(p: exp.Expr) -> bool:
     return isinstance(p, exp.Star) or (isinstance(p, exp.Column) and isinstance(p.this, exp.Star))
 
 
-def _catalog_query(stmt: exp.Expr, state: SessionState) -> LocalResult:
+def _catalog_query(stmt: exp.Expr, state: SessionState, sql: str | None = None) -> LocalResult:
     """An information_schema query or a FROM-less SELECT, run in the catalog sandbox."""
-    # Output names as MySQL gives them: the alias, the column, or the item's text.
+    # Output names as MySQL gives them: the alias, the column, or the item's text as written.
     names: list[str] | None = None
     if isinstance(stmt, exp.Select) and not any(_is_star(p) for p in stmt.expressions):
         names = [output_name(p) for p in stmt.expressions]
+        written = raw_select_items(sql) if sql else None
+        if written is not None and len(written) == len(names):
+            names = [n if isinstance(p, exp.Alias | exp.Column) else w
+                     for n, w, p in zip(names, written, stmt.expressions, strict=True)]
     # Assignments first: ``@dt := ...`` must not be read as the session's ``@dt``.
     substituted = catalog_sql.emulate_assignments(stmt).transform(
         lambda n: _substitute(n, state))
@@ -386,7 +431,8 @@ def _run(state: SessionState, duck_sql: str, params: Sequence[object] = ()) -> S
 
 _INTEGERS = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT",
                        "UINTEGER", "UBIGINT", "BOOLEAN"})
-_NEUTRAL = {"HUGEINT": "numeric", "FLOAT": "float8", "DOUBLE": "float8", "VARCHAR": "text",
+_NEUTRAL = {"NULL": "null", "HUGEINT": "numeric", "FLOAT": "float8", "DOUBLE": "float8",
+            "VARCHAR": "text",
             "DATE": "date", "TIME": "time", "TIMESTAMP": "timestamp",
             "TIMESTAMP WITH TIME ZONE": "timestamptz", "BLOB": "bytea"}
 
@@ -396,7 +442,7 @@ def _result_types(result: SandboxResult) -> list[tuple[str, str]]:
     reported as BIGINT (as MySQL does for integer expressions)."""
     out = []
     for name, duck_type in result.columns:
-        t = duck_type.upper()
+        t = duck_type.upper().strip('"')
         if t in _INTEGERS:
             out.append((name.upper(), "int8"))
         elif t.startswith("DECIMAL"):
@@ -476,14 +522,16 @@ def _text_columns(*names: str) -> tuple[ResultColumn, ...]:
 def _show(stmt: exp.Show, state: SessionState) -> LocalResult:
     what = str(stmt.this).upper()
     db = stmt.args.get("db")
+    like = stmt.args.get("like")
+    suffix = f" ({like.name})" if like is not None else ""  # MySQL names the column so
     if what == "DATABASES":
-        return _filtered(LocalResult(_text_columns("Database"), [(d,) for d in DATABASES]),
-                         stmt, state)
+        return _filtered(LocalResult(_text_columns("Database" + suffix),
+                                     [(d,) for d in DATABASES]), stmt, state)
     if what == "TABLES":
         database = check_database(db.name) if db else _current_database(state)
         names = [t.name for t in state.tables] if database == DATABASE else []
         full = bool(stmt.args.get("full"))
-        cols = _text_columns(f"Tables_in_{database}", *(["Table_type"] if full else []))
+        cols = _text_columns(f"Tables_in_{database}{suffix}", *(["Table_type"] if full else []))
         table_rows: list[tuple[Any, ...]] = [(n, "BASE TABLE") if full else (n,) for n in names]
         return _filtered(LocalResult(cols, table_rows), stmt, state)
     if what == "COLUMNS":
@@ -526,24 +574,66 @@ def _show(stmt: exp.Show, state: SessionState) -> LocalResult:
                                    "NO")])
     if what in ("INDEX", "INDEXES", "KEYS"):
         table = find_table(state, stmt.args["target"].name, db.name if db else None)
-        cols = _text_columns("Table", "Non_unique", "Key_name", "Seq_in_index", "Column_name",
-                             "Collation", "Cardinality", "Sub_part", "Packed", "Null",
-                             "Index_type", "Comment", "Index_comment")
+        cols = (ResultColumn("Table", "text"), ResultColumn("Non_unique", "int8"),
+                ResultColumn("Key_name", "text"), ResultColumn("Seq_in_index", "int8"),
+                ResultColumn("Column_name", "text"), ResultColumn("Collation", "text"),
+                ResultColumn("Cardinality", "int8"), ResultColumn("Sub_part", "int8"),
+                *_text_columns("Packed", "Null", "Index_type", "Comment", "Index_comment",
+                               "Visible", "Expression"))
         keys = [c.name for c in table.columns if c.primary_key]
-        return LocalResult(cols, [(table.name, "0", "PRIMARY", str(seq), key, "A", None, None,
-                                   None, "", "BTREE", "", "")
+        return LocalResult(cols, [(table.name, 0, "PRIMARY", seq, key, "A", None, None,
+                                   None, "", "BTREE", "", "", "YES", None)
                                   for seq, key in enumerate(keys, start=1)])
     if what == "TABLE STATUS":
-        cols = _text_columns("Name", "Engine", "Version", "Row_format", "Rows",
-                             "Avg_row_length", "Data_length", "Max_data_length", "Index_length",
-                             "Data_free", "Auto_increment", "Create_time", "Update_time",
-                             "Check_time", "Collation", "Checksum", "Create_options", "Comment")
+        cols = (*_text_columns("Name", "Engine"), ResultColumn("Version", "int8"),
+                ResultColumn("Row_format", "text"),
+                *(ResultColumn(n, "int8") for n in (
+                    "Rows", "Avg_row_length", "Data_length", "Max_data_length", "Index_length",
+                    "Data_free", "Auto_increment")),
+                *(ResultColumn(n, "timestamp") for n in ("Create_time", "Update_time",
+                                                         "Check_time")),
+                ResultColumn("Collation", "text"), ResultColumn("Checksum", "int8"),
+                *_text_columns("Create_options", "Comment"))
         status_rows: list[tuple[Any, ...]] = [
-            (t.name, "MetricSQL", "10", "Dynamic", None, None, None, None, None, None, None,
+            (t.name, "MetricSQL", 10, "Dynamic", None, None, None, None, None, None, None,
              None, None, None, "utf8mb4_general_ci", None, "", t.description or "")
             for t in state.tables]
         return _filtered(LocalResult(cols, status_rows), stmt, state)
+    if what == "CREATE DATABASE":
+        name = check_database(stmt.args["target"].name)
+        return LocalResult(_text_columns("Database", "Create Database"), [(
+            name, f"CREATE DATABASE {quote_identifier(name)} /*!40100 DEFAULT CHARACTER SET "
+                  "utf8mb4 COLLATE utf8mb4_general_ci */")])
+    if what == "GRANTS":
+        # A credential reads its database, nothing else (what the access list narrows).
+        return LocalResult(_text_columns(f"Grants for {state.username}@%"), [
+            (f"GRANT USAGE ON *.* TO `{state.username}`@`%`",),
+            (f"GRANT SELECT ON `{DATABASE}`.* TO `{state.username}`@`%`",)])
+    if what in ("TRIGGERS", "EVENTS", "PROCEDURE STATUS", "FUNCTION STATUS", "PLUGINS",
+                "PROFILES", "OPEN TABLES", "PRIVILEGES"):
+        return LocalResult(_text_columns(*_EMPTY_SHOWS[what]), [])
     raise NotSupported(f"SHOW {what} is not supported")
+
+
+# SHOWs of things the SQL API has none of: their MySQL 8 columns, no rows.
+_EMPTY_SHOWS = {
+    "TRIGGERS": ("Trigger", "Event", "Table", "Statement", "Timing", "Created", "sql_mode",
+                 "Definer", "character_set_client", "collation_connection",
+                 "Database Collation"),
+    "EVENTS": ("Db", "Name", "Definer", "Time zone", "Type", "Execute at", "Interval value",
+               "Interval field", "Starts", "Ends", "Status", "Originator",
+               "character_set_client", "collation_connection", "Database Collation"),
+    "PROCEDURE STATUS": ("Db", "Name", "Type", "Definer", "Modified", "Created",
+                         "Security_type", "Comment", "character_set_client",
+                         "collation_connection", "Database Collation"),
+    "FUNCTION STATUS": ("Db", "Name", "Type", "Definer", "Modified", "Created",
+                        "Security_type", "Comment", "character_set_client",
+                        "collation_connection", "Database Collation"),
+    "PLUGINS": ("Name", "Status", "Type", "Library", "License"),
+    "PROFILES": ("Query_ID", "Duration", "Query"),
+    "OPEN TABLES": ("Database", "Table", "In_use", "Name_locked"),
+    "PRIVILEGES": ("Privilege", "Context", "Comment"),
+}
 
 
 def _status_rows(state: SessionState) -> list[tuple[Any, ...]]:

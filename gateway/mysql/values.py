@@ -28,6 +28,7 @@ _TYPES: dict[str, tuple[ColumnType, int, int]] = {
     "timestamp": (ColumnType.DATETIME, 26, 6),
     "timestamptz": (ColumnType.DATETIME, 26, 6),
     "bytea": (ColumnType.BLOB, 65535, 0),
+    "null": (ColumnType.NULL, 0, 0),  # an item that is the NULL literal (``NULL AS x``)
 }
 _TEXT_LENGTH = 4 * 65535  # utf8mb4 bytes of a TEXT column
 
@@ -39,7 +40,8 @@ def column_definition(name: str, neutral: str, *, table: str = "", schema: str =
     flags = ColumnFlag.NOT_NULL if not_null else 0
     if not textual:
         flags |= ColumnFlag.BINARY
-        if ctype not in (ColumnType.DATE, ColumnType.TIME, ColumnType.DATETIME, ColumnType.BLOB):
+        if ctype not in (ColumnType.DATE, ColumnType.TIME, ColumnType.DATETIME, ColumnType.BLOB,
+                         ColumnType.NULL):
             flags |= ColumnFlag.NUM
     if ctype == ColumnType.BLOB:
         flags |= ColumnFlag.BLOB

@@ -105,7 +105,7 @@ def test_primary_keys_are_reported_everywhere_clients_look() -> None:
     assert isinstance(ddl, str)
     assert "`id` decimal(65,30) NOT NULL" in ddl and "PRIMARY KEY (`id`)" in ddl
     assert [(r[2], r[3], r[4]) for r in rows("SHOW INDEX FROM orders", st)] == [
-        ("PRIMARY", "1", "id")]
+        ("PRIMARY", 1, "id")]
     assert rows("SELECT column_name, column_key FROM information_schema.columns "
                 "WHERE table_name = 'orders' ORDER BY ordinal_position", st) == [
         ("id", "PRI"), ("status", "")]

@@ -31,9 +31,9 @@ def test_odbc_queries_parameters_and_catalog(gw: Gateway) -> None:
         f"UID={gw.user};PWD={gw.password};FORCETLS=1;SSLVERIFY=0", timeout=10)
     try:
         cur = conn.cursor()
-        rows = cur.execute("SELECT `count` FROM orders WHERE status = ?", "pending").fetchall()
+        rows = cur.execute("SELECT COUNT(*) FROM orders WHERE status = ?", "pending").fetchall()
         assert [int(r[0]) for r in rows] == [667]
-        hostile = cur.execute("SELECT `count` FROM orders WHERE status = ?",
+        hostile = cur.execute("SELECT COUNT(*) FROM orders WHERE status = ?",
                               "pending' OR '1'='1").fetchall()
         assert [int(r[0] or 0) for r in hostile] in ([], [0])
         assert [t.table_name for t in cur.tables()] == ["orders", "secrets"]

@@ -21,7 +21,7 @@ public class ConnectorJProbe {
             }
             System.out.println("columns=" + cols);
             try (PreparedStatement ps =
-                     c.prepareStatement("SELECT `count` FROM orders WHERE status = ?")) {
+                     c.prepareStatement("SELECT COUNT(*) FROM orders WHERE status = ?")) {
                 ps.setString(1, "pending");
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();

@@ -1,0 +1,47 @@
+-- MariaDB Connector/ODBC and MySQL Connector/ODBC: connect-time statements, SQLTables,
+-- SQLColumns (with the per-row @dt assignments MariaDB ODBC writes), SQLPrimaryKeys,
+-- SQLStatistics.
+
+-- name: connect sql_mode
+-- expect: ignore @@sql_mode: each server's configured mode
+SELECT @@sql_mode;
+
+-- name: connect sql_auto_is_null
+-- expect: columns: no resultset on either side
+SET SQL_AUTO_IS_NULL = 0;
+
+-- name: connect database
+select database();
+
+-- name: connect isolation
+SELECT @@tx_isolation;
+
+-- name: connect autocommit
+-- expect: columns: no resultset on either side
+SET autocommit=1;
+
+-- name: SQLTables
+SELECT TABLE_SCHEMA AS TABLE_CAT, NULL AS TABLE_SCHEM, TABLE_NAME, IF(TABLE_TYPE='BASE TABLE', 'TABLE', TABLE_TYPE) AS TABLE_TYPE, TABLE_COMMENT AS REMARKS FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE '%' AND TABLE_TYPE IN ('BASE TABLE','VIEW') ORDER BY TABLE_CAT, TABLE_SCHEM, TABLE_NAME;
+
+-- name: SQLTables catalogs
+-- expect: subset: MariaDB also lists its system schemas (mysql, performance_schema, sys) and the machine's test database
+-- expect: unordered: ordered by database name, and the mirror's name sorts after information_schema where db sorts before
+SELECT SCHEMA_NAME AS TABLE_CAT, NULL AS TABLE_SCHEM, NULL AS TABLE_NAME, NULL AS TABLE_TYPE, NULL AS REMARKS FROM INFORMATION_SCHEMA.SCHEMATA ORDER BY SCHEMA_NAME;
+
+-- name: SQLColumns
+SELECT TABLE_SCHEMA AS TABLE_CAT, NULL AS TABLE_SCHEM, TABLE_NAME, COLUMN_NAME, CASE DATA_TYPE WHEN 'bigint' THEN @dt:=(-5) WHEN 'int' THEN @dt:=4 WHEN 'decimal' THEN @dt:=3 WHEN 'datetime' THEN @dt:=93 WHEN 'text' THEN @dt:=(-10) ELSE @dt:=12 END AS DATA_TYPE, DATA_TYPE AS TYPE_NAME, CAST(CASE @dt WHEN (-5) THEN 19 WHEN 4 THEN 10 WHEN 93 THEN 19 ELSE CHARACTER_MAXIMUM_LENGTH END AS SIGNED) AS COLUMN_SIZE, NUMERIC_SCALE AS DECIMAL_DIGITS, IF(IS_NULLABLE = 'YES', 1, 0) AS NULLABLE, COLUMN_COMMENT AS REMARKS, COLUMN_DEFAULT AS COLUMN_DEF, ORDINAL_POSITION, IS_NULLABLE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'orders' ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION;
+
+-- name: SQLPrimaryKeys
+SELECT TABLE_SCHEMA AS TABLE_CAT, NULL AS TABLE_SCHEM, TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION KEY_SEQ, 'PRIMARY' PK_NAME FROM INFORMATION_SCHEMA.KEY_COLUMN_USAGE WHERE CONSTRAINT_NAME='PRIMARY' AND TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'orders' ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION;
+
+-- name: SQLStatistics (MySQL ODBC)
+-- expect: only-mariadb Ignored: MariaDB's own column
+-- expect: only-mysql8 Visible, Expression: MySQL 8's columns, which MariaDB lacks
+-- expect: ignore Cardinality: the gateway keeps no statistics
+SHOW KEYS FROM `orders`;
+
+-- name: SQLForeignKeys
+SELECT A.REFERENCED_TABLE_SCHEMA AS PKTABLE_CAT, NULL AS PKTABLE_SCHEM, A.REFERENCED_TABLE_NAME AS PKTABLE_NAME, A.REFERENCED_COLUMN_NAME AS PKCOLUMN_NAME, A.TABLE_SCHEMA AS FKTABLE_CAT, NULL AS FKTABLE_SCHEM, A.TABLE_NAME AS FKTABLE_NAME, A.COLUMN_NAME AS FKCOLUMN_NAME, A.ORDINAL_POSITION AS KEY_SEQ, A.CONSTRAINT_NAME AS FK_NAME FROM INFORMATION_SCHEMA.KEY_COLUMN_USAGE A WHERE A.TABLE_SCHEMA = DATABASE() AND A.TABLE_NAME = 'orders' AND A.REFERENCED_TABLE_NAME IS NOT NULL ORDER BY A.ORDINAL_POSITION;
+
+-- name: SQLGetTypeInfo style charset
+SELECT CHARACTER_SET_NAME, MAXLEN FROM INFORMATION_SCHEMA.CHARACTER_SETS WHERE CHARACTER_SET_NAME = 'utf8mb4';

@@ -1,0 +1,28 @@
+-- Python drivers: PyMySQL and mysql-connector-python connect-time statements.
+
+-- name: pymysql set names
+-- expect: columns: no resultset on either side
+SET NAMES utf8mb4;
+
+-- name: pymysql autocommit
+-- expect: columns: no resultset on either side
+SET AUTOCOMMIT = 1;
+
+-- name: connector autocommit
+-- expect: columns: no resultset on either side
+SET @@session.autocommit = OFF;
+
+-- name: connector autocommit on
+-- expect: columns: no resultset on either side
+SET @@session.autocommit = ON;
+
+-- name: connector select 1
+SELECT 1;
+
+-- name: connector time zone
+-- expect: ignore @@session.time_zone: each server's configured zone
+SELECT @@session.time_zone;
+
+-- name: connector max_allowed_packet
+-- expect: ignore @@max_allowed_packet: each server's setting
+SELECT @@max_allowed_packet;
