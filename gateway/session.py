@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from backend.connectors.base import Connector, QueryResult, ResultColumn
+from backend.connectors.duckdb import data_exception
 from backend.core.errors import (
     AppError,
     InvalidInput,
@@ -656,6 +657,9 @@ class Session:
         except AppError:
             raise
         except Exception as exc:  # a DuckDB error on a catalog query the emulation lacks
+            data = data_exception(exc)  # SELECT 1/0: the query's own error, as PostgreSQL's
+            if data is not None:
+                raise data from None
             raise NotSupported(
                 f"catalog query not supported: {str(exc).splitlines()[0]}",
                 hint="the SQL API emulates the PostgreSQL catalog for common clients",

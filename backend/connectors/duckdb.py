@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -30,6 +31,7 @@ from backend.core.errors import (
     SourceDatabaseMissing,
     SourceQueryFailed,
     SourceTimeout,
+    SqlError,
 )
 
 T = TypeVar("T")
@@ -184,9 +186,37 @@ def _describe_tables(cur: duckdb.DuckDBPyConnection, schemas: list[str] | None) 
     ]
 
 
+# DuckDB's integer type names as PostgreSQL spells them in "... out of range".
+_PG_INTEGER_NAMES = {"INT16": "smallint", "INT32": "integer", "INT64": "bigint"}
+
+
+def data_exception(exc: Exception) -> AppError | None:
+    """A DuckDB error that is a data exception of the query itself — division by zero, an
+    overflow, text that is not a number — as PostgreSQL reports it (class 22), or None."""
+    text = str(exc)
+    if isinstance(exc, duckdb.InvalidInputException) and "division by zero" in text.lower():
+        err: AppError = SqlError("division by zero")
+        err.sqlstate = "22012"
+        return err
+    if isinstance(exc, duckdb.OutOfRangeException):
+        kind = re.search(r"\b(INT16|INT32|INT64)\b", text)
+        name = _PG_INTEGER_NAMES[kind.group(1)] if kind else "value"
+        err = SqlError(f"{name} out of range", hint=text.splitlines()[0])
+        err.sqlstate = "22003"
+        return err
+    if isinstance(exc, duckdb.ConversionException):
+        err = SqlError(f"invalid input syntax: {text.splitlines()[0]}")
+        err.sqlstate = "22P02"
+        return err
+    return None
+
+
 def _map_error(exc: Exception, path: Path) -> AppError:
     if isinstance(exc, AppError):
         return exc
+    data = data_exception(exc)
+    if data is not None:
+        return data
     text = str(exc)
     if isinstance(exc, duckdb.IOException):
         if "does not exist" in text:

@@ -94,3 +94,21 @@ def test_data_exceptions_keep_postgres_sqlstate(ours: Libpq, theirs: Libpq, sql:
         ours.run(sql, [])
     assert our_err.value.sqlstate == their_err.value.sqlstate
     assert their_err.value.sqlstate.startswith("22")
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT 1/0",
+    "SELECT 2147483647 + 1",
+    "SELECT 9223372036854775807 * 2",
+    "SELECT 'abc'::int",
+])
+def test_catalog_side_data_exceptions_keep_postgres_sqlstate(
+    ours: Libpq, theirs: Libpq, sql: str
+) -> None:
+    """Statements without a cube run in the catalog sandbox (DuckDB): its errors for the same
+    data exceptions carry PostgreSQL's SQLSTATE, not "not supported"."""
+    with pytest.raises(LibpqError) as their_err:
+        theirs.run(sql, [])
+    with pytest.raises(LibpqError) as our_err:
+        ours.run(sql, [])
+    assert our_err.value.sqlstate == their_err.value.sqlstate
