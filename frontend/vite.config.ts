@@ -8,6 +8,8 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
+    // dist/.vite/manifest.json: what `npm run size` reads (scripts/bundle-size.mjs).
+    manifest: true,
     // React, the router and TanStack Query in one long-cached chunk; CodeMirror in its own,
     // downloaded when an editor is first shown. Mantine and the icons are left to Rollup's
     // splitting: a single Mantine chunk put every component of every screen on the first page.

@@ -1,7 +1,8 @@
 // JavaScript a first visit downloads, per screen: the entry chunk, the lazy chunks the screen
 // renders (the signed-in shell, the screen), and everything they import statically — from the
 // Vite manifest of `vite build --manifest`. Prints minified and gzip bytes; with --max-gzip-kb
-// or --max-raw-kb, exits 1 when a screen exceeds it.
+// or --max-raw-kb, exits 1 when a screen's first load exceeds it (the editor, loaded after the
+// models screen has rendered, is reported but not limited).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ const SCREENS = {
   '/t/:team/settings/sql-api': ['src/app/layouts/AppLayout.tsx', 'src/app/routes/settings/sql-api.tsx'],
   '/t/:team/data-sources': ['src/app/layouts/AppLayout.tsx', 'src/app/routes/data-sources.tsx'],
   '/t/:team/models (before the editor)': ['src/app/layouts/AppLayout.tsx', 'src/app/routes/models.tsx'],
-  '/t/:team/models (with the editor)': ['src/app/layouts/AppLayout.tsx', 'src/app/routes/models.tsx', 'src/components/ui/CodeEditor.tsx'],
+  '/t/:team/models (+ the editor, lazy)': ['src/app/layouts/AppLayout.tsx', 'src/app/routes/models.tsx', 'src/components/ui/CodeEditor.tsx'],
 };
 
 function closure(keys) {
@@ -50,7 +51,8 @@ for (const [screen, sources] of Object.entries(SCREENS)) {
     gz += gzipSync(bytes, { level: 9 }).length;
   }
   const kb = (n) => (n / 1000).toFixed(0);
-  const over = gz / 1000 > maxGzip || raw / 1000 > maxRaw;
+  const limited = !screen.includes('lazy');
+  const over = limited && (gz / 1000 > maxGzip || raw / 1000 > maxRaw);
   failed ||= over;
   console.log(`${screen.padEnd(40)} ${kb(raw).padStart(5)} kB · ${kb(gz).padStart(4)} kB gzip${over ? '  OVER' : ''}`);
 }
