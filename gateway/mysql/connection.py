@@ -95,7 +95,8 @@ class PreparedStatement:
     sql: str
     param_count: int
     columns: tuple[ResultColumn, ...]
-    param_types: list[tuple[int, bool]] | None = None
+    param_types: list[tuple[int, bool]] | None = None  # as the client sent them
+    inferred: tuple[str, ...] = ()  # what the context implies (announced at prepare)
     long_data: dict[int, bytearray] = field(default_factory=dict)
 
 
@@ -400,14 +401,16 @@ class MysqlConnection:
             stmt = PreparedStatement(sql, count, ())
         else:
             shape = await self._from_source(self.session.describe(sql))
-            stmt = PreparedStatement(sql, shape.param_count, shape.columns)
+            stmt = PreparedStatement(sql, shape.param_count, shape.columns,
+                                     inferred=shape.param_types)
         statement_id = self._next_statement
         self._next_statement += 1
         self.statements[statement_id] = stmt
         self.stream.write(make_stmt_prepare_ok(statement_id, len(stmt.columns), stmt.param_count))
         if stmt.param_count:
-            for _ in range(stmt.param_count):
-                self.stream.write(make_column_definition(column_definition("?", "text")))
+            for i in range(stmt.param_count):
+                neutral = stmt.inferred[i] if i < len(stmt.inferred) else "text"
+                self.stream.write(make_column_definition(column_definition("?", neutral)))
             if not self.deprecate_eof:
                 self.stream.write(make_eof(status=self._status()))
         if stmt.columns:

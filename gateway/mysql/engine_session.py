@@ -20,6 +20,7 @@ from gateway.session import DIALECT_BY_SOURCE, SessionServices
 
 from .catalog import MysqlCatalog
 from .interface import StatementShape
+from .params import coerce, parameter_types
 from .tables import catalog_tables
 
 
@@ -76,6 +77,10 @@ class EngineSession:
 
     async def execute(self, sql: str, params: Sequence[object] = ()) -> QueryResult:
         compiled = await self._compile(sql)
+        if params:
+            # Text values bound where a number or a date is compared: converted, as MySQL
+            # converts them (the data source's driver would refuse them).
+            params = coerce(params, self._param_types(sql, compiled))
         # The engine's output carries placeholders only; values travel beside it.
         args = compiled.bind(list(params))
         result = await self.services.connectors.get(self.grant).execute(compiled.sql, args)
@@ -87,7 +92,12 @@ class EngineSession:
     async def describe(self, sql: str) -> StatementShape:
         compiled = await self._compile(sql)
         return StatementShape(compiled.param_count,
-                              tuple(ResultColumn(c.name, c.type) for c in compiled.columns))
+                              tuple(ResultColumn(c.name, c.type) for c in compiled.columns),
+                              tuple(self._param_types(sql, compiled)))
+
+    def _param_types(self, sql: str, compiled: CompiledQuery) -> list[str]:
+        types = parameter_types(sql, self.catalog().tables, compiled.param_types)
+        return types if len(types) == compiled.param_count else ["text"] * compiled.param_count
 
     async def close(self) -> None:
         return None

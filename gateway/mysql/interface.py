@@ -20,10 +20,12 @@ from gateway.engine.types import VirtualTable
 
 @dataclass(frozen=True)
 class StatementShape:
-    """What COM_STMT_PREPARE must announce: the ``?`` count and, when known, the columns."""
+    """What COM_STMT_PREPARE must announce: the ``?`` count and types, when known the
+    columns."""
 
     param_count: int
     columns: tuple[ResultColumn, ...] = ()
+    param_types: tuple[str, ...] = ()  # neutral types, one per ``?`` (``params.py``)
 
 
 class SqlSession(Protocol):
