@@ -47,6 +47,9 @@ _TYPED_NAMES: tuple[type[exp.Expr], ...] = (exp.CurrentUser, exp.SessionUser,
 def _all_tables() -> dict[str, dict[str, str]]:
     out = {f"pg_catalog.{k}": v for k, v in PG_CATALOG_TYPES.items()}
     out.update({f"information_schema.{k}": v for k, v in INFORMATION_SCHEMA_TYPES.items()})
+    # Set-returning functions the catalog answers with a relation.
+    out["pg_catalog.pg_get_keywords"] = {"word": "text", "catcode": "char", "barelabel": "bool",
+                                         "catdesc": "text", "baredesc": "text"}
     return out
 
 
@@ -242,6 +245,8 @@ def _hint(node: exp.Expr, scope: _Scope) -> str | None:
         listed = _hint(node.expressions[0] if isinstance(node, exp.Unnest) and node.expressions
                        else node.this, scope)
         return listed[1:] if listed and listed.startswith("_") else None
+    if isinstance(node, exp.ArraySize):
+        return "int4"  # array_length(a, 1)
     if isinstance(node, exp.Coalesce | exp.Nullif):
         return _hint(node.this, scope)
     if isinstance(node, exp.ArrayAgg):

@@ -177,7 +177,11 @@ def _rewrite_cast(node: exp.Cast) -> exp.Expr:
         elements = array_elements(str(inner.name))
         if elements is None:
             raise NotSupported("catalog query not supported: multi-dimensional array literal")
-        return _array_of(elements, element)
+        array = _array_of(elements, element)
+        compared = isinstance(node.parent, (*_COMPARISONS, exp.Any, exp.All, exp.Paren))
+        if element == "regtype" and not compared:
+            return _pgc_call("regtype_names", array)  # shown as type names
+        return array
     if target == "_regtype":
         return _pgc_call("regtype_names", inner)
     if target in ("int2vector", "oidvector", "_int2", "_oid", "_text", "_name", "_regclass"):
@@ -469,8 +473,8 @@ def _table_function(node: exp.Table) -> exp.Expr | None:
         return exp.Subquery(this=exp.select(exp.alias_(call.copy(), column)),
                             alias=exp.TableAlias(this=exp.to_identifier(column)))
     if name == "pg_partition_ancestors" and call.expressions:
-        # A table that is not a partition is its own only ancestor.
-        select = exp.select(exp.alias_(call.expressions[0], "relid"))
+        # No rows unless the relation is a partition or partitioned, and no cube table is.
+        select = exp.select(exp.alias_(call.expressions[0], "relid")).where(exp.false())
         return exp.Subquery(this=select, alias=alias)
     return None
 
@@ -503,6 +507,11 @@ def _regproc_join(node: exp.EQ) -> bool:
             other.set("this", exp.to_identifier("proname"))
             return True
     return False
+
+
+# sqlglot's canonical function names that PostgreSQL spells (and names columns) otherwise.
+_PG_FUNCTION_NAMES: dict[type[exp.Expr], str] = {exp.ArraySize: "array_length",
+                                                 exp.StrPosition: "strpos"}
 
 
 def _is_regproc_zero(node: exp.Expr) -> bool:
@@ -543,7 +552,8 @@ def _output_name(node: exp.Expr) -> str:
         return node.name
     if isinstance(node, exp.Cast):
         inner = _output_name(node.this)
-        return inner if inner != "?column?" else _cast_target(node) or "?column?"
+        # x::regtype[] is named after the element type, like PostgreSQL's 'regtype'
+        return inner if inner != "?column?" else _cast_target(node).lstrip("_") or "?column?"
     if isinstance(node, exp.Anonymous):
         return str(node.this).lower()
     for typed, fname in _TYPED_SESSION.items():
@@ -572,7 +582,7 @@ def _output_name(node: exp.Expr) -> str:
         return _output_name(node.this)
     if isinstance(node, exp.Func) and not isinstance(
             node, exp.Cast | exp.Binary | exp.Connector | exp.Predicate | exp.Unary):
-        return node.sql_name().lower()
+        return _PG_FUNCTION_NAMES.get(type(node), node.sql_name().lower())
     if isinstance(node, exp.Literal | exp.Boolean | exp.Null):
         return "?column?"
     return ""
