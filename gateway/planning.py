@@ -246,6 +246,7 @@ class Planner:
         self.pool = WorkerPool(name="metricsql-planner", workers=self.settings.workers,
                                preload=["gateway.planning"])
         self._kinds: OrderedDict[str, bool] = OrderedDict()
+        self._prepared: OrderedDict[tuple[Any, ...], PreparedPlan] = OrderedDict()
 
     @property
     def limits(self) -> InputLimits:
@@ -314,13 +315,24 @@ class Planner:
         return plan
 
     async def prepare(self, sql: str, declared: Sequence[str], scope: Scope) -> PreparedPlan:
+        # Untyped parameters are typed at every Bind of an unnamed statement (psycopg sends
+        # str values untyped), so data statements' answers are kept, like compiled plans.
+        key = (sql, tuple(declared), scope.model_version, scope.access, scope.target)
+        known = self._prepared.get(key) if scope.model_version is not None else None
+        if known is not None:
+            self._prepared.move_to_end(key)
+            return known
         if self._inline(sql):
-            return plan_prepare(sql, declared, scope, self.limits)
-        prepared: PreparedPlan = await self._offload(
-            plan_prepare, sql, list(declared), scope, self.limits)
-        if prepared.compiled is not None:
-            self._remember_kind(sql, True)
-            self._store(sql, "postgres", scope, prepared.compiled)
+            prepared = plan_prepare(sql, declared, scope, self.limits)
+        else:
+            prepared = await self._offload(plan_prepare, sql, list(declared), scope, self.limits)
+            if prepared.compiled is not None:
+                self._remember_kind(sql, True)
+                self._store(sql, "postgres", scope, prepared.compiled)
+        if prepared.compiled is not None and scope.model_version is not None:
+            self._prepared[key] = prepared
+            if len(self._prepared) > 4096:
+                self._prepared.popitem(last=False)
         return prepared
 
     async def start(self) -> None:
