@@ -84,7 +84,9 @@ RAW_STREAM = "SELECT id, name, amount, ts FROM {schema}.facts"
 
 
 def _serve(model: str, user: str, password: str, port: int, tls_dir: str,
-           pipe: Connection) -> None:
+           pipe: Connection, root: str | None = None) -> None:
+    if root is not None:  # another checkout's gateway (--before): its modules come first
+        sys.path.insert(0, root)
     from backend.core.grants import CredentialGrant
     from backend.core.scram import make_verifier
     from backend.semantic.model import ALLOW_ALL
@@ -126,7 +128,8 @@ def _serve(model: str, user: str, password: str, port: int, tls_dir: str,
 class Gateways:
     """``count`` gateway processes listening on one port (SO_REUSEPORT)."""
 
-    def __init__(self, model: str, user: str, password: str, count: int):
+    def __init__(self, model: str, user: str, password: str, count: int,
+                 root: str | None = None):
         self.port = free_port()
         self.tls_dir = tempfile.mkdtemp(prefix="pgbench-tls-")
         ctx = mp.get_context("spawn")
@@ -135,7 +138,8 @@ class Gateways:
         for _ in range(count):
             parent, child = ctx.Pipe()
             proc = ctx.Process(target=_serve, daemon=True,
-                               args=(model, user, password, self.port, self.tls_dir, child))
+                               args=(model, user, password, self.port, self.tls_dir, child,
+                                     root))
             proc.start()
             self.procs.append(proc)
             self.pipes.append(parent)
@@ -372,6 +376,9 @@ def main() -> None:
     ap.add_argument("--idle", type=int, default=1000)
     ap.add_argument("--logins", type=int, default=200)
     ap.add_argument("--stream-runs", type=int, default=2)
+    ap.add_argument("--before", metavar="CHECKOUT",
+                    help="also measure a gateway run from another checkout (e.g. a git worktree "
+                         "of an older commit), interleaved with this one")
     ap.add_argument("--only", default="latency,aggregate,stream,throughput,idle,logins",
                     help="comma-separated subset of the figures")
     ap.add_argument("--quick", action="store_true",
@@ -389,13 +396,18 @@ def main() -> None:
     user, password = "bench_" + secrets.token_hex(3), secrets.token_urlsafe(16)
     one: Gateways | None = None
     two: Gateways | None = None
+    before: Gateways | None = None
     bouncer = None
     try:
         one = Gateways(model, user, password, 1)
         pid = one.pids[0]
+        if args.before:
+            before = Gateways(model, user, password, 1, root=args.before)
         bouncer = start_pgbouncer()
         gw = (f"host=127.0.0.1 port={one.port} dbname=db user={user} password={password} "
               "sslmode=require")
+        gw_before = (gw.replace(f"port={one.port}", f"port={before.port}")
+                     if before is not None else None)
         direct = PG_DSN + " sslmode=disable"
         pgb = (f"host=127.0.0.1 port={bouncer[1]} dbname=test user=postgres sslmode=disable"
                if bouncer else None)
@@ -417,6 +429,8 @@ def main() -> None:
             out: dict[str, tuple[str, Any]] = {"direct": (direct, direct_sql)}
             if pgb:
                 out["pgbouncer"] = (pgb, direct_sql)
+            if gw_before:
+                out["gateway before"] = (gw_before, gateway_sql)
             out["gateway"] = (gw, gateway_sql)
             return out
 
@@ -463,6 +477,8 @@ def main() -> None:
                     targets["direct compiled"] = (direct, stream_sql)
                 if pgb:
                     targets["pgbouncer"] = (pgb, raw_sql)
+                if gw_before:
+                    targets["gateway before"] = (gw_before, STREAM)
                 targets["gateway"] = (gw, STREAM)
                 best: dict[str, float] = {}
                 gw_cpu = 0.0
@@ -493,7 +509,10 @@ def main() -> None:
             if bouncer:
                 clients_of["pgbouncer"] = {**base_kwargs, "port": bouncer[1], "user": "postgres",
                                         "database": "test"}
-            for name, gws in (("gateway x1", one), ("gateway x2", two)):
+            runs = [("gateway x1", one), ("gateway x2", two)]
+            if before is not None:
+                runs.insert(0, ("before x1", before))
+            for name, gws in runs:
                 clients_of[name] = {"host": "127.0.0.1", "port": gws.port, "user": user,
                                  "password": password, "database": "db", "ssl": tls,
                                  "semantic": True}
@@ -515,12 +534,16 @@ def main() -> None:
         if "idle" in only:
             tls = ssl.create_default_context()
             tls.check_hostname, tls.verify_mode = False, ssl.CERT_NONE
-            idle_kwargs = {"host": "127.0.0.1", "port": one.port, "user": user,
-                           "password": password, "database": "db", "ssl": tls}
-            before, held, opened = asyncio.run(hold_idle(idle_kwargs, args.idle, pid))
-            print(f"\nidle sessions: {opened} held; gateway RSS {before:.1f} MB -> {held:.1f} MB "
-                  f"= {(held - before) * 1024 / max(1, opened):.1f} KB per connection",
-                  flush=True)
+            idle_runs = [("gateway", one)] + ([("gateway before", before)] if before else [])
+            for name, gws in idle_runs:
+                idle_kwargs = {"host": "127.0.0.1", "port": gws.port, "user": user,
+                               "password": password, "database": "db", "ssl": tls}
+                rss_before, held, opened = asyncio.run(
+                    hold_idle(idle_kwargs, args.idle, gws.pids[0]))
+                print(f"\nidle sessions, {name}: {opened} held; RSS {rss_before:.1f} MB -> "
+                      f"{held:.1f} MB "
+                      f"= {(held - rss_before) * 1024 / max(1, opened):.1f} KB per connection",
+                      flush=True)
 
         if "logins" in only:
             values = {"direct": logins(direct, args.logins)}
@@ -532,6 +555,8 @@ def main() -> None:
     finally:
         if one is not None:
             one.stop()
+        if before is not None:
+            before.stop()
         if two is not None:
             two.stop()
         if bouncer:

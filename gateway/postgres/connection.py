@@ -53,6 +53,7 @@ from gateway.session import (
     StatementResult,
     split_statements,
 )
+from gateway.tlsbuffer import shrink_read_buffer
 
 log = logging.getLogger("gateway.postgres")
 _DEALLOCATE = re.compile(
@@ -312,6 +313,7 @@ class PgConnection:
                     await self.writer.start_tls(self.config.ssl_context)
                 except (ssl.SSLError, ConnectionError, OSError) as exc:
                     raise ClientGone() from exc
+                shrink_read_buffer(self.writer)  # 256 KiB per session otherwise
                 self.tls = True
                 continue
             if isinstance(packet, m.GSSENCRequest):

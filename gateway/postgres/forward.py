@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 _I32 = struct.Struct("!i")
 _ROWS = metrics.rows_counter("postgres")
+_WRITE_HIGH = 384 * 1024
+_FLUSH_BYTES = 32 * 1024
 
 # Text the client's type (value) reads exactly as the source type (key) writes it.
 _TEXT_ALIKE: dict[int, frozenset[int]] = {
@@ -112,11 +114,25 @@ async def stream(conn: PgConnection, portal: Portal, max_rows: int) -> bool:
         return False
     formats, converters = plan(source_oids, portal.fields)
     touched = any(c is not None for c in converters)
-    async for chunk, count in forward(formats):
-        conn.send(convert(chunk, converters) if touched else chunk)
-        portal.sent += count
-        _ROWS.inc(count)
-        await conn.flush()
+    # Room for a chunk and a half in the socket's buffer: the client leg keeps sending while
+    # the next chunk is read and copied (with the default 64 KB mark every flush waited for
+    # the buffer to empty, leaving the socket idle meanwhile). Still bounded per connection.
+    transport = conn.writer.transport
+    limits = transport.get_write_buffer_limits()
+    transport.set_write_buffer_limits(high=_WRITE_HIGH, low=_WRITE_HIGH // 2)
+    try:
+        async for chunk, count in forward(formats):
+            out = convert(chunk, converters) if touched else chunk
+            conn.send(out)
+            portal.sent += count
+            _ROWS.inc(count)
+            if len(out) >= _FLUSH_BYTES:
+                await conn.flush()
+            # A small result waits for the flush at Sync (or the simple query's end): one
+            # write to the client per statement, as PostgreSQL does.
+    finally:
+        if not transport.is_closing():
+            transport.set_write_buffer_limits(high=limits[1], low=limits[0])
     portal.exhausted = True
     conn.send(codec.command_complete(f"SELECT {portal.sent}"))
     return True
