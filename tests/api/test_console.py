@@ -216,3 +216,66 @@ async def test_console_runs_are_metered_per_user(world: World, app: Any) -> None
     # Another user is not held back by it.
     assert (await run(world.admin, world.team_id, sql, dataSourceId=ds)
             )["__typename"] == "QueryRun"
+
+
+CREATE_WITH_PASSWORD = """mutation($input: CreateSqlCredentialInput!) {
+  createSqlCredential(input: $input) {
+    __typename ... on SqlCredentialSecret { password credential { id username } }
+    ... on UserError { code message } } }"""
+
+
+async def test_console_answers_what_the_postgres_wire_answers(
+    world: World, app: Any, metadata_url: str
+) -> None:
+    """Differential: the same statements through the console and through the PostgreSQL gateway
+    (a real socket, psycopg, the credential's password) give the same rows and SQLSTATEs."""
+    import dataclasses
+
+    import psycopg
+
+    from backend.core.db import make_engine
+    from backend.core.services.feed import FeedSubscriber
+    from gateway.server import start_pg_gateway
+
+    ds = await demo_source(app, world.owner, world.team_id)
+    made = (await world.member.gql(CREATE_WITH_PASSWORD, input={
+        "memberId": world.ids["member"], "dataSourceId": ds}))["createSqlCredential"]
+    assert made["__typename"] == "SqlCredentialSecret", made
+    cred, password = made["credential"], made["password"]
+    settings = dataclasses.replace(app.state.settings, pg_port=0, bind_host="127.0.0.1")
+    engine = make_engine(metadata_url)
+    feed = FeedSubscriber(engine, settings.secret_key, poll_interval=0.05)
+    await feed.start()
+    server = await start_pg_gateway(settings, feed)
+    statements = [
+        "SELECT status, MEASURE(count) AS n FROM orders GROUP BY 1 ORDER BY 1",
+        "SELECT MEASURE(count) FROM orders WHERE status = 'completed'",
+        "SELECT no_such_column FROM orders",
+        "SELECT 1 FROM no_such_cube",
+        "DELETE FROM orders",
+        "SELECT " + "(" * 2_000 + "1" + ")" * 2_000,
+    ]
+    try:
+        conn = await psycopg.AsyncConnection.connect(
+            f"host=127.0.0.1 port={server.port} user={cred['username']} password={password} "
+            "dbname=db sslmode=require", autocommit=True)
+        try:
+            for sql in statements:
+                console = await run(world.member, world.team_id, sql, credentialId=cred["id"])
+                try:
+                    cur = await conn.execute(sql)
+                    wire_rows = [[None if v is None else str(v) for v in row]
+                                 for row in await cur.fetchall()]
+                    assert console["__typename"] == "QueryRun", (sql, console)
+                    assert console["rows"] == wire_rows, sql
+                    assert [c["name"] for c in console["columns"]] == [
+                        d.name for d in cur.description or []], sql
+                except psycopg.Error as exc:
+                    assert console["__typename"] == "QueryError", (sql, console)
+                    assert console["sqlstate"] == exc.sqlstate, (sql, console)
+        finally:
+            await conn.close()
+    finally:
+        await server.stop()
+        await feed.stop()
+        await engine.dispose()
