@@ -53,9 +53,10 @@ def _rows(plan: Plan, ctx: Context) -> Replace:
 
 def _input(plan: Plan, ctx: Context, cube_name: str, name: str) -> exp.Expr:
     """A measure's value for one row, such that the measure is its aggregate: the summed
-    (averaged, ...) expression, NULL where a filter drops the row; for a count 1, or 0 where
-    the filter drops the row, so that SUM(count) is the count. Rows a LEFT JOIN adds for a
-    missing row of the cube have no value."""
+    (averaged, counted, ...) expression, NULL where a filter drops the row; for a count 1
+    where the row counts, else NULL, as Cube counts ``COUNT(CASE WHEN filter THEN 1 END)``
+    (so COUNT and SUM of the column are the count). Rows a LEFT JOIN adds for a missing row
+    of the cube have no value."""
     cube = ctx.index.cube(cube_name)
     measure = cube.measure(name)
     assert measure is not None
@@ -64,20 +65,17 @@ def _input(plan: Plan, ctx: Context, cube_name: str, name: str) -> exp.Expr:
     if measure.type != "count":
         assert value is not None
         return atom(_filtered(value, condition))
-    counted = [c for c in (
-        condition,
-        exp.Not(this=exp.Is(this=value, expression=exp.Null())) if value is not None else None,
-    ) if c is not None]
-    ifs: list[exp.If] = []
+    counted: list[exp.Expr] = []
     if cube_name != plan.tree.root and cube.primary_keys:
         pk = ctx.index.dimension_sql(cube_name, cube.primary_keys[0].name)
-        ifs.append(exp.If(this=exp.Is(this=pk, expression=exp.Null()), true=exp.Null()))
-    if not counted and not ifs:
+        counted.append(exp.Not(this=exp.Is(this=pk, expression=exp.Null())))
+    if value is not None:
+        counted.append(exp.Not(this=exp.Is(this=value, expression=exp.Null())))
+    if condition is not None:
+        counted.append(exp.paren(condition, copy=False))
+    if not counted:
         return exp.Literal.number(1)
-    if counted:
-        ifs.append(exp.If(this=exp.and_(*counted), true=exp.Literal.number(1)))
-        return exp.Case(ifs=ifs, default=exp.Literal.number(0))
-    return exp.Case(ifs=ifs, default=exp.Literal.number(1))
+    return exp.Case(ifs=[exp.If(this=exp.and_(*counted), true=exp.Literal.number(1))])
 
 
 def _value_and_condition(
