@@ -198,6 +198,7 @@ class MysqlConnection:
             database = (metadata.check_database(response.database)
                         if response.database else None)
             self.session = await self.server.session_factory(grant)
+            await self.session.ready()
         except AppError as exc:
             await self._send_error(exc)
             return False
@@ -384,6 +385,7 @@ class MysqlConnection:
             return None
         state = self.state
         catalog = state.catalog = self.session.catalog()  # the shared cache, on the loop
+        state.tables = catalog.tables  # SHOW and information_schema from the same tables
         return await self._from_source(run_bounded(
             lambda: metadata.answer(sql, state, params), catalog.interrupt,
             catalog.limits.timeout_seconds))

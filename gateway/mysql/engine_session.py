@@ -8,12 +8,14 @@ MySQL-specific catalog lives in ``metadata.py``.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, cast
 
 from backend.connectors.base import QueryResult, ResultColumn
 from backend.core.errors import NotSupported
 from backend.core.grants import CredentialGrant
+from backend.semantic.model import ModelSet
 from gateway.engine import CompiledQuery, TargetDialect, VirtualTable
 from gateway.planning import Scope
 from gateway.session import DIALECT_BY_SOURCE, SessionServices
@@ -49,11 +51,27 @@ class EngineSession:
     def replace_grant(self, grant: CredentialGrant) -> None:
         self.grant = grant
 
+    def models(self) -> ModelSet:
+        """The grant's models, with the data source's own column types once described
+        (``gateway.source_types``: an integer column is an integer, not a decimal)."""
+        return self.services.models_for(self.grant)
+
+    def _model_key(self, models: ModelSet) -> str | None:
+        # Plans and catalogs built before the source's types were known are not reused after.
+        version = self.grant.model_version_id
+        return f"{version}+source" if models.source_types and version else version
+
+    async def ready(self) -> None:
+        """Wait (bounded by ``SourceTypes.timeout_seconds``, once per data source and model
+        version in the process) for the source's column types, so the catalog shows them."""
+        task = self.services.describe_source(self.grant)
+        if task is not None:
+            await asyncio.shield(task)
+
     def tables(self) -> Sequence[VirtualTable]:
         """What DESCRIBE, SHOW and information_schema list: the columns ``SELECT *`` returns,
         then segments (``tables.catalog_tables``)."""
-        return catalog_tables(self.services.models.get(self.grant), self.grant.access,
-                              self._target())
+        return catalog_tables(self.models(), self.grant.access, self._target())
 
     def _target(self) -> TargetDialect:
         kind = self.grant.data_source_type.upper()
@@ -66,13 +84,14 @@ class EngineSession:
         """One per credential, model version and access list, in the process-wide cache
         (and bound) of both gateways' catalogs."""
         grant, catalogs = self.grant, self.services.catalogs
-        key = ("mysql", grant.username, grant.model_version_id, grant.access.allowed)
+        key = ("mysql", grant.username, self._model_key(self.models()), grant.access.allowed)
         return catalogs.get_other(key, MysqlCatalog,
                                   lambda: MysqlCatalog(self.tables(), catalogs.limits))
 
     async def _compile(self, sql: str) -> CompiledQuery:
-        scope = Scope(self.services.models.get(self.grant), self.grant.access, self._target(),
-                      self.grant.model_version_id)
+        await self.ready()
+        models = self.models()
+        scope = Scope(models, self.grant.access, self._target(), self._model_key(models))
         return await self.services.planner.compile(sql, "mysql", scope)
 
     async def execute(self, sql: str, params: Sequence[object] = ()) -> QueryResult:

@@ -14,8 +14,9 @@ from typing import Protocol
 
 from backend.connectors.base import QueryResult, ResultColumn
 from backend.core.grants import CredentialGrant
-from gateway.catalog.sandbox import SandboxDatabase
 from gateway.engine.types import VirtualTable
+
+from .catalog import MysqlCatalog
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,13 @@ class StatementShape:
 class SqlSession(Protocol):
     """One authenticated client's view of its models (database ``db``)."""
 
+    async def ready(self) -> None:
+        """Wait until what ``tables()`` reports is known (the data source's column types)."""
+
     def tables(self) -> Sequence[VirtualTable]:
         """The cubes this credential may see, already filtered by its access policy."""
 
-    def catalog(self) -> SandboxDatabase:
+    def catalog(self) -> MysqlCatalog:
         """The sandboxed DuckDB holding MySQL's information_schema of ``tables()`` (where
         catalog statements run, off the event loop, within its ``limits``)."""
 

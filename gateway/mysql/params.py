@@ -21,6 +21,8 @@ from backend.core.errors import AppError, InvalidInput
 from gateway.engine.parse import parse_statement
 from gateway.engine.types import VirtualTable
 
+from .values import mysql_type_name
+
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ)
 _CASTS = {"SIGNED": "int8", "UNSIGNED": "int8", "INT": "int8", "BIGINT": "int8",
           "DECIMAL": "numeric", "DOUBLE": "float8", "DATE": "date", "DATETIME": "timestamp",
@@ -97,8 +99,8 @@ def coerce(values: Sequence[object], types: Sequence[str]) -> list[object]:
         try:
             out.append(_convert(text, target))
         except (ValueError, InvalidOperation):
-            raise InvalidInput(f"Incorrect {target} value: '{text[:64]}' for parameter "
-                               f"{i + 1}") from None
+            raise InvalidInput(f"Incorrect {mysql_type_name(target)} value: '{text[:64]}' for "
+                               f"parameter {i + 1}") from None
     return out
 
 

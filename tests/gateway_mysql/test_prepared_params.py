@@ -6,6 +6,7 @@ COM_STMT_PREPARE announces those types."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Iterator
 from typing import Any
@@ -58,8 +59,8 @@ def test_prepare_announces_inferred_types(conn: Any) -> None:
     cur.execute("SELECT status FROM orders WHERE id = ? AND created_at < ? AND status = ? "
                 "LIMIT ?", ("1", "2024-02-01", "pending", "5"))
     cur.fetchall()
-    # NEWDECIMAL (id: a number dimension), DATETIME, VAR_STRING, LONGLONG
-    assert [p[1] for p in cur._prepared["parameters"]] == [246, 12, 253, 8]
+    # LONG (id is an integer column on the source), DATETIME, VAR_STRING, LONGLONG
+    assert [p[1] for p in cur._prepared["parameters"]] == [3, 12, 253, 8]
     cur.close()
 
 
@@ -68,5 +69,24 @@ def test_a_value_that_is_not_a_number_is_refused(conn: Any) -> None:
     with pytest.raises(mysql.connector.Error) as caught:
         cur.execute("SELECT COUNT(*) FROM orders WHERE id = ?", ("5 OR 1=1",))
     assert caught.value.errno == 1210
-    assert "Incorrect numeric value" in str(caught.value)
+    assert "Incorrect int value" in str(caught.value)
+    cur.close()
+
+
+def test_integer_columns_keep_their_type(conn: Any) -> None:
+    """Issue 14: ids came out decimal(65,30); the source's integer types now show through in
+    DESCRIBE, information_schema and the resultset column definitions."""
+    cur = conn.cursor()
+    cur.execute("DESCRIBE orders")
+    types = {r[0]: r[1] for r in cur.fetchall()}
+    assert (types["id"], types["qty"], types["big"], types["day"]) == (
+        "int", "smallint", "bigint", "date")
+    assert types["price"].startswith("decimal")
+    cur.execute("SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_NAME = 'orders' "
+                "AND COLUMN_NAME IN ('id', 'big') ORDER BY ORDINAL_POSITION")
+    assert cur.fetchall() == [("int",), ("bigint",)]
+    cur.execute("SELECT id, qty, big, day FROM orders WHERE id = 3")
+    # LONG, SHORT, LONGLONG, DATE
+    assert [d[1] for d in cur.description] == [3, 2, 8, 10]
+    assert cur.fetchall() == [(3, 3, 30000000000, dt.date(2024, 1, 4))]
     cur.close()

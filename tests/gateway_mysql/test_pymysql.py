@@ -92,7 +92,7 @@ def test_information_schema_ordinal_position_starts_at_1(gw: Gateway) -> None:
         cur.execute("SELECT table_name FROM information_schema.tables "
                     "WHERE table_schema = 'db' ORDER BY table_name")
         tables = [r[0] for r in cur.fetchall()]
-    assert rows[0] == ("id", 1, "decimal")
+    assert rows[0] == ("id", 1, "bigint")  # the DuckDB source column is BIGINT
     assert [r[1] for r in rows] == list(range(1, len(rows) + 1))
     assert tables == ["orders", "secrets"]
 
