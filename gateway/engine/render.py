@@ -72,7 +72,7 @@ def _input(plan: Plan, ctx: Context, cube_name: str, name: str) -> exp.Expr:
     if value is not None:
         counted.append(exp.Not(this=exp.Is(this=value, expression=exp.Null())))
     if condition is not None:
-        counted.append(exp.paren(condition, copy=False))
+        counted.append(condition)
     if not counted:
         return exp.Literal.number(1)
     return exp.Case(ifs=[exp.If(this=exp.and_(*counted), true=exp.Literal.number(1))])
