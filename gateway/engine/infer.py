@@ -100,7 +100,12 @@ def infer_type(
     if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Mod):
         left = infer_type(node.this, ctx, columns)
         right = infer_type(node.expression, ctx, columns)
-        return "int8" if left in _INTEGERS and right in _INTEGERS else "numeric"
+        if left in _INTEGERS and right in _INTEGERS:
+            # PostgreSQL: the wider operand's type (int4 + int4 is int4, int4 * int8 int8)
+            return max(left, right, key=_INTEGERS.index)
+        if "float8" in (left, right) or "float4" in (left, right):
+            return "float4" if left == right == "float4" else "float8"
+        return "numeric"
     if isinstance(node, exp.Div):
         return "numeric"
     if isinstance(node, exp.Case | exp.If | exp.Coalesce | exp.Nullif | exp.Greatest | exp.Least):

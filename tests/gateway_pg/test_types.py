@@ -28,6 +28,9 @@ QUERIES = [
     "SELECT day, sum(amount) AS total FROM orders WHERE id <= 3 GROUP BY day ORDER BY day",
     "SELECT big, price FROM orders WHERE id = 7",
     "SELECT max(id) AS top, min(qty) AS low FROM orders",
+    "SELECT id + 1 AS a, id * qty AS b, -id AS c, abs(qty) AS d, qty + qty AS e, big - id AS f "
+    "FROM orders ORDER BY id LIMIT 3",
+    "SELECT 1 AS a, 3000000000 AS b, 1.5 AS c, 'x' AS d FROM orders LIMIT 1",
 ]
 
 
