@@ -59,7 +59,7 @@ STREAM_DIRECT = STREAM
 
 
 def _serve(files: dict[str, str], source: dict[str, Any], user: str, password: str,
-           pipe: Connection) -> None:
+           pipe: Connection, port: int = 0) -> None:
     from backend.core.grants import CredentialGrant
     from backend.core.ratelimit import FailureLimiter
     from backend.core.scram import make_verifier
@@ -91,9 +91,11 @@ def _serve(files: dict[str, str], source: dict[str, Any], user: str, password: s
             cert, key = ensure_self_signed(Path(tls))
             services = SessionServices()
             server = await start_mysql_server(
-                "127.0.0.1", 0, grants=Grants(), session_factory=EngineSessionFactory(services),
+                "127.0.0.1", port, grants=Grants(),
+                session_factory=EngineSessionFactory(services),
                 ssl_context=server_context(cert, key), limiter=unlimited(),
                 address_limiter=unlimited(), audit=lambda action, detail: None,
+                max_connections=5000, reuse_port=port != 0,
             )
             pipe.send(server.port)
             loop = asyncio.get_running_loop()
@@ -212,6 +214,97 @@ def logins(kwargs: dict[str, Any], n: int, budget: float) -> float:
     return done / (time.perf_counter() - t)
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_gateways(files: dict[str, str], source: dict[str, Any], user: str, password: str,
+                   count: int) -> tuple[int, list[Any], list[Connection]]:
+    """``count`` gateway processes on one port (SO_REUSEPORT)."""
+    port = free_port()
+    ctx = mp.get_context("spawn")
+    procs, pipes = [], []
+    for _ in range(count):
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=_serve, args=(files, source, user, password, child, port),
+                           daemon=True)
+        proc.start()
+        parent.recv()
+        procs.append(proc)
+        pipes.append(parent)
+    return port, procs, pipes
+
+
+def stop_gateways(procs: list[Any], pipes: list[Connection]) -> None:
+    for pipe in pipes:
+        pipe.send("stop")
+    for proc in procs:
+        proc.join(timeout=15)
+        if proc.is_alive():
+            proc.kill()
+
+
+async def throughput(kwargs: dict[str, Any], sql: str, clients: int, seconds: float
+                     ) -> tuple[float, int]:
+    """Queries per second from ``clients`` connections, all logged in before the clock starts
+    (logins are measured on their own); connections that fail to open count as errors."""
+    import aiomysql
+
+    opened = await asyncio.gather(
+        *(aiomysql.connect(**kwargs, autocommit=True) for _ in range(clients)),
+        return_exceptions=True)
+    conns = [c for c in opened if not isinstance(c, BaseException)]
+    failed = [c for c in opened if isinstance(c, BaseException)]
+    if failed:
+        print(f"  {len(failed)} connections failed: {failed[0]!r}", flush=True)
+    done = errors = 0
+    stop = time.monotonic() + seconds
+
+    async def client(conn: Any) -> None:
+        nonlocal done, errors
+        async with conn.cursor() as cur:
+            while time.monotonic() < stop:
+                try:
+                    await cur.execute(sql)
+                    await cur.fetchall()
+                    done += 1
+                except Exception as exc:
+                    errors += 1
+                    if errors == 1:
+                        print(f"  first error: {exc!r}", flush=True)
+
+    await asyncio.gather(*(client(conn) for conn in conns))
+    for conn in conns:
+        conn.close()
+    return done / seconds, errors + len(failed)
+
+
+async def hold_idle(kwargs: dict[str, Any], n: int, pid: int) -> tuple[float, float, int]:
+    import aiomysql
+
+    before = current_rss_mb(pid)
+    conns: list[Any] = []
+    sem = asyncio.Semaphore(20)
+
+    async def one() -> None:
+        async with sem:
+            conns.append(await aiomysql.connect(**kwargs))
+
+    results = await asyncio.gather(*(one() for _ in range(n)), return_exceptions=True)
+    await asyncio.sleep(1.0)
+    held = current_rss_mb(pid)
+    for conn in conns:
+        conn.close()
+    failures = [r for r in results if isinstance(r, Exception)]
+    if failures:
+        print(f"  {len(failures)} idle connections failed: {failures[0]!r}", flush=True)
+    return before, held, len(conns)
+
+
 def row(label: str, base: float, *others: tuple[str, float], unit: str = "ms") -> None:
     """One measurement; each ratio is value / direct (latency: lower is better, rates: higher)."""
     parts = [f"{label:<36} direct {base:10.3f} {unit}"]
@@ -219,6 +312,17 @@ def row(label: str, base: float, *others: tuple[str, float], unit: str = "ms") -
         ratio = value / base if base else 0
         parts.append(f"{name} {value:10.3f} {unit} ({ratio:.2f}x direct)")
     print("  ".join(parts), flush=True)
+
+
+def direct_async(direct: dict[str, Any]) -> dict[str, Any]:
+    """aiomysql's arguments for MariaDB directly (no TLS, as for PyMySQL)."""
+    out = {k: v for k, v in direct.items() if k not in ("ssl_disabled", "database")}
+    return {**out, "db": direct["database"]}
+
+
+def gateway_async(gateway: dict[str, Any]) -> dict[str, Any]:
+    return {"host": gateway["host"], "port": gateway["port"], "user": gateway["user"],
+            "password": gateway["password"], "db": gateway["database"], "ssl": gateway["ssl"]}
 
 
 def normalised(rows: list[tuple[Any, ...]]) -> list[tuple[str, ...]]:
@@ -236,11 +340,14 @@ def main() -> None:
                     help="full reads of order_items per side (alternated; median reported)")
     ap.add_argument("--budget", type=float, default=20.0,
                     help="seconds at most per latency or login loop, per side")
+    ap.add_argument("--seconds", type=float, default=5.0, help="per throughput run")
+    ap.add_argument("--idle", type=int, default=1000, help="idle sessions held")
     ap.add_argument("--quick", action="store_true",
                     help="30k order items, 200 iterations, 20 logins, 5 s budgets")
     args = ap.parse_args()
     if args.quick:
         args.order_items, args.iterations, args.logins, args.budget = 30_000, 200, 20, 5.0
+        args.seconds, args.idle = 2.0, 200
 
     database = "mysqlbench_" + secrets.token_hex(4)
     user, password = "bench_" + secrets.token_hex(3), secrets.token_urlsafe(16)
@@ -342,6 +449,31 @@ def main() -> None:
         row("logins/s (direct: no password)", direct_logins,
             ("gateway TLS + caching_sha2", ours_logins), unit="/s")
         print(f"{'  gateway peak RSS at the end':<36} {peak_rss_mb(pid):.1f} MB", flush=True)
+
+        idle_kwargs = gateway_async(gateway)
+        rss_before, held, opened = asyncio.run(hold_idle(idle_kwargs, args.idle, pid))
+        print(f"\nidle sessions: {opened} held; gateway RSS {rss_before:.1f} MB -> "
+              f"{held:.1f} MB = {(held - rss_before) * 1024 / max(1, opened):.1f} KB per "
+              "connection", flush=True)
+
+        port2, procs2, pipes2 = start_gateways(files, source, user, password, 2)
+        try:
+            sides_tp = {"direct": (direct_async(direct), TRIVIAL_DIRECT),
+                        "gateway x1": ({**gateway_async(gateway)}, TRIVIAL),
+                        "gateway x2": ({**gateway_async(gateway), "port": port2}, TRIVIAL)}
+            print(f"\ntrivial-query throughput, {args.seconds:g} s per run (aiomysql clients "
+                  "in one process)", flush=True)
+            for clients in (1, 10, 100):
+                tp: dict[str, float] = {}
+                for name, (kwargs, sql) in sides_tp.items():
+                    tp[name], errors = asyncio.run(throughput(kwargs, sql, clients,
+                                                              args.seconds))
+                    if errors:
+                        print(f"  {name}: {errors} errors", flush=True)
+                row(f"{clients:>3} clients, queries/s", tp["direct"],
+                    *[(k, v) for k, v in tp.items() if k != "direct"], unit="q/s")
+        finally:
+            stop_gateways(procs2, pipes2)
     finally:
         if parent is not None:
             parent.send("stop")

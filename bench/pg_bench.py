@@ -302,39 +302,40 @@ def logins(dsn: str, n: int) -> float:
 
 async def throughput(kwargs: dict[str, Any], clients: int, seconds: float, rows: int
                      ) -> tuple[float, int]:
-    done = errors = 0
-    stop = time.monotonic() + seconds
+    """Point queries per second from ``clients`` connections, all logged in before the clock
+    starts (logins are measured on their own); connections that fail to open are counted as
+    errors and left out."""
     sql = (POINT if kwargs.get("semantic") else kwargs["direct_sql"]).replace("%s", "$1")
     connect = {k: v for k, v in kwargs.items() if k not in ("semantic", "direct_sql")}
+    # statement_cache_size=0: unnamed statements, which pgbouncer's transaction pooling can
+    # carry (the same for every side).
+    opened = await asyncio.gather(
+        *(asyncpg.connect(**connect, statement_cache_size=0) for _ in range(clients)),
+        return_exceptions=True)
+    conns = [c for c in opened if isinstance(c, asyncpg.Connection)]
+    failed = [c for c in opened if not isinstance(c, asyncpg.Connection)]
+    if failed:
+        print(f"  {len(failed)} connections failed: {failed[0]!r}", flush=True)
+    done = errors = 0
+    stop = time.monotonic() + seconds
 
-    async def client(c: int) -> None:
+    async def client(conn: asyncpg.Connection, c: int) -> None:
         nonlocal done, errors
-        try:
-            # statement_cache_size=0: unnamed statements, which pgbouncer's transaction
-            # pooling can carry (the same for every side).
-            conn = await asyncpg.connect(**connect, statement_cache_size=0)
-        except Exception as exc:
-            errors += 1
-            if errors == 1:
-                print(f"  first error (connect): {exc!r}", flush=True)
-            return
         i = c
-        try:
-            while time.monotonic() < stop:
-                i += 7919
-                try:
-                    await conn.fetch(sql, 1 + i % rows)
-                    done += 1
-                except Exception as exc:
-                    errors += 1
-                    if errors == 1:
-                        print(f"  first error: {exc!r}", flush=True)
-        finally:
-            await conn.close()
+        while time.monotonic() < stop:
+            i += 7919
+            try:
+                await conn.fetch(sql, 1 + i % rows)
+                done += 1
+            except Exception as exc:
+                errors += 1
+                if errors == 1:
+                    print(f"  first error: {exc!r}", flush=True)
 
-    t = time.perf_counter()
-    await asyncio.gather(*(client(c) for c in range(clients)))
-    return done / (time.perf_counter() - t), errors
+    await asyncio.gather(*(client(conn, c) for c, conn in enumerate(conns)))
+    for conn in conns:
+        await conn.close()
+    return done / seconds, errors + len(failed)
 
 
 async def hold_idle(kwargs: dict[str, Any], n: int, pid: int) -> tuple[float, float, int]:
