@@ -7,8 +7,8 @@ from __future__ import annotations
 from backend.semantic.model import ALLOW_ALL
 from backend.semantic.validate import check_models
 from gateway.engine import compile_query
-from gateway.mysql import metadata
 from gateway.engine.types import VirtualTable
+from gateway.mysql import metadata
 from gateway.mysql.tables import catalog_tables
 
 MODEL = """
