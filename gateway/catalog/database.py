@@ -8,6 +8,8 @@ locked configuration, every statement checked by ``sandbox.guard``.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -210,6 +212,20 @@ _TYPE_ROW_BY_OID = {int(str(row["oid"])): row for row in PG_TYPE_ROWS}
 VECTOR_TYPES = frozenset({"int2vector", "oidvector"})  # lists here, "1 2" on the wire
 
 
+_KEYWORD_ROWS = [dict(zip(("word", "catcode", "barelabel", "catdesc", "baredesc"), k,
+                          strict=True)) for k in KEYWORDS]
+_ABBREV_ROWS = [{"abbrev": a, "utc_offset": dt.timedelta(seconds=o), "is_dst": d}
+                for a, o, d in TIMEZONE_ABBREVS]
+_DESCRIPTION_ROWS = [{"objoid": o, "classoid": c, "objsubid": 0, "description": d}
+                     for o, c, d in BUILTIN_DESCRIPTIONS]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.timedelta):
+        return f"{int(value.total_seconds())} seconds"
+    return value
+
+
 def _typed(duck_type: str, hint: str) -> str:
     """The PostgreSQL type to report: the hint when it fits the value DuckDB computed."""
     if not hint or hint not in OID_BY_NAME:
@@ -259,11 +275,30 @@ class CatalogDatabase(SandboxDatabase):
 
     # --- building ------------------------------------------------------------------------------
 
-    def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
+    def _insert(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Rows as one JSON parameter per set of columns: DuckDB parses JSON far faster than
+        it binds a statement per row (seconds per catalog) or a long VALUES list."""
+        groups: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
         for row in rows:
-            names = ", ".join(row)
-            marks = ", ".join("?" for _ in row)
-            self.con.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(row.values()))
+            groups.setdefault(tuple(row), []).append(row)
+        for names, group in groups.items():
+            self._insert_json(table, names, group)
+
+    def _insert_json(self, table: str, names: tuple[str, ...],
+                     rows: Sequence[Mapping[str, Any]]) -> None:
+        if not hasattr(self, "_column_types"):  # every table exists before the first insert
+            self._column_types: dict[str, dict[str, str]] = {}
+            for sch, tab, col, typ in self.con.execute(
+                    "SELECT table_schema, table_name, column_name, data_type "
+                    "FROM information_schema.columns").fetchall():
+                self._column_types.setdefault(f"{sch}.{tab}", {})[col] = typ
+        types = self._column_types[table]
+        struct = "{" + ", ".join(f'"{n}": "{types[n]}"' for n in names) + "}"
+        payload = json.dumps([{n: _jsonable(row[n]) for n in names} for row in rows])
+        fields = ", ".join(f"r.{n}" for n in names)
+        self.con.execute(
+            f"INSERT INTO {table} ({', '.join(names)}) SELECT {fields} "
+            f"FROM (SELECT unnest(from_json(?::JSON, '[{struct}]')) AS r)", [payload])
 
     def _build(self) -> None:
         con = self.con
@@ -302,8 +337,8 @@ class CatalogDatabase(SandboxDatabase):
              "description": "standard public schema"},
             {"objoid": PG_CATALOG_NS, "classoid": PG_NAMESPACE_OID, "objsubid": 0,
              "description": "system catalog schema"},
-            *({"objoid": o, "classoid": c, "objsubid": 0, "description": d}
-              for o, c, d in BUILTIN_DESCRIPTIONS)])
+        ])
+        self._insert("pgc.pg_description", _DESCRIPTION_ROWS)
         self._insert("pgc.pg_database", [{
             "oid": DATABASE_OID, "datname": self.database, "datdba": OWNER_OID, "encoding": 6,
             "datlocprovider": "c", "datistemplate": False, "datallowconn": True,
@@ -331,11 +366,9 @@ class CatalogDatabase(SandboxDatabase):
         ])
         # The functions catalog queries can call, as PostgreSQL 15 lists them (DBeaver and
         # pgcli look functions up here before calling them).
-        self._insert("pgc.pg_proc", [dict(row) for row in PG_PROC_ROWS])
-        self.con.executemany("INSERT INTO pgc.pg_get_keywords VALUES (?, ?, ?, ?, ?)",
-                             [list(k) for k in KEYWORDS])
-        self.con.executemany("INSERT INTO pgc.pg_timezone_abbrevs VALUES "
-                             "(?, to_seconds(?), ?)", [list(a) for a in TIMEZONE_ABBREVS])
+        self._insert("pgc.pg_proc", PG_PROC_ROWS)
+        self._insert("pgc.pg_get_keywords", _KEYWORD_ROWS)
+        self._insert("pgc.pg_timezone_abbrevs", _ABBREV_ROWS)
         self._insert("pgis.schemata", [
             {"catalog_name": self.database, "schema_name": s, "schema_owner": self.username}
             for s in ("information_schema", "pg_catalog", "public")
@@ -364,7 +397,7 @@ class CatalogDatabase(SandboxDatabase):
 
     def _build_types(self) -> None:
         # The types the wire knows, as PostgreSQL 15 describes them (column_types.PG_TYPE_ROWS).
-        self._insert("pgc.pg_type", [dict(row) for row in PG_TYPE_ROWS])
+        self._insert("pgc.pg_type", PG_TYPE_ROWS)
         display = []
         for name, (oid, _typlen, _arr) in TYPES.items():
             display.append({"oid": oid, "typname": name, "fmt": DISPLAY_NAMES.get(name, name)})
