@@ -11,9 +11,10 @@ keys — every part sees the same joined, filtered rows, so all parts have the s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from backend.core.errors import NotSupported
-from backend.semantic.model import Measure
+from backend.semantic.model import Measure, MeasureType
 
 from .context import Context
 from .joins import JoinTree, join_tree
@@ -113,7 +114,8 @@ def measure_of(ctx: Context, key: MeasureKey) -> Measure:
     aggregate = ctx.aggregates.get(key)
     if aggregate is not None:
         sql = None if aggregate.value is None else "<expression>"
-        return Measure(name=name, type=aggregate.type, sql=sql)
+        # The planner reads the type only to tell counts and idempotent aggregates apart.
+        return Measure(name=name, type=cast(MeasureType, aggregate.type), sql=sql)
     measure = ctx.index.cube(cube_name).measure(name)
     assert measure is not None
     return measure

@@ -16,7 +16,10 @@ from sqlglot import exp
 from .joins import JoinTree
 from .types import NeutralType
 
-AggregateType = Literal["count", "sum", "avg", "min", "max", "count_distinct"]
+AggregateType = Literal[
+    "count", "sum", "avg", "min", "max", "count_distinct",
+    "stddev_pop", "stddev_samp", "var_pop", "var_samp",
+]
 
 
 @dataclass(frozen=True)

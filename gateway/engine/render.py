@@ -158,8 +158,34 @@ def _aggregate(plan: Plan, ctx: Context, key: MeasureKey) -> exp.Expr:
         return exp.Count(this=exp.Distinct(expressions=[value]))
     if measure.type == "count_distinct_approx":
         return approx_count_distinct(value, ctx.target)
+    if measure.type in _SPREAD:
+        return _spread(measure.type, value, ctx)
     function = {"sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max}[measure.type]
     return function(this=value)
+
+
+_SPREAD: dict[str, type[exp.Func]] = {
+    "stddev_pop": exp.StddevPop, "stddev_samp": exp.StddevSamp,
+    "var_pop": exp.VariancePop, "var_samp": exp.Variance,
+}
+
+
+def _spread(kind: str, value: exp.Expr, ctx: Context) -> exp.Expr:
+    """Standard deviation and variance; SQLite has neither, so it gets their definitions
+    (over REAL values: its integer division would truncate)."""
+    if ctx.target != "sqlite":
+        return _SPREAD[kind](this=value)
+    x = exp.Mul(this=exp.paren(value, copy=False), expression=exp.Literal.number("1.0"))
+    total = exp.Sum(this=x.copy())
+    squares = exp.Sum(this=exp.Mul(this=x.copy(), expression=x.copy()))
+    n = exp.Count(this=x.copy())
+    centred = exp.Sub(this=squares, expression=exp.Div(
+        this=exp.Mul(this=total, expression=total.copy()), expression=n))
+    divisor = n.copy() if kind.endswith("_pop") else exp.Sub(
+        this=n.copy(), expression=exp.Literal.number(1))
+    variance = exp.Div(this=exp.paren(centred), expression=exp.Nullif(
+        this=divisor, expression=exp.Literal.number(0)))
+    return exp.Sqrt(this=variance) if kind.startswith("stddev") else variance
 
 
 def _with_order_and_limit(select: exp.Select, plan: Plan, replace: Replace) -> exp.Select:
@@ -340,7 +366,9 @@ def _render_distinct_part(
             "count": exp.Count, "sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max,
         }.get(measure.type)
         aggregate: exp.Expr
-        if function is not None:
+        if measure.type in _SPREAD:
+            aggregate = _spread(measure.type, column, ctx)
+        elif function is not None:
             aggregate = function(this=column)
         elif measure.type == "count_distinct_approx":
             aggregate = approx_count_distinct(column, ctx.target)

@@ -51,6 +51,8 @@ from .whitelist import (
 JOIN_FIELD = "__cubejoinfield"
 _AGGREGATE_TYPES: dict[type[exp.Expr], AggregateType] = {
     exp.Count: "count", exp.Sum: "sum", exp.Avg: "avg", exp.Min: "min", exp.Max: "max",
+    exp.Stddev: "stddev_samp", exp.StddevSamp: "stddev_samp", exp.StddevPop: "stddev_pop",
+    exp.Variance: "var_samp", exp.VariancePop: "var_pop",
 }
 # Aggregate -> the measure types whose column it computes as the measure itself.
 _NATURAL: dict[type[exp.Expr], tuple[str, ...]] = {
@@ -758,7 +760,7 @@ class _Resolver:
         elif kind == "sum":
             output = "int8" if value is not None and infer_type(value, self.ctx) in (
                 "int2", "int4") else "numeric"
-        elif kind == "avg" or value is None:
+        elif kind in ("avg", "stddev_pop", "stddev_samp", "var_pop", "var_samp") or value is None:
             output = "numeric"
         else:
             output = infer_type(value, self.ctx)

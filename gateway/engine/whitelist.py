@@ -24,12 +24,15 @@ SCALAR_NODES: frozenset[type[exp.Expr]] = frozenset(
         exp.TimeToStr, exp.StrToTime, exp.StrToDate, exp.DateAdd, exp.DateFromParts,
         exp.CurrentTime, exp.Trunc, exp.StrPosition, exp.Left, exp.Right, exp.SplitPart,
         exp.SubstringIndex, exp.ConcatWs, exp.RegexpLike, exp.RegexpILike, exp.Collate,
+        exp.Replace, exp.Pad, exp.Reverse, exp.Initcap, exp.Pow, exp.Sqrt, exp.Sign, exp.Ln,
+        exp.Exp,
         exp.Var,  # a unit keyword: validate.py admits it only in the unit slots
     }
 )
 
 AGGREGATE_NODES: frozenset[type[exp.Expr]] = frozenset(
-    {exp.Count, exp.Sum, exp.Avg, exp.Min, exp.Max}
+    {exp.Count, exp.Sum, exp.Avg, exp.Min, exp.Max,
+     exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance, exp.VariancePop}
 )
 
 # Types a client may CAST to; the generator renders each per dialect.
