@@ -353,7 +353,7 @@ TEXT_PARSERS: dict[str, Callable[[str], Any]] = {
     "float4": float,
     "float8": float,
     "numeric": Decimal,
-    "date": dt.date.fromisoformat,
+    "date": lambda s: _parse_timestamp(s).date(),  # PostgreSQL ignores a time part
     "time": dt.time.fromisoformat,
     "timestamp": _parse_timestamp,
     "timestamptz": _parse_timestamp,

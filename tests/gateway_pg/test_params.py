@@ -33,6 +33,7 @@ CASES: list[tuple[str, list[str]]] = [
     ("SELECT count(*) FROM orders WHERE status LIKE $1", ["comp%"]),
     ("SELECT count(*) FROM orders WHERE created_at < $1", ["2024-01-02 00:00:00"]),
     ("SELECT count(*) FROM orders WHERE day <= $1", ["2024-01-05"]),
+    ("SELECT count(*) FROM orders WHERE day < $1", ["2024-01-05 10:00:00"]),
     ("SELECT id FROM orders ORDER BY id LIMIT $1 OFFSET $2", ["3", "2"]),
     ("SELECT count(*) FROM orders WHERE id < $1 + 1", ["5"]),
     ("SELECT count(*) FROM orders WHERE id IN ($1, $2)", ["3", "7"]),
