@@ -16,7 +16,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from backend.core.errors import InvalidInput
+from backend.core.errors import InvalidInput, NotSupported
 
 Encoder = Callable[[Any], bytes]
 Decoder = Callable[[bytes], Any]
@@ -268,6 +268,18 @@ def _bin_uuid(v: Any) -> bytes:
     return v.bytes if isinstance(v, uuid.UUID) else uuid.UUID(str(v)).bytes
 
 
+def _bin_reg(v: Any) -> bytes:
+    """reg* values: an OID goes out as one; the catalog holds some as names (typreceive is
+    'array_recv'), whose OID the gateway does not have — an error, not a made-up number."""
+    try:
+        return _U4.pack(int(v))
+    except (TypeError, ValueError):
+        raise NotSupported(
+            f"binary format of the OID-alias value {str(v)!r} is not supported",
+            hint="request this column in text format",
+        ) from None
+
+
 def _bin_text(v: Any) -> bytes:
     return v.encode() if type(v) is str else str(v).encode()
 
@@ -278,9 +290,9 @@ BINARY_ENCODERS: dict[str, Encoder] = {
     "int4": lambda v: _I4.pack(int(v)),
     "int8": lambda v: _I8.pack(int(v)),
     "oid": lambda v: _U4.pack(int(v)),
-    "regclass": lambda v: _U4.pack(int(v)),
-    "regtype": lambda v: _U4.pack(int(v)),
-    "regproc": lambda v: _U4.pack(int(v)),
+    "regclass": lambda v: _bin_reg(v),
+    "regtype": lambda v: _bin_reg(v),
+    "regproc": lambda v: _bin_reg(v),
     "xid": lambda v: _U4.pack(int(v)),
     "float4": lambda v: _F4.pack(float(v)),
     "float8": lambda v: _F8.pack(float(v)),

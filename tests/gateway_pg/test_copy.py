@@ -334,3 +334,17 @@ def test_adbc_reads_as_from_postgres(gw: ThreadedGateway, pg_schema: str, query:
     theirs = fetch(f"postgresql://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{pg_schema}")
     assert ours.schema == theirs.schema
     assert ours.to_pylist() == theirs.to_pylist()
+
+
+def test_binary_copy_of_oid_alias_names_fails_cleanly(gw: ThreadedGateway) -> None:
+    """The catalog keeps some regproc values as names, without OIDs: binary output of them is
+    an error of that statement, and the connection goes on."""
+    with psycopg.connect(gw.gw.dsn(), autocommit=True) as conn:
+        with (pytest.raises(psycopg.errors.FeatureNotSupported),
+              conn.cursor().copy("COPY (SELECT typreceive FROM pg_catalog.pg_type WHERE oid = 16) "
+                                 "TO STDOUT (FORMAT binary)") as copy):
+            list(copy)
+        assert conn.execute("SELECT 1").fetchone() == (1,)
+        with conn.cursor().copy("COPY (SELECT typreceive FROM pg_catalog.pg_type WHERE oid = 16) "
+                                "TO STDOUT") as copy:
+            assert b"".join(bytes(b) for b in copy) == b"boolrecv\n"
