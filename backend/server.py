@@ -305,5 +305,6 @@ async def _start_mysql(settings: Settings, feed: FeedSubscriber, context: ssl.SS
     return await start_mysql_server(
         settings.bind_host, settings.mysql_port, grants=feed,
         session_factory=EngineSessionFactory(services), ssl_context=context,
-        audit=audit, max_connections=settings.max_connections, reuse_port=reuse_port,
+        audit=audit, max_connections=settings.max_connections,
+        send_timeout=settings.client_send_timeout_seconds, reuse_port=reuse_port,
     )

@@ -216,6 +216,7 @@ def config_from_settings(settings: Settings, *, port: int | None = None) -> PgGa
         require_tls=settings.require_tls,
         allow_cleartext_password=settings.allow_cleartext_password,
         max_connections=settings.max_connections,
+        send_timeout=settings.client_send_timeout_seconds,
         # The same fake salts for unknown users in every gateway process and across restarts,
         # so that unknown and real users stay indistinguishable behind a load balancer.
         server_secret=signing_key(settings.secret_key, "pg-gateway-unknown-user-salt"),

@@ -82,6 +82,10 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("SHUTDOWN_GRACE_SECONDS", "20",
                 "On SIGTERM, how long open wire sessions may take to finish before they are "
                 "ended (57P01 / ER_SERVER_SHUTDOWN); readiness turns 503 at once."),
+    SettingSpec("CLIENT_SEND_TIMEOUT_SECONDS", "120",
+                "How long a wire client may stop reading a result (a slow or vanished reader) "
+                "before the gateway closes its connection, cancels its source query and frees "
+                "the pooled source connection."),
     SettingSpec("FILE_SOURCE_ROOTS", "<DATA_DIR>/files",
                 "Folders (separated by ':') holding SQLite and DuckDB data-source files, one "
                 "sub-folder per team: <root>/<team id>/. A team opens files of its own folder "
@@ -157,6 +161,7 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "text"
     shutdown_grace_seconds: float = 20.0
+    client_send_timeout_seconds: float = 120.0
     file_source_roots: tuple[Path, ...] = ()
     demo_order_items: int = 300_000
     source_statement_timeout_seconds: float = 300.0
@@ -256,6 +261,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_level=env.get("LOG_LEVEL", "INFO"),
         log_format=env.get("LOG_FORMAT", "text").strip().lower(),
         shutdown_grace_seconds=float(env.get("SHUTDOWN_GRACE_SECONDS", "20")),
+        client_send_timeout_seconds=float(env.get("CLIENT_SEND_TIMEOUT_SECONDS", "120")),
         file_source_roots=tuple(
             Path(p).resolve()
             for p in env.get("FILE_SOURCE_ROOTS", str(data_dir / "files")).split(":") if p

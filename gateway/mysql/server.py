@@ -48,8 +48,10 @@ class MysqlServer:
         audit: AuditSink = _log_audit,
         max_connections: int = 1000,
         login_timeout: float = 30.0,
+        send_timeout: float = 120.0,
     ):
         self.grants = grants
+        self.send_timeout = send_timeout
         self.max_connections = max_connections
         self.login_timeout = login_timeout
         self.session_factory = session_factory
@@ -79,7 +81,9 @@ class MysqlServer:
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         peer = writer.get_extra_info("peername")
         address = str(peer[0]) if isinstance(peer, tuple) else "local"
-        connection = MysqlConnection(self, PacketStream(reader, writer), next(self._ids), address)
+        stream = PacketStream(reader, writer)
+        stream.send_timeout = self.send_timeout
+        connection = MysqlConnection(self, stream, next(self._ids), address)
         self.connections[connection.id] = connection
         task = asyncio.current_task()
         if task is not None:
@@ -154,6 +158,7 @@ async def start_mysql_server(
     max_connections: int = 1000,
     login_timeout: float = 30.0,
     reuse_port: bool = False,
+    send_timeout: float = 120.0,
 ) -> MysqlServer:
     """Listen for MySQL clients on host:port (0 picks a free port; see ``.port``).
 
@@ -166,6 +171,7 @@ async def start_mysql_server(
     server = MysqlServer(grants=grants, session_factory=session_factory,
                          ssl_context=ssl_context, limiter=limiter,
                          address_limiter=address_limiter, audit=audit,
-                         max_connections=max_connections, login_timeout=login_timeout)
+                         max_connections=max_connections, login_timeout=login_timeout,
+                         send_timeout=send_timeout)
     await server.start(host, port, reuse_port=reuse_port)  # reuse_port: several processes
     return server

@@ -35,6 +35,9 @@ class PacketStream:
         # Largest logical packet accepted: small until login, so an unauthenticated peer
         # cannot make us buffer megabytes; the connection raises it afterwards.
         self.max_incoming = 64 * 1024
+        # A client that stops reading a result holds a pooled data-source connection: give up
+        # on it after this long (the server sets it from CLIENT_SEND_TIMEOUT_SECONDS).
+        self.send_timeout = 120.0
 
     @property
     def tls(self) -> bool:
@@ -123,8 +126,12 @@ class PacketStream:
                 self._tls.write(data)
                 self._drain_tls()
         try:
-            await self.writer.drain()
-        except ConnectionError as exc:
+            async with asyncio.timeout(self.send_timeout):
+                await self.writer.drain()
+        except TimeoutError as exc:  # before OSError, of which it is a subclass
+            self.writer.transport.abort()  # what is buffered will never be read
+            raise ConnectionClosed("send timeout") from exc
+        except (ConnectionError, OSError) as exc:
             raise ConnectionClosed() from exc
 
     async def send(self, payload: bytes) -> None:

@@ -180,12 +180,12 @@ class PgConnection:
         try:
             async with asyncio.timeout(self.config.send_timeout):
                 await self.writer.drain()
-        except (ConnectionError, OSError) as exc:
-            raise ClientGone() from exc
-        except TimeoutError as exc:
+        except TimeoutError as exc:  # before OSError, of which it is a subclass
             log.info("connection %s: client stopped reading; closing", self.process_id)
             self._abort = True
             raise ClientGone("send timeout") from exc
+        except (ConnectionError, OSError) as exc:
+            raise ClientGone() from exc
 
     # --- input -----------------------------------------------------------------------------
 

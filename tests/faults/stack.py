@@ -9,6 +9,7 @@ bounded.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -46,23 +47,24 @@ DELETE = """mutation($input: DeleteSqlCredentialInput!) { deleteSqlCredential(in
   __typename ... on SqlCredential { id } ... on UserError { code message } } }"""
 
 FACT_ROWS = 100_000
-# ``series`` streams as many rows as a client reads: a long query to cut or abandon midway.
-MODELS = f"""cubes:
+# ``series`` streams as many rows as a client reads: a long query to cut or abandon midway
+# (generate_series in the select list streams; in FROM it would be materialized first).
+MODELS = """cubes:
   - name: facts
     sql_table: public.fault_facts
     dimensions:
-      - {{ name: id, sql: id, type: number, primary_key: true }}
-      - {{ name: bucket, sql: bucket, type: number }}
+      - { name: id, sql: id, type: number, primary_key: true }
+      - { name: bucket, sql: bucket, type: number }
     measures:
-      - {{ name: count, type: count }}
-      - {{ name: amount, sql: amount, type: sum }}
+      - { name: count, type: count }
+      - { name: amount, sql: amount, type: sum }
   - name: series
-    sql: "SELECT g AS n, md5(g::text) AS label FROM generate_series(1, 200000000) AS g"
+    sql: "SELECT n, md5(n::text) AS label FROM (SELECT generate_series(1, 200000000) AS n) AS s"
     dimensions:
-      - {{ name: n, sql: n, type: number, primary_key: true }}
-      - {{ name: label, sql: label, type: string }}
+      - { name: n, sql: n, type: number, primary_key: true }
+      - { name: label, sql: label, type: string }
     measures:
-      - {{ name: count, type: count }}
+      - { name: count, type: count }
 """
 SECRET_KEY = "fault-harness-secret-" + "k" * 30
 
@@ -144,6 +146,23 @@ class Proc:
         found = re.findall(r"^" + re.escape(name) + r"(?:\{[^}]*\})? (\S+)$", self.metrics(),
                            re.MULTILINE)
         return sum(float(v) for v in found)
+
+    def sockets_to(self, port: int) -> int:
+        """TCP sockets this process holds whose remote end is 127.0.0.1:``port``."""
+        inodes = set()
+        for fd in Path(f"/proc/{self.pid}/fd").iterdir():
+            with contextlib.suppress(OSError):
+                target = os.readlink(fd)
+                if target.startswith("socket:["):
+                    inodes.add(target[8:-1])
+        count = 0
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            with open(table) as rows:
+                for row in list(rows)[1:]:
+                    fields = row.split()
+                    if int(fields[2].rsplit(":", 1)[1], 16) == port and fields[9] in inodes:
+                        count += 1
+        return count
 
     def rss_bytes(self) -> int:
         with open(f"/proc/{self.pid}/status") as status:
@@ -266,12 +285,13 @@ class Stack:
             return int(row[0])
 
     def source_queries(self, like: str) -> int:
-        """Queries running on the data source (the real PostgreSQL) whose text has ``like``."""
+        """Queries running on the data source (the real PostgreSQL) whose text has ``like``:
+        executing, or suspended in their transaction between two fetches of a cursor."""
         with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{self.data_db}",
                              autocommit=True) as conn:
             row = conn.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND state = 'active'"
-                " AND query LIKE %s AND pid <> pg_backend_pid()",
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND state <> 'idle'"
+                " AND query ILIKE %s AND pid <> pg_backend_pid()",
                 (self.data_db, f"%{like}%")).fetchone()
             assert row is not None
             return int(row[0])
@@ -281,7 +301,8 @@ def fault_env(root: Path, meta_url: str) -> dict[str, str]:
     return {**os.environ, "DATA_DIR": str(root), "DATABASE_URL": meta_url,
             "SECRET_KEY": SECRET_KEY, "DEMO_ORDER_ITEMS": "1000", "SHUTDOWN_GRACE_SECONDS": "1",
             "FEED_POLL_INTERVAL_MS": "50", "LOG_FORMAT": "json",
-            "SOURCE_NETWORK_ALLOW": "loopback", "CLIENT_SEND_TIMEOUT_SECONDS": "2"}
+            "SOURCE_NETWORK_ALLOW": "loopback", "CLIENT_SEND_TIMEOUT_SECONDS": "2",
+            "GATEWAY_PROCESSES": "1"}  # one process per gateway: kill -9 and RSS mean it
 
 
 def make_data_database(name: str) -> None:
