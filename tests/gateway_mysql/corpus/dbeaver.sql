@@ -10,7 +10,7 @@ SELECT DATABASE();
 
 -- name: engines
 -- expect: ignore Comment, Transactions, XA, Savepoints: the gateway's one engine is its own
--- expect: gap: the gateway lists engine MetricSQL, which MariaDB does not have
+-- expect: gap: the gateway lists its one engine, MetricSQL (as TABLES.ENGINE and SHOW CREATE TABLE say), which MariaDB does not have; whether to report InnoDB instead is undecided
 SHOW ENGINES;
 
 -- name: charsets
