@@ -7,7 +7,6 @@
 SELECT @@sql_mode;
 
 -- name: connect sql_auto_is_null
--- expect: columns: no resultset on either side
 SET SQL_AUTO_IS_NULL = 0;
 
 -- name: connect database
@@ -17,7 +16,6 @@ select database();
 SELECT @@tx_isolation;
 
 -- name: connect autocommit
--- expect: columns: no resultset on either side
 SET autocommit=1;
 
 -- name: SQLTables

@@ -1,19 +1,15 @@
 -- Python drivers: PyMySQL and mysql-connector-python connect-time statements.
 
 -- name: pymysql set names
--- expect: columns: no resultset on either side
 SET NAMES utf8mb4;
 
 -- name: pymysql autocommit
--- expect: columns: no resultset on either side
 SET AUTOCOMMIT = 1;
 
 -- name: connector autocommit
--- expect: columns: no resultset on either side
 SET @@session.autocommit = OFF;
 
 -- name: connector autocommit on
--- expect: columns: no resultset on either side
 SET @@session.autocommit = ON;
 
 -- name: connector select 1

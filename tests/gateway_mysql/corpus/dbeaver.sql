@@ -2,7 +2,6 @@
 -- columns, keys, indexes, procedures, triggers), session manager.
 
 -- name: connect autocommit
--- expect: columns: no resultset on either side
 SET autocommit=1;
 
 -- name: connect database

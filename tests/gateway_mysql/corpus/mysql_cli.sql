@@ -47,7 +47,6 @@ show warnings;
 select database();
 
 -- name: use db
--- expect: columns: USE returns no resultset on either side
 use {database};
 
 -- name: show databases like

@@ -15,11 +15,9 @@ SELECT DATABASE();
 SELECT VERSION();
 
 -- name: set names
--- expect: columns: no resultset on either side
 SET NAMES utf8mb4;
 
 -- name: set names collate
--- expect: columns: no resultset on either side
 SET NAMES 'utf8mb4' COLLATE 'utf8mb4_general_ci';
 
 -- name: isolation level
@@ -30,19 +28,15 @@ SELECT @@transaction_isolation;
 SELECT @@tx_isolation;
 
 -- name: autocommit off
--- expect: columns: no resultset on either side
 SET AUTOCOMMIT = 0;
 
 -- name: autocommit on
--- expect: columns: no resultset on either side
 SET AUTOCOMMIT = 1;
 
 -- name: read only transaction
--- expect: columns: no resultset on either side
 SET SESSION TRANSACTION READ ONLY;
 
 -- name: rollback
--- expect: columns: no resultset on either side
 ROLLBACK;
 
 -- name: ping
