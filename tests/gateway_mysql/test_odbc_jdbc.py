@@ -37,8 +37,13 @@ def test_odbc_queries_parameters_and_catalog(gw: Gateway) -> None:
                               "pending' OR '1'='1").fetchall()
         assert [int(r[0] or 0) for r in hostile] in ([], [0])
         assert [t.table_name for t in cur.tables()] == ["orders", "secrets"]
-        columns = [(c.column_name, c.ordinal_position) for c in cur.columns(table="orders")]
+        described = list(cur.columns(table="orders"))
+        columns = [(c.column_name, c.ordinal_position) for c in described]
         assert columns[:2] == [("id", 1), ("status", 2)]
+        assert "__cubeJoinField" not in [c for c, _ in columns]
+        assert described[1].remarks == "dimension (string). Order status"
+        # A number bound as text (what Excel and Power BI do) is compared as a number.
+        assert cur.execute("SELECT COUNT(*) FROM orders WHERE id <= ?", "10").fetchone()[0] == 10
     finally:
         conn.close()
 
