@@ -62,3 +62,6 @@ def test_connector_j_metadata_and_prepared_statement(gw: Gateway) -> None:
     assert found["columns"].startswith("id:1,status:2,created_at:3,")
     assert found["pending"] == "667"
     assert found["hostile"] == "0"
+    assert "__cubeJoinField" not in found["columns"]
+    assert found["status_remarks"] == "dimension (string). Order status"
+    assert found["text_number"] == "10"

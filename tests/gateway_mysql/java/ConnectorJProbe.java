@@ -17,6 +17,9 @@ public class ConnectorJProbe {
                 while (rs.next()) {
                     cols.append(rs.getString("COLUMN_NAME")).append(':')
                         .append(rs.getInt("ORDINAL_POSITION")).append(',');
+                    if ("status".equals(rs.getString("COLUMN_NAME"))) {
+                        System.out.println("status_remarks=" + rs.getString("REMARKS"));
+                    }
                 }
             }
             System.out.println("columns=" + cols);
@@ -30,6 +33,15 @@ public class ConnectorJProbe {
                 ps.setString(1, "pending' OR '1'='1");
                 try (ResultSet rs = ps.executeQuery()) {
                     System.out.println("hostile=" + (rs.next() ? rs.getLong(1) : 0));
+                }
+            }
+            // setString on a number comparison, as BI tools bind parameters.
+            try (PreparedStatement ps =
+                     c.prepareStatement("SELECT COUNT(*) FROM orders WHERE id <= ?")) {
+                ps.setString(1, "10");
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    System.out.println("text_number=" + rs.getLong(1));
                 }
             }
         }
