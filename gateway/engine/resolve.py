@@ -509,6 +509,13 @@ class _Resolver:
                 items.append(
                     OutputItem(measure.name, expression, infer_type(expression, self.ctx))
                 )
+            if self.raw:
+                # Per row a segment is a boolean column like any other (in a query that
+                # aggregates, selecting one would group by it, so * leaves them out there).
+                for segment in cube.segments:
+                    if self.ctx.visible(cube, segment):
+                        ref = dim_ref(cube.name, segment.name, segment=True)
+                        items.append(OutputItem(segment.name, ref, "bool"))
         if not items:
             raise NotSupported("SELECT * found no column the credential may query")
         return items
