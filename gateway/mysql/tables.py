@@ -4,7 +4,7 @@ Tools reflect a table (DESCRIBE, SHOW COLUMNS, information_schema.COLUMNS) and t
 every listed column by name (SQLAlchemy ``select(table)``, ``pandas.read_sql_table``, DBeaver's
 data tab), or run ``SELECT *`` and expect the listed columns back. So the list is what the
 engine returns for ``SELECT * FROM cube`` — names, order and types taken from compiling that
-statement — followed by the cube's segments (boolean columns, selectable per row). Left out:
+statement, segments (boolean columns per row) included. Left out:
 ``__cubeJoinField`` (usable in ``JOIN ... ON`` only) and ``number`` measures (a formula over
 aggregates has no value per row; ``MEASURE(name)`` or an aggregate query still reaches them;
 the table comment names them). Comments say what each column is (``member_comment``).
@@ -43,8 +43,6 @@ def catalog_tables(models: ModelSet, access: AccessPolicy,
             source = by_name[name]
             columns.append(VirtualColumn(name, neutral, source.kind,
                                          member_comment(cube, source), source.primary_key))
-        columns += [VirtualColumn(c.name, c.type, c.kind, member_comment(cube, c))
-                    for c in vt.columns if c.kind == "segment"]
         hidden = [c.name for c in vt.columns if c.kind == "measure" and c.name not in star]
         description = vt.description or ""
         if hidden:
