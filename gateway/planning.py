@@ -167,6 +167,8 @@ def _param_literal(value: Any) -> exp.Expr:
         return exp.cast(exp.Literal.string(value.isoformat()), "date")
     if isinstance(value, bytes):
         return exp.Literal.string(value.decode("utf-8", "replace"))
+    if isinstance(value, list | tuple):  # an array parameter (asyncpg's $1::oid[])
+        return exp.Array(expressions=[_param_literal(v) for v in value])
     return exp.Literal.string(str(value))
 
 

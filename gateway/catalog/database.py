@@ -62,8 +62,27 @@ INFO_SCHEMA_TYPES = {"text": "text", "numeric": "numeric", "int8": "bigint", "bo
                      "float4": "real", "timestamptz": "timestamp with time zone",
                      "time": "time without time zone"}
 
+# What the macros look things up in, under column names no catalog relation has: a macro's
+# argument is spliced into its body, so a client's bare column (``oid``, ``typname``) passed
+# to it must not resolve to a column of the table the macro's subquery reads.
+_LOOKUP_VIEWS = """
+CREATE VIEW pgc.m_types AS SELECT oid AS m_oid, typname AS m_typname, fmt AS m_fmt
+    FROM pgc.type_display;
+CREATE VIEW pgc.m_classes AS SELECT oid AS m_oid, relname AS m_name, 0 AS m_system
+    FROM pgc.pg_class UNION ALL SELECT oid, relname, 1 FROM pgc.system_relations;
+CREATE VIEW pgc.m_namespaces AS SELECT oid AS m_oid, nspname AS m_name FROM pgc.pg_namespace;
+CREATE VIEW pgc.m_roles AS SELECT oid AS m_oid, rolname AS m_name FROM pgc.pg_roles;
+CREATE VIEW pgc.m_descriptions AS SELECT objoid AS m_objoid, objsubid AS m_objsubid,
+    description AS m_text FROM pgc.pg_description;
+CREATE VIEW pgc.m_constraints AS SELECT oid AS m_oid, def AS m_def FROM pgc.constraint_defs;
+CREATE VIEW pgc.m_indexes AS SELECT oid AS m_oid, def AS m_def, pretty AS m_pretty
+    FROM pgc.index_defs;
+CREATE VIEW pgc.m_index_cols AS SELECT oid AS m_oid, n AS m_n, col AS m_col FROM pgc.index_cols;
+CREATE VIEW pgc.m_settings AS SELECT name AS m_name, setting AS m_setting FROM pgc.pg_settings;
+"""
+
 _MACROS = """
-CREATE MACRO pgc.format_type(t, m) AS (SELECT fmt FROM pgc.type_display WHERE oid = t);
+CREATE MACRO pgc.format_type(t, m) AS (SELECT m_fmt FROM pgc.m_types WHERE m_oid = t);
 CREATE MACRO pgc.pg_table_is_visible(x) AS true;
 CREATE MACRO pgc.pg_type_is_visible(x) AS true;
 CREATE MACRO pgc.pg_function_is_visible(x) AS true;
@@ -74,19 +93,20 @@ CREATE MACRO pgc.pg_operator_is_visible(x) AS true;
 CREATE MACRO pgc.pg_ts_config_is_visible(x) AS true;
 CREATE MACRO pgc.pg_statistics_obj_is_visible(x) AS true;
 CREATE MACRO pgc.pg_get_expr(e, r) AS NULL::VARCHAR, (e, r, p) AS NULL::VARCHAR;
-CREATE MACRO pgc.obj_description(o) AS (SELECT description FROM pgc.pg_description
-    WHERE objoid = o AND objsubid = 0 LIMIT 1),
-  (o, c) AS (SELECT description FROM pgc.pg_description WHERE objoid = o AND objsubid = 0
+CREATE MACRO pgc.obj_description(o) AS (SELECT m_text FROM pgc.m_descriptions
+    WHERE m_objoid = o AND m_objsubid = 0 LIMIT 1),
+  (o, c) AS (SELECT m_text FROM pgc.m_descriptions WHERE m_objoid = o AND m_objsubid = 0
     LIMIT 1);
-CREATE MACRO pgc.col_description(o, n) AS (SELECT description FROM pgc.pg_description
-    WHERE objoid = o AND objsubid = n LIMIT 1);
+CREATE MACRO pgc.col_description(o, n) AS (SELECT m_text FROM pgc.m_descriptions
+    WHERE m_objoid = o AND m_objsubid = n LIMIT 1);
 CREATE MACRO pgc.shobj_description(o, c) AS NULL::VARCHAR;
-CREATE MACRO pgc.pg_get_constraintdef(o) AS (SELECT def FROM pgc.constraint_defs
-    WHERE oid = o), (o, p) AS (SELECT def FROM pgc.constraint_defs WHERE oid = o);
-CREATE MACRO pgc.pg_get_indexdef(o) AS (SELECT def FROM pgc.index_defs WHERE oid = o),
-  (o, c, p) AS CASE WHEN c > 0 THEN (SELECT col FROM pgc.index_cols WHERE oid = o AND n = c)
-    WHEN p THEN (SELECT pretty FROM pgc.index_defs WHERE oid = o)
-    ELSE (SELECT def FROM pgc.index_defs WHERE oid = o) END;
+CREATE MACRO pgc.pg_get_constraintdef(o) AS (SELECT m_def FROM pgc.m_constraints
+    WHERE m_oid = o), (o, p) AS (SELECT m_def FROM pgc.m_constraints WHERE m_oid = o);
+CREATE MACRO pgc.pg_get_indexdef(o) AS (SELECT m_def FROM pgc.m_indexes WHERE m_oid = o),
+  (o, c, p) AS CASE
+    WHEN c > 0 THEN (SELECT m_col FROM pgc.m_index_cols WHERE m_oid = o AND m_n = c)
+    WHEN p THEN (SELECT m_pretty FROM pgc.m_indexes WHERE m_oid = o)
+    ELSE (SELECT m_def FROM pgc.m_indexes WHERE m_oid = o) END;
 CREATE MACRO pgc.has_table_privilege(a, b) AS true, (a, b, c) AS true;
 CREATE MACRO pgc.has_schema_privilege(a, b) AS true, (a, b, c) AS true;
 CREATE MACRO pgc.has_database_privilege(a, b) AS true, (a, b, c) AS true;
@@ -95,25 +115,23 @@ CREATE MACRO pgc.has_any_column_privilege(a, b) AS true, (a, b, c) AS true;
 CREATE MACRO pgc.pg_has_role(a, b) AS true, (a, b, c) AS true;
 CREATE MACRO pgc.pg_encoding_to_char(e) AS 'UTF8';
 CREATE MACRO pgc.pg_char_to_encoding(e) AS 6;
-CREATE MACRO pgc.to_regtype(n) AS (SELECT oid FROM pgc.type_display
-    WHERE fmt = lower(n) OR typname = lower(n) LIMIT 1);
+CREATE MACRO pgc.to_regtype(n) AS (SELECT m_oid FROM pgc.m_types
+    WHERE m_fmt = lower(n) OR m_typname = lower(n) LIMIT 1);
 CREATE MACRO pgc.ident_part(p) AS CASE WHEN p LIKE '"%"' THEN replace(p[2:-2], '""', '"')
     ELSE lower(p) END;
-CREATE MACRO pgc.to_regclass(n) AS coalesce(
-    (SELECT oid FROM pgc.pg_class
-     WHERE relname = pgc.ident_part(split_part(n, '.', -1)) LIMIT 1),
-    (SELECT oid FROM pgc.system_relations
-     WHERE relname = pgc.ident_part(split_part(n, '.', -1))));
+CREATE MACRO pgc.to_regclass(n) AS (SELECT m_oid FROM pgc.m_classes
+    WHERE m_name = pgc.ident_part(split_part(n, '.', -1)) ORDER BY m_system LIMIT 1);
 CREATE MACRO pgc.regclass_name(o) AS coalesce(
-    (SELECT relname FROM pgc.pg_class WHERE oid = o),
-    (SELECT relname FROM pgc.system_relations WHERE oid = o), CAST(o AS VARCHAR));
-CREATE MACRO pgc.regtype_name(o) AS coalesce((SELECT fmt FROM pgc.type_display
-    WHERE oid = o), CAST(o AS VARCHAR));
-CREATE MACRO pgc.regtype_names(l) AS coalesce((SELECT list(d.fmt ORDER BY u.i)
-    FROM (SELECT unnest(l) AS o, generate_subscripts(l, 1) AS i) u
-    LEFT JOIN pgc.type_display d ON d.oid = u.o), CASE WHEN l IS NOT NULL THEN [] END);
-CREATE MACRO pgc.regnamespace_oid(n) AS (SELECT oid FROM pgc.pg_namespace WHERE nspname = n);
-CREATE MACRO pgc.regnamespace_name(o) AS (SELECT nspname FROM pgc.pg_namespace WHERE oid = o);
+    (SELECT m_name FROM pgc.m_classes WHERE m_oid = o LIMIT 1), CAST(o AS VARCHAR));
+CREATE MACRO pgc.regtype_name(o) AS coalesce((SELECT m_fmt FROM pgc.m_types
+    WHERE m_oid = o), CAST(o AS VARCHAR));
+CREATE MACRO pgc.regtype_names(l) AS coalesce((SELECT list(d.m_fmt ORDER BY u.m_i)
+    FROM (SELECT unnest(l) AS m_o, generate_subscripts(l, 1) AS m_i) u
+    LEFT JOIN pgc.m_types d ON d.m_oid = u.m_o), CASE WHEN l IS NOT NULL THEN [] END);
+CREATE MACRO pgc.regnamespace_oid(n) AS (SELECT m_oid FROM pgc.m_namespaces
+    WHERE m_name = n);
+CREATE MACRO pgc.regnamespace_name(o) AS (SELECT m_name FROM pgc.m_namespaces
+    WHERE m_oid = o);
 CREATE MACRO pgc.pg_advisory_unlock_all() AS NULL::VARCHAR;
 CREATE MACRO pgc.pg_is_in_recovery() AS false;
 CREATE MACRO pgc.pg_total_relation_size(o) AS 0::BIGINT;
@@ -138,14 +156,14 @@ CREATE MACRO pgc.pg_get_statisticsobjdef_columns(o) AS NULL::VARCHAR;
 CREATE MACRO pgc.pg_tablespace_location(o) AS '';
 CREATE MACRO pgc.pg_relation_is_publishable(o) AS false;
 CREATE MACRO pgc.pg_sleep(s) AS NULL::VARCHAR;
-CREATE MACRO pgc.setting_of(n) AS (SELECT setting FROM pgc.pg_settings
-    WHERE lower(name) = lower(n) LIMIT 1);
+CREATE MACRO pgc.setting_of(n) AS (SELECT m_setting FROM pgc.m_settings
+    WHERE lower(m_name) = lower(n) LIMIT 1);
 CREATE MACRO pgc.parse_ident(s) AS list_transform(string_split(s, '.'),
     lambda p: CASE WHEN p LIKE '"%"' THEN replace(p[2:-2], '""', '"') ELSE lower(p) END),
   (s, strict) AS list_transform(string_split(s, '.'),
     lambda p: CASE WHEN p LIKE '"%"' THEN replace(p[2:-2], '""', '"') ELSE lower(p) END);
 CREATE MACRO pgc.pg_get_userbyid(o) AS CASE WHEN o = 6171 THEN 'pg_database_owner'
-    WHEN o = 10 THEN (SELECT rolname FROM pgc.pg_roles WHERE oid = 10)
+    WHEN o = 10 THEN (SELECT m_name FROM pgc.m_roles WHERE m_oid = 10)
     ELSE 'unknown (OID=' || CAST(o AS VARCHAR) || ')' END;
 CREATE MACRO pgc.pg_typeof(x) AS CASE
     WHEN typeof(x) = 'INTEGER' THEN 'integer' WHEN typeof(x) = 'BIGINT' THEN 'bigint'
@@ -210,6 +228,21 @@ PSEUDO_TYPES = {"trigger": 2279, "void": 2278, "record": 2249, "any": 2276,
                 "anycompatible": 5077, "anycompatiblearray": 5078}
 _TYPE_ROW_BY_OID = {int(str(row["oid"])): row for row in PG_TYPE_ROWS}
 VECTOR_TYPES = frozenset({"int2vector", "oidvector"})  # lists here, "1 2" on the wire
+_REG_TYPES = frozenset({"regproc", "regclass", "regtype"})
+
+
+class OidName(str):
+    """A reg* value: the object's name in text format and its OID in binary (``int()``)."""
+
+    oid: int
+
+    def __new__(cls, name: str, oid: int) -> OidName:
+        value = super().__new__(cls, name)
+        value.oid = oid
+        return value
+
+    def __int__(self) -> int:
+        return self.oid
 
 
 _KEYWORD_ROWS = [dict(zip(("word", "catcode", "barelabel", "catdesc", "baredesc"), k,
@@ -247,6 +280,7 @@ class CatalogDatabase(SandboxDatabase):
         self.tables = list(tables)
         self.database = database
         self.username = username
+        self._reg_maps: dict[str, dict[str, int]] = {}
         super().__init__(limits or CatalogLimits(), lambda con: self._build())
 
     def execute(self, duck_sql: str, params: Sequence[object] = ()) -> SandboxResult:
@@ -267,11 +301,31 @@ class CatalogDatabase(SandboxDatabase):
         cols = [(name, _typed(t, hints[i] if i < len(hints) else ""))
                 for i, (name, t) in enumerate(result.columns)]
         vectors = [i for i, (_, t) in enumerate(cols) if t[3:] in VECTOR_TYPES]
+        regs = {i: t[3:] for i, (_, t) in enumerate(cols) if t[3:] in _REG_TYPES}
         rows = result.rows
-        if vectors:
-            rows = [tuple(" ".join(str(x) for x in v) if i in vectors and v is not None else v
-                          for i, v in enumerate(row)) for row in rows]
+        if vectors or regs:
+            rows = [tuple(self._shaped(v, i, vectors, regs) for i, v in enumerate(row))
+                    for row in rows]
         return SandboxResult(cols, rows)
+
+    def _shaped(self, value: Any, i: int, vectors: list[int], regs: dict[int, str]) -> Any:
+        if value is None:
+            return None
+        if i in vectors:
+            return " ".join(str(x) for x in value)
+        if i in regs and isinstance(value, str):
+            return OidName(value, self._reg_oids(regs[i]).get(value, 0))
+        return value
+
+    def _reg_oids(self, kind: str) -> dict[str, int]:
+        """Name -> OID of the objects a regproc/regclass/regtype value names (built once)."""
+        if kind not in self._reg_maps:
+            sql = {"regproc": "SELECT proname, min(oid) FROM pgc.pg_proc GROUP BY 1",
+                   "regclass": "SELECT m_name, min(m_oid) FROM pgc.m_classes GROUP BY 1",
+                   "regtype": "SELECT m_fmt, min(m_oid) FROM pgc.m_types GROUP BY 1"}[kind]
+            with self._lock:
+                self._reg_maps[kind] = {str(n): int(o) for n, o in self.con.execute(sql).fetchall()}
+        return self._reg_maps[kind]
 
     # --- building ------------------------------------------------------------------------------
 
@@ -317,6 +371,7 @@ class CatalogDatabase(SandboxDatabase):
         con.execute("CREATE TABLE pgc.system_relations (oid UINTEGER, relname VARCHAR)")
         con.execute("INSERT INTO pgc.system_relations VALUES " + ", ".join(
             f"({oid}, '{name}')" for name, oid in SYSTEM_RELATION_OIDS.items()))
+        con.execute(_LOOKUP_VIEWS)
         con.execute(_MACROS)
         self._build_fixed()
         self._build_roles()

@@ -134,30 +134,35 @@ def _duck_cast(inner: exp.Expr, to: str) -> exp.Expr:
 
 
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.In)
+_SHOWN_IN = (exp.DPipe, exp.Concat, exp.Case, exp.If, exp.Coalesce, exp.Like, exp.ILike)
+
+
+def _shown(node: exp.Expr) -> bool:
+    """Whether PostgreSQL would turn this OID-alias value into its name here."""
+    parent = node.parent
+    if isinstance(parent, exp.Alias):
+        node, parent = parent, parent.parent
+    if isinstance(parent, exp.Select):
+        return node in parent.expressions
+    if isinstance(parent, exp.Cast):
+        return _cast_target(parent) in ("text", "varchar", "name", "char", "bpchar")
+    return isinstance(parent, _SHOWN_IN)
 
 
 def _rewrite_cast(node: exp.Cast) -> exp.Expr:
     target = _cast_target(node)
     inner = node.this
     literal = isinstance(inner, exp.Literal) and inner.is_string
-    if (target in ("regclass", "regtype", "regproc", "regnamespace") and not literal
-            and isinstance(node.parent, _COMPARISONS)):
-        return inner  # type: ignore[no-any-return]  # compared as OIDs: x::regtype = ...
-    if target == "regclass":
-        if literal:
-            return _pgc_call("to_regclass", inner)
-        return _pgc_call("regclass_name", inner)
-    if target == "regtype":
-        if literal:
-            return _pgc_call("to_regtype", inner)
-        if isinstance(inner, exp.Column) and TEXT_COLUMN_TYPES.get(inner.name.lower()) in (
-                "name", "text", "varchar"):
-            return _pgc_call("regtype_name", _pgc_call("to_regtype", inner))  # typname::regtype
-        return _pgc_call("regtype_name", inner)
-    if target == "regnamespace":
-        if literal:
-            return _pgc_call("regnamespace_oid", inner)
-        return _pgc_call("regnamespace_name", inner)
+    if target in ("regclass", "regtype", "regnamespace"):
+        # An OID alias is its OID where it is compared, joined, ordered or passed on, and the
+        # object's name where it is shown (output, text casts, concatenation, CASE branches).
+        lookup, name_of = {"regclass": ("to_regclass", "regclass_name"),
+                           "regtype": ("to_regtype", "regtype_name"),
+                           "regnamespace": ("regnamespace_oid", "regnamespace_name")}[target]
+        textual = literal or (isinstance(inner, exp.Column) and TEXT_COLUMN_TYPES.get(
+            inner.name.lower()) in ("name", "text", "varchar"))  # typname::regtype
+        oid = _pgc_call(lookup, inner) if textual else inner
+        return _pgc_call(name_of, oid) if _shown(node) else oid
     if target == "regproc" and literal:
         # A regproc column holds the function's name: compare names ('pg_catalog.array_in').
         return exp.Literal.string(str(inner.name).split(".")[-1].strip('"'))

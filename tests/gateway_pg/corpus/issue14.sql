@@ -77,3 +77,25 @@ SELECT attname, attnum, atttypid FROM pg_catalog.pg_attribute WHERE attrelid = '
 
 -- name: to_regclass with quoted and qualified names
 SELECT to_regclass('orders') IS NOT NULL, to_regclass('public.orders') IS NOT NULL, to_regclass('"orders"') IS NOT NULL, to_regclass('nope') IS NULL;
+
+-- name: bare oid column through ::regclass
+SELECT oid::regclass, relname FROM pg_catalog.pg_class WHERE relnamespace = 2200 ORDER BY 2;
+
+-- name: bare oid column through format_type
+SELECT oid, format_type(oid, NULL) FROM pg_catalog.pg_type WHERE oid IN (16, 23, 25, 1700) ORDER BY 1;
+
+-- name: bare typname through ::regtype
+SELECT typname::regtype FROM pg_catalog.pg_type WHERE oid IN (16, 23, 1114) ORDER BY oid;
+
+-- name: regclass and regtype literals shown
+-- expect: gap: regnamespace (4089) is not among the wire's types (gateway/postgres/types.py), so it is sent as text
+SELECT 'int4'::regtype, 'pg_class'::regclass, 'orders'::regclass, 'public'::regnamespace;
+
+-- name: regclass compared, cast to oid and to text
+SELECT c.relname, c.oid = 'orders'::regclass AS is_orders, 'orders'::regclass::oid = c.oid AS same,
+  c.oid::regclass::text AS shown FROM pg_catalog.pg_class c WHERE c.relnamespace = 2200 ORDER BY 1;
+
+-- name: regtype shown inside CASE and concatenation
+SELECT a.attname, CASE WHEN a.attnum > 0 THEN a.atttypid::regtype END AS t,
+  'type: ' || a.atttypid::regtype AS label
+FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'orders'::regclass AND a.attnum > 0 ORDER BY a.attnum;
