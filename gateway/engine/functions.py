@@ -214,6 +214,14 @@ def _normalize(node: exp.Expr, dialect: ClientDialect, found: dict[int, str]) ->
             inner: exp.Expr = node.this
             return inner  # sqlglot's implicit conversion around a MySQL argument
         return exp.Cast(this=node.this, to=exp.DataType.build(to))
+    if kind is exp.Date:  # PostgreSQL's date(x)
+        if node.args.get("zone") or node.expressions:
+            raise NotSupported("DATE() takes one argument")
+        return exp.Cast(this=node.this, to=exp.DataType.build("DATE"))
+    if kind is exp.Localtime:
+        return exp.CurrentTime()
+    if kind is exp.Initcap:  # sqlglot fills in PostgreSQL's word delimiters; nothing to keep
+        return exp.Initcap(this=node.this)
     if kind is exp.Timestamp:
         if node.args.get("zone") or node.args.get("expression"):
             raise NotSupported("TIMESTAMP(x, time) is not supported; use TIMESTAMP(x)")
@@ -970,6 +978,31 @@ def _render_escape(node: exp.Expr, target: TargetDialect) -> exp.Expr:
     return node
 
 
+def _render_extremum(node: exp.Expr, target: TargetDialect) -> exp.Expr:
+    """PostgreSQL's GREATEST/LEAST skip NULLs (DuckDB's too); MySQL's are NULL when an argument
+    is (SQLite's MAX/MIN too)."""
+    values = [node.this, *node.expressions]
+    skips = target in ("postgres", "duckdb")
+    if bool(node.args.get("ignore_nulls")) == skips:
+        return node  # sqlglot renders ignore_nulls as each target needs
+    if not node.args.get("ignore_nulls"):
+        any_null = exp.or_(*(exp.Is(this=v.copy(), expression=exp.Null()) for v in values))
+        plain = node.__class__(this=node.this, expressions=node.expressions, ignore_nulls=True)
+        return exp.Case(ifs=[exp.If(this=any_null, true=exp.Null())], default=plain)
+    coalesced = [exp.Coalesce(this=v, expressions=[o.copy() for o in values if o is not v])
+                 for v in values]
+    return node.__class__(this=coalesced[0], expressions=coalesced[1:], ignore_nulls=False)
+
+
+def _render_only_on(*targets: str) -> Callable[[exp.Expr, TargetDialect], exp.Expr]:
+    def render(node: exp.Expr, target: TargetDialect) -> exp.Expr:
+        if target not in targets:
+            raise unavailable(node, target)
+        return node
+
+    return render
+
+
 _RENDERERS: dict[type[exp.Expr], Callable[[exp.Expr, TargetDialect], exp.Expr]] = {
     exp.TimeToStr: _render_time_to_str,
     exp.StrToTime: _render_parse,
@@ -992,4 +1025,9 @@ _RENDERERS: dict[type[exp.Expr], Callable[[exp.Expr, TargetDialect], exp.Expr]] 
     exp.Like: _render_like,
     exp.ILike: _render_like,
     exp.Escape: _render_escape,
+    exp.Greatest: _render_extremum,
+    exp.Least: _render_extremum,
+    exp.Pad: _render_only_on("postgres", "mysql", "duckdb"),
+    exp.Reverse: _render_only_on("postgres", "mysql", "duckdb"),
+    exp.Initcap: _render_only_on("postgres"),
 }
