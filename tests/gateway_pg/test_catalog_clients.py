@@ -104,3 +104,30 @@ def test_mixed_catalog_and_cube_queries_name_what_is_unsupported(
             conn.execute(sql)
         assert f"cannot mix catalog relations with model tables: {names}" in str(err.value)
         assert conn.execute("SELECT 1").fetchone() == (1,)  # the session goes on
+
+
+def test_asyncpg_reads_oid_aliases_in_binary_as_postgresql_does(tgw: ThreadedGateway) -> None:
+    """asyncpg asks for every result column in binary: regproc, regclass and regtype values go
+    out as OIDs there and asyncpg shows them as PostgreSQL's names."""
+    import asyncio
+
+    import asyncpg
+
+    from tests.services import PG_TEST_DSN, require_postgres
+
+    require_postgres()
+    query = ("SELECT t.typname, t.typreceive, t.typinput, 'int4'::regtype AS reg_type, "
+             "'pg_class'::regclass AS reg_class FROM pg_catalog.pg_type t "
+             "WHERE t.oid IN (16, 23, 25) ORDER BY t.oid")
+
+    async def fetch(dsn: str, **options: object) -> list[tuple[object, ...]]:
+        conn = await asyncpg.connect(dsn, **options)
+        try:
+            return [tuple(r) for r in await conn.fetch(query)]
+        finally:
+            await conn.close()
+
+    ours = asyncio.run(fetch(tgw.gw.url(), ssl="require"))
+    theirs = asyncio.run(fetch(PG_TEST_DSN))
+    assert ours == theirs
+    assert ours[1][:3] == ("int4", "int4recv", "int4in")
