@@ -346,7 +346,7 @@ class _OuterScope:
             if unit not in EXTRACT_UNITS:
                 raise NotSupported(f"EXTRACT({unit.upper()} ...) is not supported")
             inner = self.rewrite(node.expression, aggregates=aggregates, allow_alias=allow_alias)
-            return exp.Extract(this=exp.var(unit), expression=inner)
+            return keep_written(node, exp.Extract(this=exp.var(unit), expression=inner))
         if type(node) not in SCALAR_NODES:
             raise NotSupported(f"{describe(node)} is not supported")
         args: dict[str, Any] = {}

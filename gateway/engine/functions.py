@@ -114,6 +114,23 @@ def record_written(statement: exp.Expr, text: str) -> None:
                 node.meta[WRITTEN] = text[start : end + 1]
 
 
+def needs_tokens(lowered: str) -> bool:
+    return has_format_function(lowered) or "date_part" in lowered
+
+
+def record_extract_names(statement: exp.Expr, tokens: list[Token]) -> None:
+    """sqlglot reads DATE_PART(...) as an EXTRACT and keeps no position for it: the calls are
+    matched with the EXTRACT/DATE_PART name tokens in text order."""
+    names = [t.text for i, t in enumerate(tokens[:-1])
+             if t.text.upper() in ("EXTRACT", "DATE_PART")
+             and tokens[i + 1].token_type == TokenType.L_PAREN]
+    nodes = [n for n in statement.walk(bfs=False) if isinstance(n, exp.Extract)]
+    if len(names) == len(nodes):
+        for name, node in zip(names, nodes, strict=True):
+            if name.upper() == "DATE_PART" and not node.meta.get(WRITTEN):
+                node.meta[WRITTEN] = name
+
+
 # --- normalising the client's tree -------------------------------------------------------------
 
 _EXTRACTORS: dict[type[exp.Expr], str] = {

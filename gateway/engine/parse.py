@@ -306,8 +306,10 @@ def parse_statement(
     functions.record_written(statement, text)
     validate_statement(statement, dialect, limits)
     found: dict[int, str] = {}
-    if functions.has_format_function(text.lower()):
-        found = functions.client_formats(_READERS[dialect]().tokenize(text))
+    if functions.needs_tokens(text.lower()):
+        tokens = _READERS[dialect]().tokenize(text)
+        found = functions.client_formats(tokens)
+        functions.record_extract_names(statement, tokens)
     functions.normalize(statement, dialect, found)
     assert isinstance(statement, exp.Query)
     return ParsedStatement(statement, count)

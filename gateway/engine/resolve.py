@@ -848,7 +848,7 @@ class _Resolver:
                 hint="use one of " + ", ".join(u.upper() for u in EXTRACT_UNITS),
             )
         argument = self._time_argument(node.expression, mode, "EXTRACT")
-        return exp.Extract(this=exp.var(unit), expression=argument)
+        return keep_written(node, exp.Extract(this=exp.var(unit), expression=argument))
 
     def _time_argument(self, node: exp.Expr, mode: str, function: str) -> exp.Expr:
         argument = self.resolve(node, mode)
