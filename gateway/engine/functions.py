@@ -1011,6 +1011,15 @@ def _render_extremum(node: exp.Expr, target: TargetDialect) -> exp.Expr:
     return node.__class__(this=coalesced[0], expressions=coalesced[1:], ignore_nulls=False)
 
 
+def _render_concat(node: exp.Expr, target: TargetDialect) -> exp.Expr:
+    """SQLite before 3.44 has no CONCAT(): PostgreSQL's skips NULLs, so each piece is
+    COALESCEd; MySQL's (NULL when a piece is) sqlglot already writes as ||."""
+    if target != "sqlite" or not node.args.get("coalesce"):
+        return node
+    pieces = [exp.Coalesce(this=p, expressions=[exp.Literal.string("")]) for p in node.expressions]
+    return _concat(pieces, "sqlite")
+
+
 def _render_only_on(*targets: str) -> Callable[[exp.Expr, TargetDialect], exp.Expr]:
     def render(node: exp.Expr, target: TargetDialect) -> exp.Expr:
         if target not in targets:
@@ -1042,6 +1051,7 @@ _RENDERERS: dict[type[exp.Expr], Callable[[exp.Expr, TargetDialect], exp.Expr]] 
     exp.Like: _render_like,
     exp.ILike: _render_like,
     exp.Escape: _render_escape,
+    exp.Concat: _render_concat,
     exp.Greatest: _render_extremum,
     exp.Least: _render_extremum,
     exp.Pad: _render_only_on("postgres", "mysql", "duckdb"),
