@@ -1016,7 +1016,9 @@ def _render_concat(node: exp.Expr, target: TargetDialect) -> exp.Expr:
     COALESCEd; MySQL's (NULL when a piece is) sqlglot already writes as ||."""
     if target != "sqlite" or not node.args.get("coalesce"):
         return node
-    pieces = [exp.Coalesce(this=p, expressions=[exp.Literal.string("")]) for p in node.expressions]
+    pieces: list[exp.Expr] = [
+        exp.Coalesce(this=p, expressions=[exp.Literal.string("")]) for p in node.expressions
+    ]
     return _concat(pieces, "sqlite")
 
 
