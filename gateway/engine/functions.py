@@ -1060,3 +1060,18 @@ _RENDERERS: dict[type[exp.Expr], Callable[[exp.Expr, TargetDialect], exp.Expr]] 
     exp.Reverse: _render_only_on("postgres", "mysql", "duckdb"),
     exp.Initcap: _render_only_on("postgres"),
 }
+
+
+# Result types of the canonical nodes, for infer.py (neutral type names; None: the type of the
+# first argument). Casts, EXTRACT and the comparison-like operators are typed there already.
+RESULT_TYPES: dict[type[exp.Expr], str | None] = {
+    exp.TimeToStr: "text", exp.StrToTime: "timestamp", exp.StrToDate: "date",
+    exp.DateAdd: "timestamp", exp.DateFromParts: "date", exp.CurrentTime: "time",
+    exp.CurrentTimestamp: "timestamptz", exp.CurrentDate: "date",
+    exp.StrPosition: "int4", exp.Trunc: "numeric", exp.Left: "text", exp.Right: "text",
+    exp.SplitPart: "text", exp.SubstringIndex: "text", exp.ConcatWs: "text",
+    exp.Replace: "text", exp.Pad: "text", exp.Reverse: "text", exp.Initcap: "text",
+    exp.RegexpLike: "bool", exp.RegexpILike: "bool", exp.Collate: None,
+    exp.Pow: "float8", exp.Sqrt: "float8", exp.Ln: "float8", exp.Exp: "float8",
+    exp.Sign: None,
+}
