@@ -23,7 +23,7 @@ from .dialects import adapt, render
 from .functions import keep_written
 from .grouping_sets import expand_grouping_sets, has_grouping_sets
 from .infer import infer_type, parameter_types
-from .limits import DEFAULT_LIMITS, InputLimits, too_deep
+from .limits import DEFAULT_LIMITS, InputLimits, OutputBudget, too_deep
 from .naming import output_name
 from .parse import parse_statement
 from .plan import plan_query
@@ -79,7 +79,8 @@ def _compile(
 ) -> CompiledQuery:
     parsed = parse_statement(sql, client_dialect, limits)
     ctx = Context(models, access, model_index(models, target_dialect), client_dialect,
-                  target_dialect)
+                  target_dialect,
+                  budget=OutputBudget.for_input(sum(1 for _ in parsed.statement.walk())))
     relation = compile_relation(parsed.statement, ctx, {})
     try:
         text, order = render(adapt(relation.tree, target_dialect), target_dialect)
@@ -113,30 +114,38 @@ def compile_relation(query: exp.Expr, ctx: Context, ctes: Ctes) -> Relation:
     if isinstance(query, exp.Select):
         if has_grouping_sets(query):
             return compile_relation(expand_grouping_sets(query), ctx, ctes)
-        from_ = query.args.get("from_")
-        if from_ is None:
-            return _compile_constant_select(query, ctx)
-        items = [from_.this, *(j.this for j in query.args.get("joins") or [])]
-        derived = [_is_derived(item, ctes) for item in items]
-        if all(derived):
-            return _compile_outer_select(query, ctx, ctes)
-        if not any(derived) and has_window(query):
-            return compile_relation(lift_windows(query, ctx), ctx, ctes)
-        if any(derived):
-            # A cube joined with a subquery or CTE (Tableau's top-N filter): the cube becomes
-            # the relation of its rows, and the whole query is plain SQL over relations.
-            return _compile_outer_select(_cubes_as_rows(query, ctes), ctx, ctes)
-        cube_query = resolve_cube_select(query, ctx)
-        tree = render_plan(plan_query(cube_query, ctx), ctx)
-        columns = tuple(OutputColumn(o.name, o.type) for o in cube_query.outputs)
-        expressions = [o.expression for o in cube_query.outputs]
-        expressions += [e for e in (cube_query.where, cube_query.having) if e is not None]
-        types = parameter_types(expressions, ctx)
-        for value in (cube_query.limit, cube_query.offset):
-            if isinstance(value, exp.Placeholder):
-                types[int(value.name)] = "int8"
-        return Relation(tree, columns, types)
+        relation = _compile_select(query, ctx, ctes)
+        # Every SELECT's tree counts (a subquery's again in its outer query), so what a
+        # statement multiplies is stopped within one level of the bound.
+        ctx.budget.spend(sum(1 for _ in relation.tree.walk()))
+        return relation
     raise NotSupported(f"{describe(query)} is not supported here")
+
+
+def _compile_select(query: exp.Select, ctx: Context, ctes: Ctes) -> Relation:
+    from_ = query.args.get("from_")
+    if from_ is None:
+        return _compile_constant_select(query, ctx)
+    items = [from_.this, *(j.this for j in query.args.get("joins") or [])]
+    derived = [_is_derived(item, ctes) for item in items]
+    if all(derived):
+        return _compile_outer_select(query, ctx, ctes)
+    if not any(derived) and has_window(query):
+        return compile_relation(lift_windows(query, ctx), ctx, ctes)
+    if any(derived):
+        # A cube joined with a subquery or CTE (Tableau's top-N filter): the cube becomes
+        # the relation of its rows, and the whole query is plain SQL over relations.
+        return _compile_outer_select(_cubes_as_rows(query, ctes), ctx, ctes)
+    cube_query = resolve_cube_select(query, ctx)
+    tree = render_plan(plan_query(cube_query, ctx), ctx)
+    columns = tuple(OutputColumn(o.name, o.type) for o in cube_query.outputs)
+    expressions = [o.expression for o in cube_query.outputs]
+    expressions += [e for e in (cube_query.where, cube_query.having) if e is not None]
+    types = parameter_types(expressions, ctx)
+    for value in (cube_query.limit, cube_query.offset):
+        if isinstance(value, exp.Placeholder):
+            types[int(value.name)] = "int8"
+    return Relation(tree, columns, types)
 
 
 def _cubes_as_rows(query: exp.Select, ctes: Ctes) -> exp.Select:
@@ -508,8 +517,8 @@ def _compile_outer_select(query: exp.Select, ctx: Context, ctes: Ctes) -> Relati
             exp.Order(
                 expressions=[
                     exp.Ordered(
-                        this=_ordinal_or(
-                            o.this,
+                        this=_position_or(
+                            o.this, expressions,
                             lambda n: scope.rewrite(n, aggregates=True, allow_alias=True),
                         ),
                         desc=bool(o.args.get("desc")),
@@ -583,6 +592,19 @@ def _copy_row_counts(query: exp.Expr, tree: exp.Expr, types: dict[int, str]) -> 
         if isinstance(value, exp.Placeholder):
             types[int(value.name)] = "int8"
         tree.set(key, node_class(expression=value))
+
+
+def _position_or(node: exp.Expr, expressions: list[exp.Expr], rewrite: Any) -> exp.Expr:
+    """An ORDER BY item: a position becomes the select item's expression (MySQL cannot sort
+    NULLs first or last by position), anything else is rewritten."""
+    if isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit():
+        position = int(node.this)
+        if not 1 <= position <= len(expressions):
+            raise SqlSyntaxError(f"ORDER BY position {node.this} is not in select list")
+        item = expressions[position - 1]
+        return (item.this if isinstance(item, exp.Alias) else item).copy()
+    result: exp.Expr = rewrite(node)
+    return result
 
 
 def _ordinal_or(node: exp.Expr, rewrite: Any) -> exp.Expr:

@@ -56,7 +56,7 @@ _AGGREGATE_TYPES: dict[type[exp.Expr], AggregateType] = {
 }
 # Aggregate -> the measure types whose column it computes as the measure itself.
 _NATURAL: dict[type[exp.Expr], tuple[str, ...]] = {
-    exp.Sum: ("sum", "count"), exp.Avg: ("avg",), exp.Min: ("min",), exp.Max: ("max",),
+    exp.Sum: ("sum",), exp.Avg: ("avg",), exp.Min: ("min",), exp.Max: ("max",),
 }
 _AGGREGATE_KINDS: dict[str, AggregateType] = {
     "count": "count", "sum": "sum", "avg": "avg", "min": "min", "max": "max",
@@ -702,8 +702,9 @@ class _Resolver:
         self, node: exp.Expr, column: exp.Column, distinct: bool
     ) -> exp.Expr | None:
         """The measure a column's own aggregate computes: SUM(amount) of a sum measure,
-        SUM(count) of a count (the sum of its 1s), COUNT(DISTINCT customers_count) of a
-        count_distinct, AVG/MIN/MAX of measures of that type."""
+        COUNT(DISTINCT customers_count) of a count_distinct, AVG/MIN/MAX of measures of that
+        type. (SUM(count) is the ad-hoc sum of its 1s: the count, and NULL where SQL says so —
+        a group whose rows all fail a filtered count's filters.)"""
         if isinstance(column.this, exp.Star):
             return None
         cube, member = self._lookup(column)

@@ -20,6 +20,7 @@ from backend.core.errors import NotSupported, SqlSyntaxError
 from .context import Context
 from .functions import keep_written
 from .naming import output_name
+from .types import ClientDialect
 
 # Functions that exist only as windows; aggregates (COUNT, SUM, ...) may be windows too.
 WINDOW_FUNCTIONS: frozenset[type[exp.Expr]] = frozenset(
@@ -92,7 +93,7 @@ def lift_windows(select: exp.Select, ctx: Context) -> exp.Select:
     order = select.args.get("order")
     if order is not None:
         outer.set("order", exp.Order(expressions=[
-            exp.Ordered(this=_order_key(o.this, select, lift), desc=o.args.get("desc"),
+            exp.Ordered(this=_order_key(o.this, select, lift, ctx.client), desc=o.args.get("desc"),
                         nulls_first=o.args.get("nulls_first"))
             for o in order.expressions
         ]))
@@ -109,11 +110,17 @@ def lift_windows(select: exp.Select, ctx: Context) -> exp.Select:
     return outer
 
 
-def _order_key(node: exp.Expr, select: exp.Select, lift: Any) -> exp.Expr:
+def _order_key(
+    node: exp.Expr, select: exp.Select, lift: Any, client: ClientDialect
+) -> exp.Expr:
     """An ORDER BY item of the outer query: a position or an output alias as written (they
     name outer columns), anything else lifted."""
-    if isinstance(node, exp.Literal) and not node.is_string:
-        return node.copy()
+    if isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit():
+        # By name: a position cannot carry an emulated NULL order (MySQL).
+        position = int(node.this)
+        if not 1 <= position <= len(select.expressions):
+            raise SqlSyntaxError(f"ORDER BY position {node.this} is not in select list")
+        return exp.column(output_name(select.expressions[position - 1], client), quoted=True)
     if isinstance(node, exp.Column) and not node.table:
         aliases = {i.alias.lower() for i in select.expressions if isinstance(i, exp.Alias)}
         if node.name.lower() in aliases:
