@@ -401,6 +401,9 @@ def _unit(node: exp.Expr | None, function: str) -> str:
 
 
 def _date_add(base: exp.Expr, amount: exp.Expr, unit: str) -> exp.Expr:
+    if _is_string(base) or isinstance(base, exp.TimeToStr | exp.Concat | exp.DPipe):
+        # text read as a time, as PostgreSQL reads an unknown literal and MySQL any string
+        base = exp.Cast(this=base, to=exp.DataType.build("TIMESTAMP"))
     if unit == "week":
         amount, unit = exp.Mul(this=_atom(amount), expression=exp.Literal.number(7)), "day"
     elif unit == "quarter":
@@ -1022,6 +1025,15 @@ def _render_concat(node: exp.Expr, target: TargetDialect) -> exp.Expr:
     return _concat(pieces, "sqlite")
 
 
+def _render_int_div(node: exp.Expr, target: TargetDialect) -> exp.Expr:
+    """MySQL's DIV and PostgreSQL's div() truncate toward zero; DuckDB's // floors."""
+    if target != "duckdb":
+        return node
+    quotient = exp.Div(this=_atom(node.this), expression=_atom(node.expression))
+    return exp.Cast(this=exp.Anonymous(this="TRUNC", expressions=[quotient]),
+                    to=exp.DataType.build("BIGINT"))
+
+
 def _render_only_on(*targets: str) -> Callable[[exp.Expr, TargetDialect], exp.Expr]:
     def render(node: exp.Expr, target: TargetDialect) -> exp.Expr:
         if target not in targets:
@@ -1054,6 +1066,7 @@ _RENDERERS: dict[type[exp.Expr], Callable[[exp.Expr, TargetDialect], exp.Expr]] 
     exp.ILike: _render_like,
     exp.Escape: _render_escape,
     exp.Concat: _render_concat,
+    exp.IntDiv: _render_int_div,
     exp.Greatest: _render_extremum,
     exp.Least: _render_extremum,
     exp.Pad: _render_only_on("postgres", "mysql", "duckdb"),
@@ -1073,5 +1086,5 @@ RESULT_TYPES: dict[type[exp.Expr], str | None] = {
     exp.Replace: "text", exp.Pad: "text", exp.Reverse: "text", exp.Initcap: "text",
     exp.RegexpLike: "bool", exp.RegexpILike: "bool", exp.Collate: None,
     exp.Pow: "float8", exp.Sqrt: "float8", exp.Ln: "float8", exp.Exp: "float8",
-    exp.Sign: None,
+    exp.Sign: None, exp.IntDiv: "int8",
 }

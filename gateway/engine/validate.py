@@ -150,6 +150,7 @@ SLOTS: dict[type[exp.Expr], frozenset[str]] = {
     exp.Reverse: frozenset({"this"}),
     exp.Initcap: frozenset({"this", "expression"}),
     exp.Pow: _BINARY,
+    exp.IntDiv: _BINARY,
     exp.Sqrt: frozenset({"this"}),
     exp.Sign: frozenset({"this"}),
     exp.Ln: frozenset({"this"}),

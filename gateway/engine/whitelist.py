@@ -25,7 +25,7 @@ SCALAR_NODES: frozenset[type[exp.Expr]] = frozenset(
         exp.CurrentTime, exp.Trunc, exp.StrPosition, exp.Left, exp.Right, exp.SplitPart,
         exp.SubstringIndex, exp.ConcatWs, exp.RegexpLike, exp.RegexpILike, exp.Collate,
         exp.Replace, exp.Pad, exp.Reverse, exp.Initcap, exp.Pow, exp.Sqrt, exp.Sign, exp.Ln,
-        exp.Exp,
+        exp.Exp, exp.IntDiv,
         exp.Var,  # a unit keyword: validate.py admits it only in the unit slots
     }
 )
