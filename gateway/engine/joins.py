@@ -12,6 +12,8 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from sqlglot import exp
+
 from backend.core.errors import NotSupported
 from backend.semantic.model import ModelSet, Relationship
 
@@ -38,6 +40,8 @@ class JoinTree:
     # Children joined with an INNER JOIN (a join the client wrote on key columns); every other
     # edge is a LEFT JOIN away from the root.
     inner: frozenset[str] = frozenset()
+    # Further ON conditions of written joins, by the child they join (row-level expressions).
+    conditions: tuple[tuple[str, exp.Expr], ...] = ()
 
     @property
     def cubes(self) -> tuple[str, ...]:

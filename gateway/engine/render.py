@@ -102,14 +102,15 @@ def _value_and_condition(
 
 def _from(plan: Plan, ctx: Context) -> tuple[exp.From, list[exp.Join]]:
     tree = plan.tree
-    joins = [
-        exp.Join(
-            this=ctx.index.table(edge.child),
-            on=ctx.index.join_condition(edge.owner, edge.index),
-            side=None if edge.child in tree.inner else "LEFT",
-        )
-        for edge in tree.edges
-    ]
+    extra = dict(tree.conditions)
+    joins: list[exp.Join] = []
+    for edge in tree.edges:
+        on = ctx.index.join_condition(edge.owner, edge.index)
+        if edge.child in extra:
+            on = exp.and_(exp.paren(on, copy=False),
+                          exp.paren(_substitute(extra[edge.child], _rows(plan, ctx))))
+        joins.append(exp.Join(this=ctx.index.table(edge.child), on=on,
+                              side=None if edge.child in tree.inner else "LEFT"))
     return exp.From(this=ctx.index.table(tree.root)), joins
 
 

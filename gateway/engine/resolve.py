@@ -84,6 +84,8 @@ class _WrittenJoin:
     owner: str  # the cube that declares the join
     index: int
     inner: bool
+    right: bool = False  # FROM parent RIGHT JOIN child: child becomes the root
+    extra: tuple[exp.Expr, ...] = ()  # further ON conditions, as the client wrote them
 
 
 @dataclass
@@ -178,8 +180,18 @@ def resolve_cube_select(select: exp.Select, ctx: Context) -> CubeQuery:
         offset=_limit_value(select.args.get("offset")),
         raw=raw,
         distinct=isinstance(select.args.get("distinct"), exp.Distinct),
-        tree=written_tree(scope, cubes, ctx),
+        tree=written_tree(scope, cubes, ctx, _resolve_extras(scope, resolver)),
     )
+
+
+def _resolve_extras(scope: _Scope, resolver: _Resolver) -> dict[str, exp.Expr]:
+    """Further ON conditions of key joins, row-level like WHERE (and access-checked)."""
+    extras: dict[str, exp.Expr] = {}
+    for written in scope.written or ():
+        if written.extra:
+            parts = [resolver.resolve(e, "where") for e in written.extra]
+            extras[written.child] = exp.and_(*parts) if len(parts) > 1 else parts[0]
+    return extras
 
 
 def _grouped_inputs(select: exp.Select, resolver: _Resolver) -> set[tuple[str, str]]:
@@ -230,18 +242,31 @@ def _check_join(
     side = (join.args.get("side") or "").upper()
     if join.args.get("using"):
         raise NotSupported("JOIN ... USING between cubes is not supported", hint=_JOIN_HINT)
-    if side not in ("", "LEFT") or kind not in ("", "INNER", "CROSS", "OUTER"):
-        raise NotSupported(f"{side or kind} JOIN between cubes is not supported", hint=_JOIN_HINT)
+    first = len(before) == 1
+    if side not in ("", "LEFT", "RIGHT") or kind not in ("", "INNER", "CROSS", "OUTER") or (
+        side == "RIGHT" and not first
+    ):
+        raise NotSupported(
+            f"{side or kind} JOIN between cubes is not supported"
+            + (" after another join" if side == "RIGHT" else ""),
+            hint=_JOIN_HINT,
+        )
     on = join.args.get("on")
     if on is None:
+        if side == "RIGHT":
+            raise NotSupported("RIGHT JOIN needs an ON condition", hint=_JOIN_HINT)
         scope.written = None
         return
     conditions = list(on.flatten()) if isinstance(on, exp.And) else [on]
     conditions = [c.unnest() for c in conditions]
     if all(_is_join_field_condition(c, scope) for c in conditions):
+        if side == "RIGHT":  # Cube's joins are LEFT JOINs from the root; RIGHT has no meaning
+            raise NotSupported("RIGHT JOIN on __cubeJoinField is not supported",
+                               hint=_JOIN_HINT)
         scope.written = None
         return
-    written = _key_join(on, conditions, scope, ctx, joined, before, inner=side != "LEFT")
+    written = _key_join(on, conditions, scope, ctx, joined, before, inner=side == "",
+                        right=side == "RIGHT")
     scope.required.update((written.parent, written.child))
     if scope.written is not None:
         scope.written.append(written)
@@ -258,20 +283,23 @@ def _is_join_field_condition(condition: exp.Expr, scope: _Scope) -> bool:
 
 def _key_join(
     on: exp.Expr, conditions: list[exp.Expr], scope: _Scope, ctx: Context, joined: Cube,
-    before: list[Cube], *, inner: bool,
+    before: list[Cube], *, inner: bool, right: bool = False,
 ) -> _WrittenJoin:
     """A join written on key columns (``ON orders.customer_id = customers.id``): the model's
     join between the two cubes whose condition is the same equalities, else refused with the
-    condition the model declares."""
+    condition the model declares. Other conditions in ON (``AND o.status = 'completed'``)
+    stay in the join's ON, as SQL means them."""
     written = ctx_sql = on.sql(dialect=ctx.client)
     pairs: set[frozenset[str]] = set()
     cubes: set[str] = set()
-    for condition in conditions:
-        if not (
-            isinstance(condition, exp.EQ)
-            and isinstance(condition.this, exp.Column)
-            and isinstance(condition.expression, exp.Column)
-        ):
+    keys = [c for c in conditions if _compares_two_cubes(c, scope, ctx)]
+    extra = tuple(c for c in conditions if not any(c is k for k in keys))
+    if not keys:
+        raise NotSupported(
+            f"join condition {written} is not supported between cubes", hint=_JOIN_HINT
+        )
+    for condition in keys:
+        if not isinstance(condition, exp.EQ):
             raise NotSupported(
                 f"join condition {written} is not supported between cubes", hint=_JOIN_HINT
             )
@@ -299,7 +327,7 @@ def _key_join(
             condition = ctx.index.join_condition(owner, index)
             declared.append(_client_condition(condition, ctx))
             if _equalities(condition) == pairs:
-                return _WrittenJoin(parent, joined.name, owner, index, inner)
+                return _WrittenJoin(parent, joined.name, owner, index, inner, right, extra)
     hint = (
         f"the model joins {parent} and {joined.name} on {' or '.join(declared)}"
         if declared
@@ -309,6 +337,18 @@ def _key_join(
     raise NotSupported(
         f"join condition {ctx_sql} does not match a join of the model", hint=hint
     )
+
+
+def _compares_two_cubes(condition: exp.Expr, scope: _Scope, ctx: Context) -> bool:
+    """A comparison of a column of one cube with a column of another (a key condition, which
+    must then be the model's); anything else in ON is a further condition."""
+    if not isinstance(condition, exp.Binary) or not (
+        isinstance(condition.this, exp.Column) and isinstance(condition.expression, exp.Column)
+    ):
+        return False
+    cubes = {_join_column(c, scope, ctx)[0].name
+             for c in (condition.this, condition.expression)}
+    return len(cubes) == 2
 
 
 def _join_column(column: exp.Column, scope: _Scope, ctx: Context) -> tuple[Cube, Member]:
@@ -368,21 +408,41 @@ def _client_condition(condition: exp.Expr, ctx: Context) -> str:
     return condition.transform(rename).sql(dialect=ctx.client)
 
 
-def written_tree(scope: _Scope, cubes: tuple[str, ...], ctx: Context) -> JoinTree | None:
-    """The join tree as the client wrote it on key columns (root: the first cube in FROM),
-    or None to let the model choose (other join forms, or cubes outside FROM are needed)."""
-    if not scope.written or not set(cubes) <= {c.name for c in scope.cubes}:
+def written_tree(
+    scope: _Scope, cubes: tuple[str, ...], ctx: Context,
+    extras: dict[str, exp.Expr] | None = None,
+) -> JoinTree | None:
+    """The join tree as the client wrote it on key columns (root: the first cube in FROM, or
+    the second for ``a RIGHT JOIN b``), or None to let the model choose (other join forms, or
+    cubes outside FROM are needed). ``extras``: each joined cube's further ON condition,
+    resolved."""
+    if not scope.written:
+        return None
+    if not set(cubes) <= {c.name for c in scope.cubes}:
+        if any(w.right or w.extra for w in scope.written):
+            raise NotSupported(
+                "this join needs cubes outside FROM; its RIGHT JOIN or further ON conditions"
+                " cannot be kept", hint="name every cube the query uses in FROM",
+            )
         return None
     edges: list[JoinEdge] = []
+    root = scope.cubes[0].name
     for written in scope.written:
+        parent, child = written.parent, written.child
+        if written.right:  # a RIGHT JOIN b is b LEFT JOIN a
+            parent, child, root = child, parent, child
         relationship = ctx.index.cube(written.owner).joins[written.index].relationship
-        if written.owner != written.parent:
+        if written.owner != parent:
             relationship = REVERSE[relationship]
-        edges.append(
-            JoinEdge(written.parent, written.child, written.owner, written.index, relationship)
-        )
+        edges.append(JoinEdge(parent, child, written.owner, written.index, relationship))
     inner = frozenset(w.child for w in scope.written if w.inner)
-    return JoinTree(scope.cubes[0].name, tuple(edges), inner)
+    # Keyed by the cube the client joined, placed on its edge (for a RIGHT JOIN, the swapped
+    # edge, whose child is the parent).
+    conditions = tuple(
+        (edge.child, extras[w.child]) for edge, w in zip(edges, scope.written, strict=True)
+        if extras and w.child in extras
+    )
+    return JoinTree(root, tuple(edges), inner, conditions)
 
 
 _JOIN_HINT = (
