@@ -11,6 +11,7 @@ from sqlglot import exp
 from backend.core.errors import NotSupported, UnknownColumn, UnknownTable
 from backend.semantic.model import AccessPolicy, Cube, Dimension, Measure, ModelSet, Segment
 
+from .limits import OutputBudget
 from .query import Aggregate
 from .snippets import ModelIndex
 from .types import ClientDialect, TargetDialect
@@ -30,6 +31,8 @@ class Context:
     # The ad-hoc measures (aggregates over row-level columns) of this compilation, by the key
     # of the measure reference that stands for each.
     aggregates: dict[tuple[str, str], Aggregate] = field(default_factory=dict)
+    # What this compilation may still build (limits.MAX_COMPILED_NODES).
+    budget: OutputBudget = field(default_factory=OutputBudget)
 
     def add_aggregate(self, aggregate: Aggregate) -> tuple[str, str]:
         key = (aggregate.cube, f"__aggregate{len(self.aggregates)}")

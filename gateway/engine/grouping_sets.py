@@ -33,12 +33,14 @@ def expand_grouping_sets(select: exp.Select) -> exp.Query:
     choices: list[list[tuple[exp.Expr, ...]]] = []
     for node in group.expressions:
         if isinstance(node, exp.Rollup):
+            if len(node.expressions) + 1 > MAX_GROUPING_SETS:  # its n+1 sets are O(n^2)
+                raise _too_many()
             keys = [_key(k, items) for k in node.expressions]
             choices.append([tuple(keys[:n]) for n in range(len(keys), -1, -1)])
         elif isinstance(node, exp.Cube):
-            keys = [_key(k, items) for k in node.expressions]
-            if 2 ** len(keys) > MAX_GROUPING_SETS:  # before enumerating 2^n sets
+            if len(node.expressions) >= MAX_GROUPING_SETS.bit_length():  # before 2^n sets
                 raise _too_many()
+            keys = [_key(k, items) for k in node.expressions]
             choices.append([
                 combo for n in range(len(keys), -1, -1) for combo in combinations(keys, n)
             ])

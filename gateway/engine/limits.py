@@ -18,6 +18,35 @@ class InputLimits:
 
 DEFAULT_LIMITS = InputLimits()
 
+# The syntax nodes the engine may build for one statement, counted over every SELECT it
+# compiles: a base plus a multiple of the statement's own nodes. Input bounds alone do not
+# bound the output: a short statement can multiply it (nested GROUP BY CUBE compiles each
+# inner subquery once per outer grouping set; a CTE is inlined at every reference, so CTEs
+# that self-join double per level), and a statement of up to COMPILE_INLINE_BYTES is planned
+# on the event loop. Output proportional to the input (64 grouping sets of a long IN list)
+# stays within the bound.
+MAX_COMPILED_NODES = 20_000
+COMPILED_NODES_PER_INPUT_NODE = 128
+
+
+@dataclass
+class OutputBudget:
+    nodes_left: int = MAX_COMPILED_NODES
+
+    @classmethod
+    def for_input(cls, input_nodes: int) -> OutputBudget:
+        return cls(MAX_COMPILED_NODES + COMPILED_NODES_PER_INPUT_NODE * input_nodes)
+
+    def spend(self, nodes: int) -> None:
+        self.nodes_left -= nodes
+        if self.nodes_left < 0:
+            raise StatementTooComplex(
+                "the statement compiles to more syntax nodes than its size allows "
+                "(MAX_COMPILED_NODES)",
+                hint="nested grouping sets and CTEs referenced many times multiply the "
+                     "query; simplify it",
+            )
+
 
 def check_length(sql: str, limits: InputLimits) -> None:
     if len(sql) > limits.max_statement_bytes:
