@@ -8,7 +8,8 @@ from backend.api.context import Info
 from backend.api.features.console.runner import console_state, run_statement
 from backend.api.features.console.types import QueryColumn, QueryError, QueryRun, RunQueryInput
 from backend.core.errors import AppError
-from backend.core.services import console
+from backend.core.services import authoring, console
+from backend.core.services.authz import membership
 
 RunQueryResult = Annotated[QueryRun | QueryError, strawberry.union("RunQueryResult")]
 
@@ -28,6 +29,10 @@ class ConsoleMutations:
                 credential_id=str(input.credential_id) if input.credential_id else None,
                 data_source_id=str(input.data_source_id) if input.data_source_id else None,
             )
+            # The compiled SQL is the model's SQL (source tables, expressions): shown only to
+            # those who may see the model files (docs/security.md, model authoring).
+            author = await authoring.is_author(
+                ctx.db, await membership(ctx.db, ctx.actor, str(input.team_id)))
             # Read what was needed; no transaction stays open while the source is queried.
             await ctx.db.rollback()
             with limits.run(ctx.actor.require_user()):
@@ -39,5 +44,6 @@ class ConsoleMutations:
             tag=outcome.tag, kind=outcome.kind,
             columns=[QueryColumn(name=c.name, type=c.type) for c in outcome.columns],
             rows=outcome.rows, row_limit=console.ROW_LIMIT, truncated=outcome.truncated,
-            compiled_sql=outcome.compiled_sql, elapsed_ms=outcome.elapsed_ms,
+            compiled_sql=outcome.compiled_sql if author else None,
+            elapsed_ms=outcome.elapsed_ms,
         )
