@@ -28,7 +28,7 @@ from .naming import output_name
 from .parse import parse_statement
 from .plan import plan_query
 from .render import render_plan
-from .resolve import check_select_clauses, resolve_cube_select, row_count
+from .resolve import cast_type, check_select_clauses, resolve_cube_select, row_count
 from .snippets import model_index
 from .types import ClientDialect, CompiledQuery, OutputColumn, TargetDialect
 from .whitelist import (
@@ -349,6 +349,7 @@ class _OuterScope:
             to = node.args.get("to")
             if not isinstance(to, exp.DataType) or to.this not in CAST_TYPES:
                 raise NotSupported(f"CAST to {to.sql() if to else '?'} is not supported")
+            node.set("to", cast_type(to, self.ctx))
         if isinstance(node, exp.Extract):
             unit = node.this.name.lower()
             unit = EXTRACT_SYNONYMS.get(unit, unit)

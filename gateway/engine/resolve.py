@@ -605,6 +605,7 @@ class _Resolver:
             to = node.args.get("to")
             if not isinstance(to, exp.DataType) or to.this not in CAST_TYPES:
                 raise NotSupported(f"CAST to {to.sql() if to else '?'} is not supported")
+            node.set("to", cast_type(to, self.ctx))
         if isinstance(node, exp.Star):
             raise NotSupported("* is only allowed as a select item or in COUNT(*)")
         if type(node) not in SCALAR_NODES:
@@ -916,6 +917,18 @@ class _Resolver:
         if has_measure(argument):
             raise NotSupported(f"{function} over a measure is not supported")
         return argument
+
+
+def cast_type(to: exp.DataType, ctx: Context) -> exp.DataType:
+    """A cast's type as the client means it on the target: PostgreSQL's bare DECIMAL/NUMERIC
+    is unconstrained, MySQL's is DECIMAL(10,0), so a PostgreSQL client's bare DECIMAL gets
+    MySQL's widest (65, 30) there — Power BI's ``sum(cast(x as decimal))`` keeps cents."""
+    if (
+        ctx.client == "postgres" and ctx.target == "mysql"
+        and to.this == exp.DataType.Type.DECIMAL and not to.expressions
+    ):
+        return exp.DataType.build("DECIMAL(65, 30)")
+    return to
 
 
 def _counts_rows(argument: exp.Expr) -> bool:
