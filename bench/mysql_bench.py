@@ -49,8 +49,8 @@ AGGREGATE_DIRECT = ("SELECT p.category, COUNT(*), SUM(oi.quantity), SUM(oi.disco
                     "GROUP BY p.category")
 TRIVIAL = "SELECT MEASURE(count) FROM customers"
 TRIVIAL_DIRECT = "SELECT COUNT(*) FROM customers"
-# Every order item. Through the gateway the id columns are dimensions and the rest sum
-# measures, so the engine groups by the dimensions (one row per item, as the key is unique).
+# Every order item. The engine sends a SELECT without aggregates as raw rows; the SQL it
+# sends is printed, and also timed directly ("direct compiled").
 STREAM = ("SELECT id, order_id, product_id, quantity, unit_price, discount FROM order_items")
 STREAM_DIRECT = STREAM
 

@@ -159,6 +159,10 @@ class WireConnection:
         self._pos = pos
         return buf[start:pos], count
 
+    def buffered(self) -> bool:
+        """Whether more of the answer is already here (reading it will not wait)."""
+        return len(self._buf) > self._pos or bool(getattr(self._reader, "_buffer", b""))
+
     async def expect(self, *kinds: bytes) -> bytes:
         kind, body = await self.message()
         if kind == b"E":

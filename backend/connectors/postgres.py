@@ -547,6 +547,10 @@ class WireResult:
         self._decoded: AsyncIterator[tuple[bytes, int]] | None = None
         self._leftover: list[tuple[Any, ...]] = []
 
+    def buffered(self) -> bool:
+        """More of the result has arrived already (the forwarder may wait before flushing)."""
+        return self._conn.buffered()
+
     def _canceled_error(self) -> AppError:
         return QueryCanceled("canceling statement due to user request")
 

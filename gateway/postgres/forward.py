@@ -120,16 +120,21 @@ async def stream(conn: PgConnection, portal: Portal, max_rows: int) -> bool:
     transport = conn.writer.transport
     limits = transport.get_write_buffer_limits()
     transport.set_write_buffer_limits(high=_WRITE_HIGH, low=_WRITE_HIGH // 2)
+    buffered = source.buffered  # type: ignore[union-attr]
+    unflushed = 0
     try:
         async for chunk, count in forward(formats):
             out = convert(chunk, converters) if touched else chunk
             conn.send(out)
             portal.sent += count
             _ROWS.inc(count)
-            if len(out) >= _FLUSH_BYTES:
+            unflushed += len(out)
+            # Flush a full buffer, or whatever is here before waiting on the source (rows
+            # that trickle in go out as they come). A small result that arrived whole waits
+            # for the flush at Sync: one write to the client per statement.
+            if unflushed >= _FLUSH_BYTES or not buffered():
                 await conn.flush()
-            # A small result waits for the flush at Sync (or the simple query's end): one
-            # write to the client per statement, as PostgreSQL does.
+                unflushed = 0
     finally:
         if not transport.is_closing():
             transport.set_write_buffer_limits(high=limits[1], low=limits[0])

@@ -137,11 +137,21 @@ def test_source_error_then_the_session_goes_on(pgsrc: ThreadedGateway) -> None:
 def test_abandoned_stream_leaves_a_usable_source_connection(pgsrc: ThreadedGateway) -> None:
     for _ in range(3):
         with psycopg.connect(pgsrc.gw.dsn(), autocommit=True) as conn:
-            cur = conn.cursor(name=None)
-            gen = cur.stream(f"select {COLUMNS} from facts")
+            gen = conn.cursor().stream("select id, s from slow")  # 100 s of pg_sleep
             for _, _row in zip(range(10), gen, strict=False):
                 pass
-            conn.close()  # mid-stream: the gateway closes the result
+            conn.close()  # mid-stream: the gateway closes the result, which cancels it
+    # The source query stopped (not left sleeping) and the pooled connections still work.
+    deadline = time.monotonic() + 20
+    with psycopg.connect(PG_TEST_DSN, autocommit=True) as admin:
+        while True:
+            row = admin.execute("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+                                "AND query LIKE '%pg_sleep(0.001)%' "
+                                "AND pid <> pg_backend_pid()").fetchone()
+            if row == (0,) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+    assert row == (0,)
     with psycopg.connect(pgsrc.gw.dsn(), autocommit=True) as conn:
         assert conn.execute("select measure(count) from facts").fetchone() == (ROWS,)
 
