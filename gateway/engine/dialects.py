@@ -173,7 +173,7 @@ def _adapt_node(node: exp.Expr, target: TargetDialect) -> exp.Expr:
         try:
             return extract(node.expression, node.this.name.lower(), target)
         except NotSupported:
-            if node.meta and node.meta.get(functions.WRITTEN):
+            if functions.written_name(node):
                 raise functions.unavailable(node, target) from None  # YEARWEEK(), WEEK()...
             raise
     return functions.render(node, target)

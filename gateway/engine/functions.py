@@ -39,8 +39,30 @@ _TARGET_NAMES = {"postgres": "PostgreSQL", "mysql": "MySQL", "sqlite": "SQLite",
                  "duckdb": "DuckDB"}
 
 
+_TEXT = "client_text"  # meta key on the statement: the text the positions refer to
+
+
+def written_name(node: exp.Expr) -> str | None:
+    """The function name as the client wrote it, read from the text on first use (sqlglot
+    keeps where a function's name token was)."""
+    meta = node.meta if node.meta else None
+    if not meta:
+        return None
+    name = meta.get(WRITTEN)
+    if name is None:
+        start, end = meta.get("start"), meta.get("end")
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end):
+            return None
+        root = node.root()
+        text = root.meta.get(_TEXT) if root.meta else None
+        if not isinstance(text, str):
+            return None
+        name = meta[WRITTEN] = text[start : end + 1]
+    return str(name)
+
+
 def written(node: exp.Expr, fallback: str | None = None) -> str:
-    name = node.meta.get(WRITTEN) if node.meta else None
+    name = written_name(node)
     if name:
         return str(name)
     if fallback:
@@ -50,7 +72,7 @@ def written(node: exp.Expr, fallback: str | None = None) -> str:
 
 def keep_written(old: exp.Expr, new: exp.Expr) -> exp.Expr:
     """``new`` with the client's spelling of ``old`` (for stages that rebuild nodes)."""
-    name = old.meta.get(WRITTEN) if old.meta else None
+    name = written_name(old)
     if name:
         new.meta[WRITTEN] = name
     return new
@@ -106,12 +128,8 @@ def client_formats(tokens: list[Token]) -> dict[int, str]:
 
 
 def record_written(statement: exp.Expr, text: str) -> None:
-    """Keep each function's name as written (sqlglot keeps where its name token was)."""
-    for node in statement.walk():
-        if isinstance(node, exp.Func) and node.meta:
-            start, end = node.meta.get("start"), node.meta.get("end")
-            if isinstance(start, int) and isinstance(end, int) and 0 <= start <= end:
-                node.meta[WRITTEN] = text[start : end + 1]
+    """Keep the text the functions' name positions refer to (see ``written_name``)."""
+    statement.meta[_TEXT] = text
 
 
 def needs_tokens(lowered: str) -> bool:
@@ -127,7 +145,7 @@ def record_extract_names(statement: exp.Expr, tokens: list[Token]) -> None:
     nodes = [n for n in statement.walk(bfs=False) if isinstance(n, exp.Extract)]
     if len(names) == len(nodes):
         for name, node in zip(names, nodes, strict=True):
-            if name.upper() == "DATE_PART" and not node.meta.get(WRITTEN):
+            if name.upper() == "DATE_PART" and not written_name(node):
                 node.meta[WRITTEN] = name
 
 
@@ -156,12 +174,16 @@ ANONYMOUS_ARITY: dict[str, tuple[int, ...]] = {
 
 def normalize(statement: exp.Expr, dialect: ClientDialect, found: dict[int, str]) -> None:
     """Rewrite the client's functions into the engine's canonical nodes, in place."""
+    handled = _HANDLED_MYSQL if dialect == "mysql" else _HANDLED
+    pending = [n for n in statement.walk() if type(n) in handled]
+    if not pending:
+        return  # most statements: nothing to rewrite (the walk is the whole cost)
     names: list[tuple[exp.Select, int, str]] = []
     for select in statement.find_all(exp.Select):
         for index, item in enumerate(select.expressions):
             if not isinstance(item, exp.Alias | exp.Column | exp.Star):
                 names.append((select, index, _client_name(item, dialect)))
-    for node in reversed(list(statement.walk())):
+    for node in reversed(pending):  # breadth first, reversed: children before parents
         new = _normalize(node, dialect, found)
         if dialect == "mysql":
             new = _mysql_types(new)
@@ -203,6 +225,18 @@ def _mysql_types(node: exp.Expr) -> exp.Expr:
     return node
 
 
+# The node types _normalize rewrites (or refuses: a bare Interval), so others are skipped.
+_HANDLED: frozenset[type[exp.Expr]] = frozenset({
+    *_EXTRACTORS, exp.Extract, exp.TsOrDsToDate, exp.TsOrDsToTimestamp, exp.Timestamp,
+    exp.Date, exp.Localtime, exp.Initcap, exp.DayOfWeek, exp.Week, exp.Dayname,
+    exp.TimeToStr, exp.StrToTime, exp.StrToDate, exp.UnixToTime, exp.DateAdd, exp.DateSub,
+    exp.TimestampAdd, exp.Add, exp.Sub, exp.Anonymous, exp.CurrentTimestamp,
+    exp.Localtimestamp, exp.UtcTimestamp, exp.CurrentDate, exp.RegexpLike, exp.RegexpILike,
+    exp.StrPosition, exp.Interval,
+})
+_HANDLED_MYSQL = _HANDLED | {exp.Cast}  # _mysql_types
+
+
 def _client_name(node: exp.Expr, dialect: ClientDialect) -> str:
     from .naming import default_name
 
@@ -211,7 +245,7 @@ def _client_name(node: exp.Expr, dialect: ClientDialect) -> str:
         while isinstance(inner, exp.Paren):
             inner = inner.this
         if isinstance(inner, exp.Func) and not isinstance(inner, exp.Cast | exp.TryCast):
-            name = inner.meta.get(WRITTEN) if inner.meta else None
+            name = written_name(inner)
             if name:
                 return str(name).lower()
         if isinstance(inner, exp.Binary) and inner.find(exp.Interval):
@@ -227,10 +261,12 @@ def _normalize(node: exp.Expr, dialect: ClientDialect, found: dict[int, str]) ->
         return _mysql_week(node.expression, 0)
     if kind is exp.TsOrDsToDate or kind is exp.TsOrDsToTimestamp:
         to = "DATE" if kind is exp.TsOrDsToDate else "TIMESTAMP"
-        if not node.meta.get(WRITTEN) and not _is_string(node.this):
+        if not written_name(node) and not _is_string(node.this):
             inner: exp.Expr = node.this
             return inner  # sqlglot's implicit conversion around a MySQL argument
         return exp.Cast(this=node.this, to=exp.DataType.build(to))
+    if kind in (exp.Date, exp.Timestamp) and node.this is None:
+        raise NotSupported(f"{written(node)}() needs an argument")
     if kind is exp.Date:  # PostgreSQL's date(x)
         if node.args.get("zone") or node.expressions:
             raise NotSupported("DATE() takes one argument")

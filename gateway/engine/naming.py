@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from .functions import written_name
 from .types import ClientDialect
 
 _PG_FUNCTION_NAMES: dict[type[exp.Expr], str] = {
@@ -62,6 +63,9 @@ def _pg_name(node: exp.Expr) -> str:
         return "bool"
     if isinstance(node, exp.Anonymous):
         return node.name.lower()
+    written = written_name(node) if isinstance(node, exp.Func) else None
+    if written and written[:1].isalpha():  # the function as the client wrote it
+        return written.lower()
     named = _PG_FUNCTION_NAMES.get(type(node))
     if named:
         return named

@@ -17,7 +17,7 @@ from sqlglot import exp
 
 from backend.core.errors import NotSupported
 
-from .functions import ANONYMOUS_ARITY, WRITTEN
+from .functions import ANONYMOUS_ARITY, written_name
 from .limits import InputLimits, check_in_list, too_deep
 
 # A slot holds expressions (walked in turn) or plain values: flags, names and type names.
@@ -333,7 +333,7 @@ _CHECKS: dict[type[exp.Expr], Callable[[exp.Expr], None]] = {
 
 def _describe(node: exp.Expr, dialect: str = "postgres") -> str:
     """What the client wrote, as it would name it (not sqlglot's internal class name)."""
-    name = node.meta.get(WRITTEN) if node.meta else None
+    name = written_name(node)
     if name:
         return f"function {name}()"
     if isinstance(node, exp.Anonymous):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from .functions import written_name
+
 # Scalar expression nodes allowed anywhere an expression may appear.
 SCALAR_NODES: frozenset[type[exp.Expr]] = frozenset(
     {
@@ -57,7 +59,7 @@ EXTRACT_UNITS: tuple[str, ...] = (
 
 def describe(node: exp.Expr) -> str:
     """A short name for a refused construct, for error messages."""
-    written = node.meta.get("written") if node.meta else None
+    written = written_name(node)
     if written:  # the client's spelling (functions.WRITTEN), not sqlglot's class name
         return f"function {written}()" if written[:1].isalpha() else f"operator {written}"
     if isinstance(node, exp.Anonymous):
