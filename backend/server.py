@@ -182,6 +182,8 @@ async def serve(settings: Settings, *, only: str | None = None,
                                         reuse_port=processes > 1)
             cleanups.append(pg.stop)
             feed.add_listener(pg.on_grant_changed)
+            # A changed or deleted credential's catalog sandboxes go with its old grant.
+            feed.add_listener(lambda username, _grant: gateway_services.catalogs.forget(username))
             sessions.gateways.append(pg)
             health["postgres_gateway"] = lambda: pg.serving
             mysql = await _start_mysql(settings, feed, context_from_settings(settings), audit,

@@ -54,6 +54,14 @@ class CatalogCache:
             self._entries.popitem(last=False)
         return built
 
+    def forget(self, username: str) -> None:
+        """Drop every catalog of ``username`` (the change feed says its grant changed or is
+        gone): a deleted or rotated credential must not keep its sandboxes, some megabytes
+        each, until ``max_entries`` newer ones push them out. Sessions still holding one
+        keep it until they end."""
+        for key in [k for k in self._entries if isinstance(k, tuple) and k[1:2] == (username,)]:
+            del self._entries[key]
+
     def close(self) -> None:
         for db in self._entries.values():
             db.close()

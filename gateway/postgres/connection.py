@@ -416,6 +416,11 @@ class PgConnection:
 
     async def _serve(self) -> None:
         while True:
+            if self._terminating is not None:
+                # terminate() cancelled this task, but the cancel landed in cleanup code that
+                # must finish (a source connection's rollback) and absorbed it: end now.
+                log.info("connection %s: ending after an absorbed cancel", self.process_id)
+                raise self._terminating
             kind, body = await self.read_message()
             msg = codec.decode_message(kind, body)
             if isinstance(msg, m.Terminate):
