@@ -28,7 +28,13 @@ from .naming import output_name
 from .parse import parse_statement
 from .plan import plan_query
 from .render import render_plan
-from .resolve import cast_type, check_select_clauses, resolve_cube_select, row_count
+from .resolve import (
+    cast_type,
+    check_select_clauses,
+    integer_division,
+    resolve_cube_select,
+    row_count,
+)
 from .snippets import model_index
 from .types import ClientDialect, CompiledQuery, OutputColumn, TargetDialect
 from .whitelist import (
@@ -113,6 +119,10 @@ def compile_relation(query: exp.Expr, ctx: Context, ctes: Ctes) -> Relation:
         return _compile_set_operation(query, ctx, ctes)
     if isinstance(query, exp.Select):
         if has_grouping_sets(query):
+            if has_window(query):
+                # Windows run over the rows of every grouping set together (as in SQL), so
+                # they are lifted over the whole UNION ALL, never applied per branch.
+                return compile_relation(lift_windows(query, ctx), ctx, ctes)
             return compile_relation(expand_grouping_sets(query), ctx, ctes)
         relation = _compile_select(query, ctx, ctes)
         # Every SELECT's tree counts (a subquery's again in its outer query), so what a
@@ -371,7 +381,8 @@ class _OuterScope:
                 ]
             else:
                 args[key] = value
-        return keep_written(node, node.__class__(**args))  # keeps the client's name
+        rebuilt = integer_division(node.__class__(**args), self.ctx, self.column_type)
+        return keep_written(node, rebuilt)  # keeps the client's name
 
     def _child(self, node: exp.Expr, aggregates: bool, allow_alias: bool) -> exp.Expr:
         if isinstance(node, exp.Identifier | exp.DataType | exp.Literal):

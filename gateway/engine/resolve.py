@@ -18,7 +18,7 @@ from backend.semantic.model import Cube, Measure, Segment
 
 from .context import CUBE_SCHEMAS, Context, Member, did_you_mean
 from .functions import keep_written
-from .infer import infer_type
+from .infer import ColumnTypes, infer_type
 from .joins import REVERSE, JoinEdge, JoinTree, join_tree
 from .naming import output_name
 from .query import Aggregate, AggregateType, CubeQuery, OrderItem, OutputItem
@@ -623,7 +623,8 @@ class _Resolver:
                 ]
             else:
                 args[key] = value
-        return keep_written(node, node.__class__(**args))  # keeps the client's name
+        rebuilt = integer_division(node.__class__(**args), self.ctx)
+        return keep_written(node, rebuilt)  # keeps the client's name
 
     def _child(self, node: exp.Expr, mode: str) -> exp.Expr:
         if isinstance(node, exp.Identifier | exp.DataType | exp.Literal):
@@ -917,6 +918,25 @@ class _Resolver:
         if has_measure(argument):
             raise NotSupported(f"{function} over a measure is not supported")
         return argument
+
+
+def integer_division(
+    node: exp.Expr, ctx: Context, columns: ColumnTypes | None = None
+) -> exp.Expr:
+    """PostgreSQL divides integers by integers as integers (``COUNT(*) / 7``); MySQL's and
+    DuckDB's ``/`` would give a fraction, so there it is their integer division (both
+    truncate toward zero, as PostgreSQL does)."""
+    if (
+        isinstance(node, exp.Div) and ctx.client == "postgres"
+        and ctx.target in ("mysql", "duckdb")
+        and infer_type(node.this, ctx, columns) in _INTEGER_TYPES
+        and infer_type(node.expression, ctx, columns) in _INTEGER_TYPES
+    ):
+        return exp.IntDiv(this=node.this, expression=node.expression)
+    return node
+
+
+_INTEGER_TYPES = ("int2", "int4", "int8")
 
 
 def cast_type(to: exp.DataType, ctx: Context) -> exp.DataType:
