@@ -188,3 +188,28 @@ def test_plan_copies_alike_columns_and_converts_the_rest() -> None:
     expect = b"D" + (len(expect_row) + 4).to_bytes(4, "big") + expect_row
     assert out == expect + expect
     assert text_encoder(701)(2.5) == b"2.5"
+
+
+async def test_wire_client_scram_over_tls_against_the_gateway(tls_dir: Path,
+                                                             demo_duckdb: Path) -> None:
+    """The source client's SCRAM-SHA-256 and TLS, against a real SCRAM server: the gateway
+    (the local PostgreSQL trusts loopback, so it never asks for a password)."""
+    from backend.connectors import pgwire
+    from backend.connectors.netpolicy import tls_context_for
+    from tests.gateway_pg.conftest import started
+
+    async with started(tls_dir, demo_duckdb) as gw:
+        conn = await pgwire.connect(["127.0.0.1"], gw.server.port, user=gw.user,
+                                    password=gw.password, database="db",
+                                    ssl_context=tls_context_for("require", "127.0.0.1"),
+                                    settings={"application_name": "t"}, timeout=10)
+        try:
+            assert conn.status == b"I" and conn.pid != 0
+        finally:
+            await conn.close()
+        with pytest.raises(pgwire.WireError) as info:
+            await pgwire.connect(["127.0.0.1"], gw.server.port, user=gw.user,
+                                 password="wrong", database="db",
+                                 ssl_context=tls_context_for("require", "127.0.0.1"),
+                                 settings={}, timeout=10)
+        assert info.value.sqlstate == "28P01"
