@@ -70,7 +70,8 @@ async def test_asyncpg_binary_results_and_parameters(tgw: ThreadedGateway) -> No
 def test_pandas_read_sql(tgw: ThreadedGateway) -> None:
     engine = sa.create_engine(tgw.gw.url("postgresql+psycopg") + "?sslmode=require")
     try:
-        df = pd.read_sql("select status, count(*) as count from orders group by status order by status",
+        df = pd.read_sql("select status, count(*) as count from orders group by status "
+                         "order by status",
                          engine)
         assert df.to_dict("list") == {"status": ["completed", "pending"], "count": [333, 667]}
     finally:
@@ -92,7 +93,8 @@ def test_access_policy_limits_catalog_and_queries(limited: ThreadedGateway) -> N
         cols = conn.execute("select column_name from information_schema.columns "
                             "order by ordinal_position").fetchall()
         assert cols == [("status",), ("count",)]
-        assert conn.execute("select status, count(*) from orders group by 1 order by 1").fetchall() == [
+        assert conn.execute(
+            "select status, count(*) from orders group by 1 order by 1").fetchall() == [
             ("completed", 333), ("pending", 667)]
         with pytest.raises(psycopg.Error) as info:
             conn.execute("select amount from orders")
@@ -163,7 +165,8 @@ def pggw(tls_dir: Path, demo_duckdb: Path, pg_schema: str) -> Iterator[ThreadedG
 
 def test_postgres_aggregate(pggw: ThreadedGateway) -> None:
     with psycopg.connect(pggw.gw.dsn(), autocommit=True) as conn:
-        rows = conn.execute("select kind, count, total from events group by kind order by kind").fetchall()
+        rows = conn.execute(
+            "select kind, count, total from events group by kind order by kind").fetchall()
         assert rows == [("even", PG_ROWS // 2, Decimal("937537500.0")),
                         ("odd", PG_ROWS // 2, Decimal("937500000.0"))]
 

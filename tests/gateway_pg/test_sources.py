@@ -48,7 +48,8 @@ def test_scaffolded_demo_models_answer_like_the_source(demo: ThreadedGateway) ->
         tables = [r[0] for r in conn.execute(
             "select table_name from information_schema.tables order by 1").fetchall()]
         assert tables == ["customers", "order_items", "orders", "products"]
-        got = conn.execute("select status, count, amount from orders group by 1 order by 1").fetchall()
+        got = conn.execute(
+            "select status, count, amount from orders group by 1 order by 1").fetchall()
     assert [(s, c, a) for s, c, a in got] == [(s, c, a) for s, c, a in expected]
 
 
@@ -91,7 +92,8 @@ def test_mariadb_source_through_postgres_clients(mariadb_gw: ThreadedGateway) ->
     from decimal import Decimal
 
     with psycopg.connect(mariadb_gw.gw.dsn(), autocommit=True) as conn:
-        rows = conn.execute("select city, count, amount from sales group by city order by city").fetchall()
+        rows = conn.execute(
+            "select city, count, amount from sales group by city order by city").fetchall()
         assert rows == [("Oslo", 1, Decimal("1.00")), ("Paris", 2, Decimal("14.75"))]
         assert conn.execute(
             "select count(*) from sales where city = %s", ("Paris",)).fetchone() == (2,)
