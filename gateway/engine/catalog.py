@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from backend.semantic.model import AccessPolicy, Cube, Dimension, Measure, ModelSet
 
-from .infer import _MEASURE_TYPES, dimension_type
+from .infer import _MEASURE_TYPES, dimension_type, input_type
 from .types import VirtualColumn, VirtualTable
 
 JOIN_FIELD_COLUMN = "__cubeJoinField"
@@ -30,9 +30,15 @@ def visible_schema(
                 )
         for measure in cube.measures:
             if measure.public and access.allows_member(cube.name, measure.name):
+                # The column of a table shaped like the cube holds the measure's row-level
+                # input (what SELECT * returns), so that is its type; a number measure has
+                # none and shows its aggregate's.
+                column_type = (
+                    _MEASURE_TYPES[measure.type] if measure.type == "number"
+                    else input_type(cube, measure, models)
+                )
                 columns.append(
-                    VirtualColumn(measure.name, _MEASURE_TYPES[measure.type], "measure",
-                                  measure.description)
+                    VirtualColumn(measure.name, column_type, "measure", measure.description)
                 )
         for segment in cube.segments:
             if segment.public and access.allows_member(cube.name, segment.name):

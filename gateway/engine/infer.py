@@ -168,21 +168,24 @@ def _member_type(node: exp.Expr, ctx: object | None) -> NeutralType:
         return output_type
     measure = cube.measure(member)
     if is_input(node):
-        return _input_type(cube, measure)
+        return input_type(cube, measure, models)
     assert is_measure(node)
     return _MEASURE_TYPES.get(measure.type, "numeric") if measure else "numeric"
 
 
-def _input_type(cube: Cube, measure: Measure | None) -> NeutralType:
-    """A measure's row-level input: 1 for a count; else the type of the dimension with the same
-    SQL if there is one (``count_distinct`` of ``customer_id``), numeric for number inputs."""
+def input_type(
+    cube: Cube, measure: Measure | None, models: object | None = None
+) -> NeutralType:
+    """A measure's row-level input: 1 for a count (int8, the count's own type); else the type
+    of the dimension with the same SQL if there is one (``count_distinct`` of
+    ``customer_id``), numeric for other inputs, text for other distinct counts."""
     if measure is None:
         return "numeric"
     if measure.type == "count":
-        return "int4"
+        return "int8"
     same = next((d for d in cube.dimensions if d.sql == measure.sql), None)
     if same is not None:
-        return _DIMENSION_TYPES.get(same.type, "text")
+        return dimension_type(models, cube.name, same)
     return "text" if measure.type.startswith("count_distinct") else "numeric"
 
 
