@@ -96,12 +96,13 @@ def test_a_long_rollup_is_refused_before_its_sets_are_built() -> None:
 @pytest.fixture(scope="module")
 def runners() -> Iterator[list[Runner]]:
     require_postgres()
-    made = [PostgresRunner(PG_TEST_DSN), DuckRunner(), SqliteRunner()]
+    postgres, duck, sqlite = PostgresRunner(PG_TEST_DSN), DuckRunner(), SqliteRunner()
     try:
-        yield list(made)
+        yield [postgres, duck, sqlite]
     finally:
-        for runner in made:
-            runner.close()
+        postgres.close()
+        duck.close()
+        sqlite.close()
 
 
 def _differential(runners: list[Runner], sql: str, reference: str) -> None:
