@@ -32,6 +32,9 @@ cubes:
     measures:
       - {{ name: count, type: count }}
       - {{ name: amount, sql: amount, type: sum }}
+      - {{ name: average, sql: "{{amount}} / NULLIF({{count}}, 0)", type: number }}
+    segments:
+      - {{ name: big, sql: "{{CUBE}}.amount > 300" }}
 """
 ROWS = 500
 
@@ -173,3 +176,27 @@ def test_sqlalchemy_core_with_psycopg3_limit(gw: ThreadedGateway, schema: str) -
         engine.dispose()
     assert results[0] == results[1]
     assert results[0][1][0] == (4, Decimal("5.00"))
+
+
+def test_reflect_then_select_every_column(gw: ThreadedGateway) -> None:
+    """SQLAlchemy's reflection and pandas.read_sql_table select every column the catalog
+    lists: exactly what SELECT * returns (no __cubeJoinField; the number measure, which has
+    no value per row, is named in the table comment instead)."""
+    import pandas as pd
+
+    engine = sa.create_engine(gw.gw.url("postgresql+psycopg"))
+    try:
+        orders = sa.Table("orders", sa.MetaData(), autoload_with=engine)
+        assert [c.name for c in orders.columns] == [
+            "id", "status", "customer_id", "created_at", "count", "amount", "big"]
+        with engine.connect() as conn:
+            rows = conn.execute(sa.select(orders).order_by(orders.c.id)).all()
+            star = conn.execute(sa.text("SELECT * FROM orders ORDER BY id")).all()
+            comment = sa.inspect(conn).get_table_comment("orders")["text"]
+        assert len(rows) == ROWS and rows == star
+        assert rows[0][-3:] == (1, Decimal("1.25"), False)
+        assert "average" in str(comment)
+        frame = pd.read_sql_table("orders", engine)
+        assert list(frame.columns) == [c.name for c in orders.columns] and len(frame) == ROWS
+    finally:
+        engine.dispose()
