@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 export DATA_DIR ?= ./var
 
-.PHONY: setup run test lint typecheck frontend frontend-test schema clean lock mycli
+.PHONY: setup run test lint typecheck frontend frontend-test schema clean lock mycli duckdb-attach
 
 # Installs come from the hashed lock (every package, the build backend included), so every
 # machine gets the same bytes; the project itself is then added without resolving anything.
@@ -27,6 +27,17 @@ $(MYCLI_VENV)/.installed: tests/gateway_mysql/tools/mycli.lock
 
 mycli: $(MYCLI_VENV)/.installed
 
+# DuckDB's postgres extension is published only for the DuckDB release it was built for, older
+# than the project's duckdb: the test that attaches the gateway from DuckDB runs it from a
+# virtualenv of its own (tests/gateway_pg/tools/duckdb_attach.lock).
+DUCKDB_ATTACH_VENV ?= .venv-duckdb-attach
+$(DUCKDB_ATTACH_VENV)/.installed: tests/gateway_pg/tools/duckdb_attach.lock
+	$(PYTHON) -m venv $(DUCKDB_ATTACH_VENV)
+	$(DUCKDB_ATTACH_VENV)/bin/pip install -q --require-hashes -r tests/gateway_pg/tools/duckdb_attach.lock
+	touch $@
+
+duckdb-attach: $(DUCKDB_ATTACH_VENV)/.installed
+
 # Regenerate the lock files from pyproject.toml (docs/operations.md): pins already in the lock
 # are kept unless UPGRADE="--upgrade" or UPGRADE="--upgrade-package NAME" is given.
 # requirements-runtime.lock (the Docker image) is constrained to the same versions.
@@ -41,6 +52,8 @@ lock: setup
 	  $(LOCK_FLAGS) -o requirements-runtime.lock
 	$(VENV)/bin/uv pip compile tests/gateway_mysql/tools/mycli.in $(LOCK_FLAGS) \
 	  -o tests/gateway_mysql/tools/mycli.lock
+	$(VENV)/bin/uv pip compile tests/gateway_pg/tools/duckdb_attach.in $(LOCK_FLAGS) \
+	  -o tests/gateway_pg/tools/duckdb_attach.lock
 
 # The SPA is built when frontend/ has one (npm ci uses the committed package-lock.json).
 frontend:
@@ -60,7 +73,7 @@ typecheck: setup
 frontend-test: frontend
 	@if [ -f frontend/package.json ]; then cd frontend && npm test; fi
 
-test: setup mycli frontend lint typecheck frontend-test
+test: setup mycli duckdb-attach frontend lint typecheck frontend-test
 	$(VENV)/bin/pytest
 
 schema: setup
