@@ -147,11 +147,15 @@ def _compile_select(query: exp.Select, ctx: Context, ctes: Ctes) -> Relation:
         # the relation of its rows, and the whole query is plain SQL over relations.
         return _compile_outer_select(_cubes_as_rows(query, ctes), ctx, ctes)
     cube_query = resolve_cube_select(query, ctx)
-    tree = render_plan(plan_query(cube_query, ctx), ctx)
     columns = tuple(OutputColumn(o.name, o.type) for o in cube_query.outputs)
     expressions = [o.expression for o in cube_query.outputs]
     expressions += [e for e in (cube_query.where, cube_query.having) if e is not None]
+    expressions += [
+        e for a in ctx.aggregates.values() for e in (a.value, a.condition) if e is not None
+    ]
+    # Before rendering: the renderer consumes the WHERE tree (member references become SQL).
     types = parameter_types(expressions, ctx)
+    tree = render_plan(plan_query(cube_query, ctx), ctx)
     for value in (cube_query.limit, cube_query.offset):
         if isinstance(value, exp.Placeholder):
             types[int(value.name)] = "int8"

@@ -171,3 +171,16 @@ def test_key_join_hint_never_shows_columns_the_credential_cannot_see() -> None:
                  "customers.country", access=RESTRICTED)
     assert "customer_id" not in str(caught.value.hint) and "customers.id" not in str(
         caught.value.hint)
+
+
+@pytest.mark.parametrize("sql, types", [
+    ("SELECT count(*) FROM orders WHERE id = $1", ("numeric",)),
+    ("SELECT id FROM orders WHERE id = $1 LIMIT $2", ("numeric", "int8")),
+    ("SELECT status, count(*) FILTER (WHERE amount > $1) FROM orders WHERE created_at > $2 "
+     "GROUP BY 1", ("numeric", "timestamp")),
+])
+def test_parameter_types_come_from_context(sql: str, types: tuple[str, ...]) -> None:
+    # What ParameterDescription announces for untyped parameters (psqlODBC, pgjdbc).
+    compiled = _compile(sql)
+    assert isinstance(compiled, CompiledQuery)
+    assert compiled.param_types == types
