@@ -298,8 +298,10 @@ class PostgresConnector:
         except Exception as exc:
             raise self._query_error(exc) from None
         finally:
-            await _abandon(conn, self.limits.connect_timeout)
-            await self._release(conn)
+            try:
+                await _abandon(conn, self.limits.connect_timeout)
+            finally:
+                await self._release(conn)
 
     async def _release(self, conn: asyncpg.Connection) -> None:
         pool = self._pool
@@ -324,8 +326,10 @@ class PostgresConnector:
         except Exception as exc:
             raise self._query_error(exc) from None
         finally:
-            await _abandon(conn, self.limits.connect_timeout)
-            await self._release(conn)
+            try:
+                await _abandon(conn, self.limits.connect_timeout)
+            finally:
+                await self._release(conn)
 
     async def list_schemas(self) -> list[str]:
         rows = await self._fetch(
@@ -406,8 +410,10 @@ class PostgresConnector:
             columns = _columns(statement.get_attributes())
             cursor = await statement.cursor(*params)
         except BaseException as exc:
-            await _abandon(conn, self.limits.connect_timeout)
-            await self._release(conn)
+            try:
+                await _abandon(conn, self.limits.connect_timeout)
+            finally:
+                await self._release(conn)
             if isinstance(exc, Exception):
                 raise self._query_error(exc) from None
             raise
@@ -519,8 +525,10 @@ class PostgresResult:
         if pending is not None and not pending.done():
             pending.cancel()
             await asyncio.wait([pending])
-        await _abandon(self._conn, self._connector.limits.connect_timeout)
-        await self._connector._release(self._conn)
+        try:
+            await _abandon(self._conn, self._connector.limits.connect_timeout)
+        finally:
+            await self._connector._release(self._conn)
 
 
 class WireResult:
@@ -608,8 +616,11 @@ class WireResult:
                 if conn.status != b"I":
                     conn.write(pgwire._msg(b"Q", b"ROLLBACK\x00"))
                     await conn.until_ready()
-        except (Exception, asyncio.CancelledError):
+        except Exception:
             conn.terminate()
+        except asyncio.CancelledError:
+            conn.terminate()  # the connection's state is unknown; the cancel goes on
+            raise
 
     async def cancel(self) -> None:
         if self._closed or self._done:
@@ -637,8 +648,14 @@ class WireResult:
                     if conn.status != b"I":
                         conn.write(pgwire._msg(b"Q", b"ROLLBACK\x00"))
                         await conn.until_ready()
-            except (Exception, asyncio.CancelledError):
+            except Exception:
                 conn.terminate()
+            except asyncio.CancelledError:
+                # A session being ended (revocation) must end: drop the connection, give
+                # the slot back, and let the cancel go on.
+                conn.terminate()
+                self._pool.release(conn)
+                raise
         self._pool.release(conn)
 
 
@@ -652,5 +669,8 @@ async def _abandon(conn: asyncpg.Connection, timeout: float) -> None:
         async with asyncio.timeout(timeout):
             if conn.is_in_transaction():
                 await conn.execute("ROLLBACK")
-    except (Exception, asyncio.CancelledError):
+    except Exception:
         conn.terminate()
+    except asyncio.CancelledError:
+        conn.terminate()
+        raise
