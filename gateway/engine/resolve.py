@@ -751,7 +751,10 @@ class _Resolver:
             if condition is None:
                 cube, measure = self._count_star()
                 return self._measure_expression(cube, measure)
-            return self._adhoc("count", None, condition, node)
+            # COUNT(*) counts the rows COUNT(*) counts (the cube, or the fact of a join),
+            # whichever cubes the FILTER reads.
+            counted = self.scope.cubes[0] if len(self.scope.cubes) == 1 else self._finest_cube()
+            return self._adhoc("count", None, condition, node, owner=counted.name)
         if isinstance(argument, exp.Column) and condition is None:
             natural = self._natural_measure(node, argument, distinct)
             if natural is not None:
@@ -802,7 +805,7 @@ class _Resolver:
 
     def _adhoc(
         self, kind: AggregateType, value: exp.Expr | None, condition: exp.Expr | None,
-        node: exp.Expr,
+        node: exp.Expr, owner: str | None = None,
     ) -> exp.Expr:
         written = node.sql(dialect=self.ctx.client)
         if value is not None and has_measure(value):
@@ -811,7 +814,9 @@ class _Resolver:
             value is not None
         ) else ()
         cubes = _ordered_cubes([], value, condition)
-        if len(inputs) == 1:
+        if owner is not None:
+            pass
+        elif len(inputs) == 1:
             owner = inputs[0]
         elif len(cubes) == 1:
             owner = cubes[0]
