@@ -289,7 +289,7 @@ def _key_join(
     join between the two cubes whose condition is the same equalities, else refused with the
     condition the model declares. Other conditions in ON (``AND o.status = 'completed'``)
     stay in the join's ON, as SQL means them."""
-    written = ctx_sql = on.sql(dialect=ctx.client)
+    written = on.sql(dialect=ctx.client)
     pairs: set[frozenset[str]] = set()
     cubes: set[str] = set()
     keys = [c for c in conditions if _compares_two_cubes(c, scope, ctx)]
@@ -314,7 +314,7 @@ def _key_join(
         c.name in others for c in before
     ):
         raise NotSupported(
-            f"join condition {ctx_sql} must compare columns of {joined.name} with columns of"
+            f"join condition {written} must compare columns of {joined.name} with columns of"
             " one cube joined before it",
             hint=_JOIN_HINT,
         )
@@ -335,7 +335,7 @@ def _key_join(
         "declare one, or join through the cubes that connect them"
     )
     raise NotSupported(
-        f"join condition {ctx_sql} does not match a join of the model", hint=hint
+        f"join condition {written} does not match a join of the model", hint=hint
     )
 
 
@@ -787,6 +787,22 @@ class _Resolver:
         self.ctx.check_access(cube, member)
         return self._measure_expression(cube, member)
 
+    def _owner(self, inputs: tuple[str, ...], cubes: tuple[str, ...], written: str) -> str:
+        """The cube whose rows an ad-hoc aggregate takes: that of the measure inputs it reads,
+        else of the only cube it reads, else the query's only cube."""
+        if len(inputs) == 1:
+            return inputs[0]
+        if len(cubes) == 1:
+            return cubes[0]
+        if not cubes and len(self.scope.cubes) == 1:
+            return self.scope.cubes[0].name
+        if not cubes:
+            raise NotSupported(
+                f"{written} is ambiguous over several cubes",
+                hint="aggregate a column of one cube, or use MEASURE(cube.count)",
+            )
+        return inputs[0] if inputs else cubes[0]
+
     def _measure_filtered(self, cube: Cube, measure: Measure, condition: exp.Expr) -> exp.Expr:
         if measure.type == "number":
             raise NotSupported(
@@ -814,21 +830,7 @@ class _Resolver:
             value is not None
         ) else ()
         cubes = _ordered_cubes([], value, condition)
-        if owner is not None:
-            pass
-        elif len(inputs) == 1:
-            owner = inputs[0]
-        elif len(cubes) == 1:
-            owner = cubes[0]
-        elif not cubes and len(self.scope.cubes) == 1:
-            owner = self.scope.cubes[0].name
-        elif not cubes:
-            raise NotSupported(
-                f"{written} is ambiguous over several cubes",
-                hint="aggregate a column of one cube, or use MEASURE(cube.count)",
-            )
-        else:
-            owner = inputs[0] if inputs else cubes[0]
+        owner = owner or self._owner(inputs, cubes, written)
         cubes = tuple(dict.fromkeys((owner, *cubes)))
         if kind in ("count", "count_distinct"):
             output: NeutralType = "int8"
@@ -957,10 +959,8 @@ def cast_type(to: exp.DataType, ctx: Context) -> exp.DataType:
 
 
 def _counts_rows(argument: exp.Expr) -> bool:
-    """COUNT(*) and COUNT(<non-null constant>) count rows."""
-    return isinstance(argument, exp.Star) or (
-        isinstance(argument, exp.Literal) and not argument.is_string
-    ) or (isinstance(argument, exp.Literal) and argument.is_string)
+    """COUNT(*) and COUNT(<constant>) count rows (a literal is never NULL)."""
+    return isinstance(argument, exp.Star | exp.Literal)
 
 
 def _ordered_cubes(first: list[str], *expressions: exp.Expr | None) -> tuple[str, ...]:
