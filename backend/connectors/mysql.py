@@ -41,6 +41,7 @@ from backend.core.errors import (
     QueryCanceled,
     ReadOnly,
     SourceAuthFailed,
+    SourceConnectionLost,
     SourceDatabaseMissing,
     SourceQueryFailed,
     SourceTimeout,
@@ -53,7 +54,9 @@ _INTERRUPTED = 1317  # KILL QUERY
 _TIMEOUT_ERRNOS = {1969, 3024}  # MariaDB max_statement_time, MySQL max_execution_time
 _AUTH_ERRNOS = {1044, 1045, 1698, 1251, 2059}
 _READ_ONLY_ERRNOS = {1792, 1290}
-_LOST_ERRNOS = {2006, 2013}
+# The connection broke under a statement: gone away, lost (with or without the system error),
+# and the server's own words as it stops (shutdown in progress, connection killed).
+_LOST_ERRNOS = {2006, 2013, 2055, 1053, 1927}
 _UNKNOWN_VARIABLE = 1193
 _MULTI_STATEMENTS_OFF = b"\x01\x00"  # COM_SET_OPTION argument MYSQL_OPTION_MULTI_STATEMENTS_OFF
 
@@ -303,8 +306,11 @@ class MySQLConnector:
         if errno in _READ_ONLY_ERRNOS:
             return ReadOnly("data sources are read-only: only queries may run")
         if errno in _LOST_ERRNOS or isinstance(exc, OSError):
-            return DataSourceError(
-                f"the connection to MySQL at {self.host}:{self.port} was lost: {self._message(exc)}"
+            return SourceConnectionLost(
+                f"the connection to MySQL at {self.host}:{self.port} was lost during the "
+                f"query: {self._message(exc)}",
+                hint="the data source stopped or the network failed; run the statement again "
+                "once it is back",
             )
         return SourceQueryFailed(
             f"MySQL error: {self._message(exc)}", hint=f"error {errno}" if errno else None

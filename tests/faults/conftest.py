@@ -28,13 +28,26 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     meta_proxy = TcpProxy(5432).start()
     source_proxy = TcpProxy(5432).start()
     env = fault_env(root, meta_url)
-    web = Proc("web", ["--only", "web", "--no-migrate"], env, free_port(), free_port(),
-               free_port(), root / "web.log")
+    web = Proc(
+        "web",
+        ["--only", "web", "--no-migrate"],
+        env,
+        free_port(),
+        free_port(),
+        free_port(),
+        root / "web.log",
+    )
     s = Stack(root, meta_db, data_db, meta_proxy, source_proxy, env, web)
     try:
         make_data_database(data_db)
-        subprocess.run([sys.executable, "-m", "backend.cli", "migrate"], cwd=ROOT, env=env,
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [sys.executable, "-m", "backend.cli", "migrate"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
         web.start()
         s.add_gateway("gateway-1")
         yield s

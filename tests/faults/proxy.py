@@ -35,8 +35,9 @@ class TcpProxy:
         self.port = 0
         self.accepted = 0
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True,
-                                        name=f"proxy->{target_port}")
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, daemon=True, name=f"proxy->{target_port}"
+        )
         self._server: asyncio.Server | None = None
         self._pairs: set[tuple[asyncio.StreamWriter, asyncio.StreamWriter]] = set()
         self._flowing = threading.Event()
@@ -92,8 +93,9 @@ class TcpProxy:
     async def _listen(self) -> None:
         if self._server is not None:
             return
-        self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port,
-                                                  reuse_address=True)
+        self._server = await asyncio.start_server(
+            self._accept, "127.0.0.1", self.port, reuse_address=True
+        )
         self.port = int(self._server.sockets[0].getsockname()[1])
 
     async def _cut(self) -> None:
@@ -117,7 +119,8 @@ class TcpProxy:
         self.accepted += 1
         try:
             up_reader, up_writer = await asyncio.wait_for(
-                asyncio.open_connection(*self.target), timeout=5)
+                asyncio.open_connection(*self.target), timeout=5
+            )
         except (OSError, TimeoutError):
             _reset(writer)
             return

@@ -13,6 +13,7 @@ import contextlib
 import os
 import re
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -24,6 +25,7 @@ from typing import Any
 
 import httpx
 import psycopg
+import pymysql
 
 from tests.system.conftest import ROOT, free_port
 
@@ -88,10 +90,17 @@ class Proc:
         """Start on the same ports as before (clients reconnect to where they were)."""
         with open(self.log, "ab") as out:
             self.popen = subprocess.Popen(
-                [sys.executable, "-m", "backend.cli", "serve", *self.args], cwd=ROOT,
-                env={**self.env, "WEB_PORT": str(self.web_port), "PG_PORT": str(self.pg_port),
-                     "MYSQL_PORT": str(self.mysql_port)},
-                stdout=out, stderr=subprocess.STDOUT)
+                [sys.executable, "-m", "backend.cli", "serve", *self.args],
+                cwd=ROOT,
+                env={
+                    **self.env,
+                    "WEB_PORT": str(self.web_port),
+                    "PG_PORT": str(self.pg_port),
+                    "MYSQL_PORT": str(self.mysql_port),
+                },
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         if wait is not None:
             self.wait_for(wait, 200, timeout)
         return self
@@ -108,8 +117,7 @@ class Proc:
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise AssertionError(f"{self.name}: {path} never answered {status}:\n"
-                                     f"{self.tail()}")
+                raise AssertionError(f"{self.name}: {path} never answered {status}:\n{self.tail()}")
             time.sleep(0.1)
 
     def kill9(self) -> None:
@@ -143,8 +151,9 @@ class Proc:
 
     def metric_total(self, name: str) -> float:
         """The sum of every sample of ``name`` whatever its labels."""
-        found = re.findall(r"^" + re.escape(name) + r"(?:\{[^}]*\})? (\S+)$", self.metrics(),
-                           re.MULTILINE)
+        found = re.findall(
+            r"^" + re.escape(name) + r"(?:\{[^}]*\})? (\S+)$", self.metrics(), re.MULTILINE
+        )
         return sum(float(v) for v in found)
 
     def sockets_to(self, port: int) -> int:
@@ -175,8 +184,9 @@ class Proc:
         return self.log.read_text(errors="replace")[-n:]
 
 
-def wait_until(what: str, check: Callable[[], bool], timeout: float = 15,
-               interval: float = 0.05) -> float:
+def wait_until(
+    what: str, check: Callable[[], bool], timeout: float = 15, interval: float = 0.05
+) -> float:
     """Poll ``check`` until true; return the seconds it took (fail after ``timeout``)."""
     start = time.monotonic()
     while not check():
@@ -193,9 +203,37 @@ class Credential:
     password: str
 
     def pg(self, port: int, **extra: Any) -> psycopg.Connection[Any]:
-        return psycopg.connect(host="127.0.0.1", port=port, dbname="db", user=self.username,
-                               password=self.password, sslmode="require", connect_timeout=5,
-                               autocommit=True, **extra)
+        return psycopg.connect(
+            host="127.0.0.1",
+            port=port,
+            dbname="db",
+            user=self.username,
+            password=self.password,
+            sslmode="require",
+            connect_timeout=5,
+            autocommit=True,
+            **extra,
+        )
+
+    def mysql(self, port: int) -> pymysql.Connection[Any]:
+        return pymysql.connect(
+            host="127.0.0.1",
+            port=port,
+            user=self.username,
+            password=self.password,
+            database="db",
+            ssl=_no_verify(),
+            connect_timeout=10,
+            read_timeout=30,
+        )
+
+
+def _no_verify() -> ssl.SSLContext:
+    """TLS to the gateway's self-signed certificate."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 @dataclass
@@ -213,12 +251,14 @@ class Account:
         return data
 
     def create_credential(self) -> Credential:
-        r = self.gql(CREATE_CREDENTIAL, input={"memberId": self.member_id,
-                                               "dataSourceId": self.source_id})
+        r = self.gql(
+            CREATE_CREDENTIAL, input={"memberId": self.member_id, "dataSourceId": self.source_id}
+        )
         secret = r["createSqlCredential"]
         assert secret["__typename"] == "SqlCredentialSecret", secret
-        return Credential(secret["credential"]["id"], secret["credential"]["username"],
-                          secret["password"])
+        return Credential(
+            secret["credential"]["id"], secret["credential"]["username"], secret["password"]
+        )
 
     def rotate(self, cred: Credential) -> Credential:
         secret = self.gql(ROTATE, input={"id": cred.id})["rotateSqlCredentialPassword"]
@@ -246,35 +286,62 @@ class Stack:
         return self.gateways[0]
 
     def add_gateway(self, name: str, **env: str) -> Proc:
-        proc = Proc(name, ["--only", "gateway", "--no-migrate"],
-                    {**self.env, "DATABASE_URL": self.meta_url(self.meta_proxy.port), **env},
-                    free_port(), free_port(), free_port(), self.root / f"{name}.log")
+        proc = Proc(
+            name,
+            ["--only", "gateway", "--no-migrate"],
+            {**self.env, "DATABASE_URL": self.meta_url(self.meta_proxy.port), **env},
+            free_port(),
+            free_port(),
+            free_port(),
+            self.root / f"{name}.log",
+        )
         self.gateways.append(proc)
         return proc.start()
 
     def meta_url(self, port: int) -> str:
         return f"postgresql+asyncpg://postgres@127.0.0.1:{port}/{self.meta_db}"
 
-    def account(self) -> Account:
-        """A new user with a PostgreSQL data source (through the source proxy) and models."""
-        http = httpx.Client(base_url=self.web.ops_url, headers={"Origin": self.web.ops_url},
-                            timeout=30)
+    def account(self, source: dict[str, Any] | None = None, models: str = MODELS) -> Account:
+        """A new user with a data source and models: by default the PostgreSQL data source
+        through the source proxy; ``source`` gives another one (type and params)."""
+        if source is None:
+            source = {
+                "type": "POSTGRES",
+                "params": {
+                    "host": "127.0.0.1",
+                    "port": self.source_proxy.port,
+                    "database": self.data_db,
+                    "user": "postgres",
+                    "password": "unused",
+                    "ssl": False,
+                },
+            }
+        http = httpx.Client(
+            base_url=self.web.ops_url, headers={"Origin": self.web.ops_url}, timeout=30
+        )
         acct = Account(http, "", "", "")
-        r = acct.gql(SIGN_UP, input={"email": f"f-{uuid.uuid4().hex[:8]}@example.com",
-                                     "password": "fault-harness-password",
-                                     "displayName": "Fault"})
+        r = acct.gql(
+            SIGN_UP,
+            input={
+                "email": f"f-{uuid.uuid4().hex[:8]}@example.com",
+                "password": "fault-harness-password",
+                "displayName": "Fault",
+            },
+        )
         acct.team_id = r["signUp"]["viewer"]["teams"][0]["id"]
         acct.member_id = acct.gql(MEMBERS, id=acct.team_id)["team"]["members"][0]["id"]
-        ds = acct.gql(CREATE_SOURCE, input={
-            "teamId": acct.team_id, "name": "warehouse", "type": "POSTGRES",
-            "params": {"host": "127.0.0.1", "port": self.source_proxy.port,
-                       "database": self.data_db, "user": "postgres", "password": "unused",
-                       "ssl": False}})["createDataSource"]
+        ds = acct.gql(CREATE_SOURCE, input={"teamId": acct.team_id, "name": "warehouse", **source})[
+            "createDataSource"
+        ]
         assert ds["__typename"] == "DataSource", ds
         acct.source_id = ds["id"]
-        version = acct.gql(SAVE_MODELS, input={
-            "dataSourceId": acct.source_id,
-            "files": [{"name": "warehouse.yml", "code": MODELS}]})["createModelVersion"]
+        version = acct.gql(
+            SAVE_MODELS,
+            input={
+                "dataSourceId": acct.source_id,
+                "files": [{"name": "warehouse.yml", "code": models}],
+            },
+        )["createModelVersion"]
         assert version["__typename"] == "ModelVersion", version
         return acct
 
@@ -287,28 +354,39 @@ class Stack:
     def source_queries(self, like: str) -> int:
         """Queries running on the data source (the real PostgreSQL) whose text has ``like``:
         executing, or suspended in their transaction between two fetches of a cursor."""
-        with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{self.data_db}",
-                             autocommit=True) as conn:
+        with psycopg.connect(
+            f"postgresql://postgres@127.0.0.1:5432/{self.data_db}", autocommit=True
+        ) as conn:
             row = conn.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND state <> 'idle'"
                 " AND query ILIKE %s AND pid <> pg_backend_pid()",
-                (self.data_db, f"%{like}%")).fetchone()
+                (self.data_db, f"%{like}%"),
+            ).fetchone()
             assert row is not None
             return int(row[0])
 
 
 def fault_env(root: Path, meta_url: str) -> dict[str, str]:
-    return {**os.environ, "DATA_DIR": str(root), "DATABASE_URL": meta_url,
-            "SECRET_KEY": SECRET_KEY, "DEMO_ORDER_ITEMS": "1000", "SHUTDOWN_GRACE_SECONDS": "1",
-            "FEED_POLL_INTERVAL_MS": "50", "LOG_FORMAT": "json",
-            "SOURCE_NETWORK_ALLOW": "loopback", "CLIENT_SEND_TIMEOUT_SECONDS": "2",
-            "GATEWAY_PROCESSES": "1"}  # one process per gateway: kill -9 and RSS mean it
+    return {
+        **os.environ,
+        "DATA_DIR": str(root),
+        "DATABASE_URL": meta_url,
+        "SECRET_KEY": SECRET_KEY,
+        "DEMO_ORDER_ITEMS": "1000",
+        "SHUTDOWN_GRACE_SECONDS": "1",
+        "FEED_POLL_INTERVAL_MS": "50",
+        "LOG_FORMAT": "json",
+        "SOURCE_NETWORK_ALLOW": "loopback",
+        "CLIENT_SEND_TIMEOUT_SECONDS": "2",
+        "GATEWAY_PROCESSES": "1",
+    }  # one process per gateway: kill -9 and RSS mean it
 
 
 def make_data_database(name: str) -> None:
-    with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{name}",
-                         autocommit=True) as conn:
-        conn.execute(f"CREATE TABLE fault_facts AS SELECT g AS id, g % 10 AS bucket, "
-                     f"(g % 97)::numeric AS amount FROM generate_series(1, {FACT_ROWS}) AS g")
+    with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{name}", autocommit=True) as conn:
+        conn.execute(
+            f"CREATE TABLE fault_facts AS SELECT g AS id, g % 10 AS bucket, "
+            f"(g % 97)::numeric AS amount FROM generate_series(1, {FACT_ROWS}) AS g"
+        )
         conn.execute("ALTER TABLE fault_facts ADD PRIMARY KEY (id)")
         conn.execute("ANALYZE fault_facts")

@@ -39,16 +39,29 @@ async def _asyncpg_login(port: int, cred: Credential) -> None:
     context = ssl.create_default_context()
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
-    conn = await asyncpg.connect(host="127.0.0.1", port=port, user=cred.username,
-                                 password=cred.password, database="db", ssl=context,
-                                 timeout=10)
+    conn = await asyncpg.connect(
+        host="127.0.0.1",
+        port=port,
+        user=cred.username,
+        password=cred.password,
+        database="db",
+        ssl=context,
+        timeout=10,
+    )
     await conn.close()
 
 
 def _mysql_login(port: int, cred: Credential) -> None:
-    mysql.connector.connect(host="127.0.0.1", port=port, user=cred.username,
-                            password=cred.password, database="db", ssl_verify_cert=False,
-                            use_pure=True, connection_timeout=10).close()
+    mysql.connector.connect(
+        host="127.0.0.1",
+        port=port,
+        user=cred.username,
+        password=cred.password,
+        database="db",
+        ssl_verify_cert=False,
+        use_pure=True,
+        connection_timeout=10,
+    ).close()
 
 
 async def test_gateway_keeps_sessions_refuses_logins_and_catches_up(healthy: Stack) -> None:
@@ -59,8 +72,10 @@ async def test_gateway_keeps_sessions_refuses_logins_and_catches_up(healthy: Sta
     for conn in sessions.values():
         assert conn.execute(POINT).fetchall()
     before = s.outbox_max_id()
-    wait_until("the gateway applied the outbox",
-               lambda: gw.metric("metricsql_feed_last_event_id") >= before)
+    wait_until(
+        "the gateway applied the outbox",
+        lambda: gw.metric("metricsql_feed_last_event_id") >= before,
+    )
     applied_before = gw.metric("metricsql_feed_events_applied_total")
 
     s.meta_proxy.cut()
@@ -92,14 +107,18 @@ async def test_gateway_keeps_sessions_refuses_logins_and_catches_up(healthy: Sta
     s.meta_proxy.restore()
     back_at = time.monotonic()
     # The deleted credential's session ends, the rotated one's too (its password changed).
-    wait_until("the deleted credential's session ended", lambda: _ended(sessions[doomed.id]),
-               timeout=20)
+    wait_until(
+        "the deleted credential's session ended", lambda: _ended(sessions[doomed.id]), timeout=20
+    )
     record("metadata back: revocation applied (s after restore)", time.monotonic() - back_at)
-    wait_until("the rotated credential's session ended",
-               lambda: _ended(sessions[rotated.id]), timeout=20)
-    wait_until("the gateway is ready again",
-               lambda: httpx.get(gw.ops_url + "/readyz", timeout=5).status_code == 200,
-               timeout=30)
+    wait_until(
+        "the rotated credential's session ended", lambda: _ended(sessions[rotated.id]), timeout=20
+    )
+    wait_until(
+        "the gateway is ready again",
+        lambda: httpx.get(gw.ops_url + "/readyz", timeout=5).status_code == 200,
+        timeout=30,
+    )
     record("metadata back: /readyz 200 again (s after restore)", time.monotonic() - back_at)
 
     assert sessions[keep.id].execute(POINT).fetchall()  # untouched session: still fine
@@ -112,8 +131,10 @@ async def test_gateway_keeps_sessions_refuses_logins_and_catches_up(healthy: Sta
 
     # Every event written meanwhile applied, none twice.
     after = s.outbox_max_id()
-    wait_until("the gateway reached the outbox's end",
-               lambda: gw.metric("metricsql_feed_last_event_id") >= after)
+    wait_until(
+        "the gateway reached the outbox's end",
+        lambda: gw.metric("metricsql_feed_last_event_id") >= after,
+    )
     applied = gw.metric("metricsql_feed_events_applied_total") - applied_before
     assert applied == after - before, (applied, after - before)
     for conn in sessions.values():

@@ -29,15 +29,29 @@ def _tls() -> ssl.SSLContext:
 async def _sessions(s: Stack, cred: Credential) -> list[object]:
     out: list[object] = []
     for _ in range(2):
-        pg = await asyncpg.connect(host="127.0.0.1", port=s.gateway.pg_port, ssl=_tls(),
-                                   user=cred.username, password=cred.password, database="db",
-                                   timeout=10, statement_cache_size=0)
+        pg = await asyncpg.connect(
+            host="127.0.0.1",
+            port=s.gateway.pg_port,
+            ssl=_tls(),
+            user=cred.username,
+            password=cred.password,
+            database="db",
+            timeout=10,
+            statement_cache_size=0,
+        )
         await pg.fetch("SELECT bucket, MEASURE(count) FROM facts WHERE id = 7 GROUP BY 1")
         await pg.fetch(CATALOG)
         out.append(pg)
-    my = await aiomysql.connect(host="127.0.0.1", port=s.gateway.mysql_port, ssl=_tls(),
-                                user=cred.username, password=cred.password, db="db",
-                                connect_timeout=10, autocommit=True)
+    my = await aiomysql.connect(
+        host="127.0.0.1",
+        port=s.gateway.mysql_port,
+        ssl=_tls(),
+        user=cred.username,
+        password=cred.password,
+        db="db",
+        connect_timeout=10,
+        autocommit=True,
+    )
     async with my.cursor() as cur:
         await cur.execute(CATALOG)
         await cur.fetchall()
@@ -84,5 +98,7 @@ async def test_every_revoked_session_ends(healthy: Stack) -> None:
     assert not_ended == []
     # Recorded, not asserted: RSS after freeing DuckDB sandboxes depends on the allocator and
     # on when the cyclic garbage collector runs (the soak shows it level off).
-    record(f"revocation churn: gateway RSS growth after {ROUNDS} credentials (MiB)",
-           (gw.rss_bytes() - rss_before) / 2**20)
+    record(
+        f"revocation churn: gateway RSS growth after {ROUNDS} credentials (MiB)",
+        (gw.rss_bytes() - rss_before) / 2**20,
+    )

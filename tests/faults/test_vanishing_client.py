@@ -39,8 +39,9 @@ def client_proxy(healthy: Stack) -> Iterator[Callable[[int], TcpProxy]]:
         proxy.close()
 
 
-def _read_in_background(read: Callable[[threading.Event], None]) -> tuple[threading.Thread,
-                                                                          threading.Event]:
+def _read_in_background(
+    read: Callable[[threading.Event], None],
+) -> tuple[threading.Thread, threading.Event]:
     started = threading.Event()
 
     def run() -> None:
@@ -65,15 +66,22 @@ def _pg_stream(cred: Credential, port: int) -> Callable[[threading.Event], None]
                     started.set()
                 if i > 50_000_000:
                     return
+
     return read
 
 
 def _mysql_stream(cred: Credential, port: int) -> Callable[[threading.Event], None]:
     def read(started: threading.Event) -> None:
-        conn = mysql.connector.connect(host="127.0.0.1", port=port, user=cred.username,
-                                       password=cred.password, database="db",
-                                       ssl_verify_cert=False, use_pure=True,
-                                       connection_timeout=10)
+        conn = mysql.connector.connect(
+            host="127.0.0.1",
+            port=port,
+            user=cred.username,
+            password=cred.password,
+            database="db",
+            ssl_verify_cert=False,
+            use_pure=True,
+            connection_timeout=10,
+        )
         cur: Any = conn.cursor(buffered=False)
         cur.execute(STREAM)
         for i, _ in enumerate(cur):
@@ -81,21 +89,22 @@ def _mysql_stream(cred: Credential, port: int) -> Callable[[threading.Event], No
                 started.set()
             if i > 50_000_000:
                 return
+
     return read
 
 
 def _released(s: Stack, gw: Proc) -> None:
     """The source query is gone and no pooled connection is still lent out."""
-    wait_until("the source query was cancelled", lambda: s.source_queries(MARK) == 0,
-               timeout=15)
-    wait_until("the pooled connection came back",
-               lambda: gw.metric_total("metricsql_source_pool_in_use") == 0, timeout=15)
-    wait_until("the session ended", lambda: gw.metric_total("metricsql_sessions") == 0,
-               timeout=15)
+    wait_until("the source query was cancelled", lambda: s.source_queries(MARK) == 0, timeout=15)
+    wait_until(
+        "the pooled connection came back",
+        lambda: gw.metric_total("metricsql_source_pool_in_use") == 0,
+        timeout=15,
+    )
+    wait_until("the session ended", lambda: gw.metric_total("metricsql_sessions") == 0, timeout=15)
 
 
-def _vanish(s: Stack, proxy: TcpProxy, read: Callable[[threading.Event], None],
-            how: str) -> float:
+def _vanish(s: Stack, proxy: TcpProxy, read: Callable[[threading.Event], None], how: str) -> float:
     thread, _ = _read_in_background(read)
     assert s.source_queries(MARK) == 1
     if how == "reset":
@@ -107,8 +116,11 @@ def _vanish(s: Stack, proxy: TcpProxy, read: Callable[[threading.Event], None],
     took = time.monotonic() - gone_at
     # The gateway let go of the client's socket too (a frozen peer never reads what is
     # buffered for it: closing must abort, not wait for the buffer to drain).
-    wait_until("the gateway closed the client's socket",
-               lambda: s.gateway.sockets_to(proxy.port) == 0, timeout=10)
+    wait_until(
+        "the gateway closed the client's socket",
+        lambda: s.gateway.sockets_to(proxy.port) == 0,
+        timeout=10,
+    )
     proxy.thaw()
     proxy.cut()  # frees the client thread, if it still waits
     thread.join(timeout=15)
@@ -118,7 +130,8 @@ def _vanish(s: Stack, proxy: TcpProxy, read: Callable[[threading.Event], None],
 
 
 def test_reset_mid_stream_cancels_the_source_query(
-        healthy: Stack, client_proxy: Callable[[int], TcpProxy]) -> None:
+    healthy: Stack, client_proxy: Callable[[int], TcpProxy]
+) -> None:
     s = healthy
     cred = s.account().create_credential()
     proxy = client_proxy(s.gateway.pg_port)
@@ -130,7 +143,8 @@ def test_reset_mid_stream_cancels_the_source_query(
 
 @pytest.mark.parametrize("protocol", ["postgres", "mysql"])
 def test_half_open_client_is_dropped_after_the_send_timeout(
-        healthy: Stack, client_proxy: Callable[[int], TcpProxy], protocol: str) -> None:
+    healthy: Stack, client_proxy: Callable[[int], TcpProxy], protocol: str
+) -> None:
     s = healthy
     cred = s.account().create_credential()
     if protocol == "postgres":
@@ -145,7 +159,8 @@ def test_half_open_client_is_dropped_after_the_send_timeout(
 
 
 def test_memory_returns_to_baseline_after_abandoned_streams(
-        healthy: Stack, client_proxy: Callable[[int], TcpProxy]) -> None:
+    healthy: Stack, client_proxy: Callable[[int], TcpProxy]
+) -> None:
     s, gw = healthy, healthy.gateway
     cred = s.account().create_credential()
     proxy = client_proxy(gw.pg_port)
@@ -160,5 +175,3 @@ def test_memory_returns_to_baseline_after_abandoned_streams(
     assert end - baseline < 24 * 2**20, (baseline, peak, end)
     pooled = gw.metric_total("metricsql_source_pool_connections")
     assert pooled <= 10, pooled  # reused or closed, never one left per abandoned stream
-
-

@@ -21,8 +21,9 @@ from tests.faults.stack import Account, Credential, Stack, wait_until
 from tests.faults.timings import record
 
 
-def _mutate(acct: Account, known: dict[str, Credential], deleted: set[str],
-            stop: threading.Event) -> None:
+def _mutate(
+    acct: Account, known: dict[str, Credential], deleted: set[str], stop: threading.Event
+) -> None:
     """Mutations until the server dies; ``known``/``deleted`` hold what was acknowledged."""
     step = 0
     while not stop.is_set() and step < 10_000:
@@ -45,15 +46,21 @@ def _mutate(acct: Account, known: dict[str, Credential], deleted: set[str],
 def _db_state(stack: Stack) -> dict[str, str]:
     """credential id → verifier, as committed."""
     with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{stack.meta_db}") as conn:
-        return {str(i): str(v) for i, v in
-                conn.execute("SELECT id, verifier FROM sql_credentials").fetchall()}
+        return {
+            str(i): str(v)
+            for i, v in conn.execute("SELECT id, verifier FROM sql_credentials").fetchall()
+        }
 
 
 def _outbox_credentials(stack: Stack) -> set[str]:
     with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{stack.meta_db}") as conn:
-        return {str(r[0]) for r in conn.execute(
-            "SELECT DISTINCT credential_id FROM credential_events "
-            "WHERE credential_id IS NOT NULL").fetchall()}
+        return {
+            str(r[0])
+            for r in conn.execute(
+                "SELECT DISTINCT credential_id FROM credential_events "
+                "WHERE credential_id IS NOT NULL"
+            ).fetchall()
+        }
 
 
 async def _can_log_in(port: int, cred: Credential) -> bool:
@@ -91,12 +98,15 @@ async def test_committed_changes_visible_nothing_half_done(healthy: Stack) -> No
     assert set(committed) <= _outbox_credentials(s)
 
     after = s.outbox_max_id()
-    wait_until("the gateway applied every event",
-               lambda: s.gateway.metric("metricsql_feed_last_event_id") >= after)
+    wait_until(
+        "the gateway applied every event",
+        lambda: s.gateway.metric("metricsql_feed_last_event_id") >= after,
+    )
     unexplained = 0
     for cred_id, cred in known.items():
         expected = cred_id in committed and verify_plaintext(
-            ScramVerifier.parse(committed[cred_id]), cred.password)
+            ScramVerifier.parse(committed[cred_id]), cred.password
+        )
         if cred_id not in deleted and not expected:
             unexplained += 1  # rotated or deleted by the one mutation in flight at the kill
         got = await _can_log_in(s.gateway.pg_port, cred)
@@ -113,4 +123,3 @@ def _sync_login(s: Stack, cred: Credential) -> bool:
         return True
     except psycopg.OperationalError:
         return False
-
