@@ -2,7 +2,7 @@
 
 Run:  .venv/bin/python bench/mysql_bench.py [--order-items 300000] [--iterations 2000]
                                             [--stream-runs 3] [--logins 100] [--budget 20]
-                                            [--quick]
+                                            [--quick] [--only stream,latency,...]
 
 Needs the MariaDB at 127.0.0.1:3306 (root, no password). A uniquely named database gets the
 demo data (``backend.connectors.demo.load_mysql``) and is dropped at the end, also on error.
@@ -342,9 +342,12 @@ def main() -> None:
                     help="seconds at most per latency or login loop, per side")
     ap.add_argument("--seconds", type=float, default=5.0, help="per throughput run")
     ap.add_argument("--idle", type=int, default=1000, help="idle sessions held")
+    ap.add_argument("--only", default="latency,stream,logins,idle,throughput",
+                    help="comma-separated parts to run (default: all)")
     ap.add_argument("--quick", action="store_true",
                     help="30k order items, 200 iterations, 20 logins, 5 s budgets")
     args = ap.parse_args()
+    only = set(args.only.split(","))
     if args.quick:
         args.order_items, args.iterations, args.logins, args.budget = 30_000, 200, 20, 5.0
         args.seconds, args.idle = 2.0, 200
@@ -396,84 +399,90 @@ def main() -> None:
         assert normalised(ours_rows) == normalised(direct_rows), (ours_rows, direct_rows)
         assert fetch(gateway, TRIVIAL) == fetch(direct, TRIVIAL_DIRECT)
 
-        runs = (("trivial measure query", TRIVIAL, TRIVIAL_DIRECT, args.iterations),
-                ("aggregate by category", AGGREGATE, AGGREGATE_DIRECT,
-                 max(20, args.iterations // 20)))
-        for label, sql, direct_sql, n in runs:
-            cpu = cpu_seconds(pid)
-            base, ours = paired_latencies(direct, direct_sql, gateway, sql, n, args.budget)
-            cpu = cpu_seconds(pid) - cpu
-            row(f"{label} p50", pct(base, 0.5), ("gateway", pct(ours, 0.5)))
-            row(f"{label} p99", pct(base, 0.99), ("gateway", pct(ours, 0.99)))
-            print(f"{'  samples':<36} direct {len(base)}, gateway {len(ours)}", flush=True)
-            if label.startswith("trivial"):
-                print(f"{'  gateway fixed cost (p50 - direct)':<36} "
-                      f"{pct(ours, 0.5) - pct(base, 0.5):.3f} ms; gateway CPU "
-                      f"{cpu / (len(ours) + 20) * 1000:.3f} ms per query", flush=True)
-        rss_latency = peak_rss_mb(pid)
-
-        print(f"\naggregate: engine sends MariaDB  {compiled(AGGREGATE)}", flush=True)
-        stream_compiled = compiled(STREAM)
-        print(f"stream: engine sends MariaDB  {stream_compiled}\n", flush=True)
-        stream(gateway, STREAM + " LIMIT 10000")
-        rss_small = peak_rss_mb(pid)
-        # Alternated runs, median of each: one run is at the mercy of whatever else runs here.
-        sides = {"direct": (direct, STREAM_DIRECT), "compiled": (direct, stream_compiled),
-                 "gateway": (gateway, STREAM)}
-        rates: dict[str, list[float]] = {name: [] for name in sides}
-        gateway_cpu = 0.0
-        for _ in range(args.stream_runs):
-            for name, (kwargs, sql) in sides.items():
+        rss_latency = float("nan")
+        if "latency" in only:
+            runs = (("trivial measure query", TRIVIAL, TRIVIAL_DIRECT, args.iterations),
+                    ("aggregate by category", AGGREGATE, AGGREGATE_DIRECT,
+                     max(20, args.iterations // 20)))
+            for label, sql, direct_sql, n in runs:
                 cpu = cpu_seconds(pid)
-                n, seconds = stream(kwargs, sql)
-                assert n == args.order_items, (name, n)
-                rates[name].append(n / seconds)
-                if name == "gateway":
-                    gateway_cpu += cpu_seconds(pid) - cpu
-        rss_big = peak_rss_mb(pid)
-        direct_rate, compiled_rate, ours_rate = (statistics.median(rates[name])
-                                                 for name in sides)
-        row(f"stream {args.order_items} rows, rows/s", direct_rate,
-            ("direct compiled SQL", compiled_rate), ("gateway", ours_rate), unit="r/s")
-        print(f"{'  gateway / direct compiled SQL':<36} {ours_rate / compiled_rate:.2f}x "
-              f"(its own cost: re-encoding, TLS; median of {args.stream_runs} runs each)",
-              flush=True)
-        print(f"{'  gateway CPU per streamed row':<36} "
-              f"{gateway_cpu / (args.stream_runs * args.order_items) * 1e6:.2f} us", flush=True)
-        print(f"{'  gateway peak RSS (VmHWM)':<36} after latency runs {rss_latency:.1f} MB, "
-              f"after 10k streamed rows {rss_small:.1f} MB, after {args.stream_runs} x "
-              f"{args.order_items} rows {rss_big:.1f} MB", flush=True)
+                base, ours = paired_latencies(direct, direct_sql, gateway, sql, n, args.budget)
+                cpu = cpu_seconds(pid) - cpu
+                row(f"{label} p50", pct(base, 0.5), ("gateway", pct(ours, 0.5)))
+                row(f"{label} p99", pct(base, 0.99), ("gateway", pct(ours, 0.99)))
+                print(f"{'  samples':<36} direct {len(base)}, gateway {len(ours)}", flush=True)
+                if label.startswith("trivial"):
+                    print(f"{'  gateway fixed cost (p50 - direct)':<36} "
+                          f"{pct(ours, 0.5) - pct(base, 0.5):.3f} ms; gateway CPU "
+                          f"{cpu / (len(ours) + 20) * 1000:.3f} ms per query", flush=True)
+            rss_latency = peak_rss_mb(pid)
 
-        direct_logins = logins(direct, args.logins, args.budget)
-        ours_logins = logins(gateway, args.logins, args.budget)
-        row("logins/s (direct: no password)", direct_logins,
-            ("gateway TLS + caching_sha2", ours_logins), unit="/s")
-        print(f"{'  gateway peak RSS at the end':<36} {peak_rss_mb(pid):.1f} MB", flush=True)
+        if "stream" in only:
+            print(f"\naggregate: engine sends MariaDB  {compiled(AGGREGATE)}", flush=True)
+            stream_compiled = compiled(STREAM)
+            print(f"stream: engine sends MariaDB  {stream_compiled}\n", flush=True)
+            stream(gateway, STREAM + " LIMIT 10000")
+            rss_small = peak_rss_mb(pid)
+            # Alternated runs, median of each: one run is at the mercy of whatever else runs here.
+            sides = {"direct": (direct, STREAM_DIRECT), "compiled": (direct, stream_compiled),
+                     "gateway": (gateway, STREAM)}
+            rates: dict[str, list[float]] = {name: [] for name in sides}
+            gateway_cpu = 0.0
+            for _ in range(args.stream_runs):
+                for name, (kwargs, sql) in sides.items():
+                    cpu = cpu_seconds(pid)
+                    n, seconds = stream(kwargs, sql)
+                    assert n == args.order_items, (name, n)
+                    rates[name].append(n / seconds)
+                    if name == "gateway":
+                        gateway_cpu += cpu_seconds(pid) - cpu
+            rss_big = peak_rss_mb(pid)
+            direct_rate, compiled_rate, ours_rate = (statistics.median(rates[name])
+                                                     for name in sides)
+            row(f"stream {args.order_items} rows, rows/s", direct_rate,
+                ("direct compiled SQL", compiled_rate), ("gateway", ours_rate), unit="r/s")
+            print(f"{'  gateway / direct compiled SQL':<36} {ours_rate / compiled_rate:.2f}x "
+                  f"(its own cost: re-encoding, TLS; median of {args.stream_runs} runs each)",
+                  flush=True)
+            print(f"{'  gateway CPU per streamed row':<36} "
+                  f"{gateway_cpu / (args.stream_runs * args.order_items) * 1e6:.2f} us", flush=True)
+            print(f"{'  gateway peak RSS (VmHWM)':<36} after latency runs {rss_latency:.1f} MB, "
+                  f"after 10k streamed rows {rss_small:.1f} MB, after {args.stream_runs} x "
+                  f"{args.order_items} rows {rss_big:.1f} MB", flush=True)
 
-        idle_kwargs = gateway_async(gateway)
-        rss_before, held, opened = asyncio.run(hold_idle(idle_kwargs, args.idle, pid))
-        print(f"\nidle sessions: {opened} held; gateway RSS {rss_before:.1f} MB -> "
-              f"{held:.1f} MB = {(held - rss_before) * 1024 / max(1, opened):.1f} KB per "
-              "connection", flush=True)
+        if "logins" in only:
+            direct_logins = logins(direct, args.logins, args.budget)
+            ours_logins = logins(gateway, args.logins, args.budget)
+            row("logins/s (direct: no password)", direct_logins,
+                ("gateway TLS + caching_sha2", ours_logins), unit="/s")
+            print(f"{'  gateway peak RSS at the end':<36} {peak_rss_mb(pid):.1f} MB", flush=True)
 
-        port2, procs2, pipes2 = start_gateways(files, source, user, password, 2)
-        try:
-            sides_tp = {"direct": (direct_async(direct), TRIVIAL_DIRECT),
-                        "gateway x1": ({**gateway_async(gateway)}, TRIVIAL),
-                        "gateway x2": ({**gateway_async(gateway), "port": port2}, TRIVIAL)}
-            print(f"\ntrivial-query throughput, {args.seconds:g} s per run (aiomysql clients "
-                  "in one process)", flush=True)
-            for clients in (1, 10, 100):
-                tp: dict[str, float] = {}
-                for name, (kwargs, sql) in sides_tp.items():
-                    tp[name], errors = asyncio.run(throughput(kwargs, sql, clients,
-                                                              args.seconds))
-                    if errors:
-                        print(f"  {name}: {errors} errors", flush=True)
-                row(f"{clients:>3} clients, queries/s", tp["direct"],
-                    *[(k, v) for k, v in tp.items() if k != "direct"], unit="q/s")
-        finally:
-            stop_gateways(procs2, pipes2)
+        if "idle" in only:
+            idle_kwargs = gateway_async(gateway)
+            rss_before, held, opened = asyncio.run(hold_idle(idle_kwargs, args.idle, pid))
+            print(f"\nidle sessions: {opened} held; gateway RSS {rss_before:.1f} MB -> "
+                  f"{held:.1f} MB = {(held - rss_before) * 1024 / max(1, opened):.1f} KB per "
+                  "connection", flush=True)
+
+        if "throughput" in only:
+            port2, procs2, pipes2 = start_gateways(files, source, user, password, 2)
+            try:
+                sides_tp = {"direct": (direct_async(direct), TRIVIAL_DIRECT),
+                            "gateway x1": ({**gateway_async(gateway)}, TRIVIAL),
+                            "gateway x2": ({**gateway_async(gateway), "port": port2}, TRIVIAL)}
+                print(f"\ntrivial-query throughput, {args.seconds:g} s per run (aiomysql clients "
+                      "in one process)", flush=True)
+                for clients in (1, 10, 100):
+                    tp: dict[str, float] = {}
+                    for name, (kwargs, sql) in sides_tp.items():
+                        tp[name], errors = asyncio.run(throughput(kwargs, sql, clients,
+                                                                  args.seconds))
+                        if errors:
+                            print(f"  {name}: {errors} errors", flush=True)
+                    row(f"{clients:>3} clients, queries/s", tp["direct"],
+                        *[(k, v) for k, v in tp.items() if k != "direct"], unit="q/s")
+            finally:
+                stop_gateways(procs2, pipes2)
     finally:
         if parent is not None:
             parent.send("stop")

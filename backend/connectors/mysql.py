@@ -9,7 +9,9 @@ Those session settings would not survive a statement that changes them (``SET SE
 TRANSACTION READ WRITE``, MariaDB's ``SET STATEMENT ... FOR``, an executable comment or an
 optimizer hint), so ``execute`` first passes every text through
 ``statements.require_plain_query``. Queries stream through an unbuffered
-``SSCursor``. ``cancel()`` sends ``KILL QUERY <thread id>`` on a separate, fresh connection
+``SSCursor`` whose row packets are read here, not by aiomysql (``mysqlrows``): handed on
+as they came (``text_packets``, the MySQL gateway) or decoded in one loop (``rows``).
+``cancel()`` sends ``KILL QUERY <thread id>`` on a separate, fresh connection
 (the protocol has no in-band cancel, and the pool may be full).
 """
 
@@ -22,10 +24,11 @@ from typing import Any
 
 import aiomysql
 import pymysql
-from pymysql.constants import CLIENT, COMMAND, FIELD_TYPE
+from pymysql.constants import CLIENT, COMMAND, FIELD_TYPE, SERVER_STATUS
 
 from backend.connectors.base import ColumnInfo, ForeignKey, QueryResult, ResultColumn, TableInfo
 from backend.connectors.limits import DEFAULT_LIMITS, Limits
+from backend.connectors.mysqlrows import RowPacketError, RowPackets, decode_rows
 from backend.connectors.netpolicy import (
     DEFAULT_POLICY,
     NetworkPolicy,
@@ -59,6 +62,7 @@ _READ_ONLY_ERRNOS = {1792, 1290}
 _LOST_ERRNOS = {2006, 2013, 2055, 1053, 1927}
 _UNKNOWN_VARIABLE = 1193
 _MULTI_STATEMENTS_OFF = b"\x01\x00"  # COM_SET_OPTION argument MYSQL_OPTION_MULTI_STATEMENTS_OFF
+_READ_CHUNK = 256 * 1024  # bytes asked of the source connection's stream per read
 
 _NEUTRAL_BY_FIELD_TYPE = {
     FIELD_TYPE.DECIMAL: "numeric", FIELD_TYPE.NEWDECIMAL: "numeric",
@@ -457,6 +461,7 @@ class MySQLResult:
         self._closed = False
         self._broken = False
         self._server_ended = False
+        self._reading = False
 
     async def _call(self, coro: Any) -> Any:
         """One protocol round trip, bounded by a client-side backstop to the server timeout."""
@@ -464,15 +469,23 @@ class MySQLResult:
             async with asyncio.timeout(self._connector.limits.statement_timeout + 5):
                 return await coro
         except BaseException as exc:
-            self._broken = True
-            # A server error ended the statement; anything else (a client timeout, a task
-            # cancelled) may leave it running on the server.
-            self._server_ended = _errno(exc) is not None
-            if isinstance(exc, Exception):
-                if self._canceled and _errno(exc) != _INTERRUPTED:
-                    raise QueryCanceled("the query was canceled") from None
-                raise self._connector._query_error(exc, canceled=self._canceled) from None
-            raise
+            failure = self._failure(exc)
+            if failure is exc:
+                raise
+            raise failure from None
+
+    def _failure(self, exc: BaseException) -> BaseException:
+        """What a failure while reading the result is to the caller (the exception itself
+        when it is not an Exception: a task cancelled)."""
+        self._broken = True
+        # A server error ended the statement; anything else (a client timeout, a task
+        # cancelled) may leave it running on the server.
+        self._server_ended = _errno(exc) is not None
+        if isinstance(exc, Exception):
+            if self._canceled and _errno(exc) != _INTERRUPTED:
+                return QueryCanceled("the query was canceled")
+            return self._connector._query_error(exc, canceled=self._canceled)
+        return exc
 
     async def start(self, sql: str, params: Sequence[Any]) -> None:
         self._cursor = await self._conn.cursor(aiomysql.SSCursor)
@@ -482,20 +495,90 @@ class MySQLResult:
         if not self.columns:
             self._done = True
 
+    @property
+    def packets_forwardable(self) -> bool:
+        """Whether ``text_packets`` can take this result's rows: a text resultset not yet
+        read, on a connection whose stream and packet count are where aiomysql keeps them."""
+        conn, result = self._conn, getattr(self._cursor, "_result", None)
+        return (not self._reading and not self._done
+                and getattr(result, "unbuffered_active", False) is True
+                and isinstance(getattr(result, "converters", None), list)
+                and isinstance(getattr(conn, "_reader", None), asyncio.StreamReader)
+                and isinstance(getattr(conn, "_next_seq_id", None), int)
+                and not getattr(conn, "client_flag", 0) & CLIENT.DEPRECATE_EOF)
+
+    async def text_packets(self) -> AsyncIterator[tuple[bytes, int, int]]:
+        """Runs of whole row packets exactly as the server sent them (frame headers with the
+        server's sequence ids), each with its number of rows and of frames; the end-of-rows
+        packet is not part of them. An error packet after some rows raises after they came."""
+        if not self.packets_forwardable:
+            raise RuntimeError("the result's rows cannot be read as packets")
+        self._reading = True
+        conn = self._conn
+        reader: asyncio.StreamReader = conn._reader
+        packets = RowPackets(conn._next_seq_id)
+        while not packets.done:
+            if self._canceled or self._closed:
+                raise QueryCanceled("the query was canceled")
+            data = await self._call(reader.read(_READ_CHUNK))
+            if not data:
+                raise self._failure(pymysql.err.OperationalError(
+                    2013, "Lost connection to MySQL server during query")) from None
+            try:
+                run, rows, frames = packets.feed(data)
+            except RowPacketError as exc:
+                raise self._failure(OSError(str(exc))) from None
+            if self._canceled:  # an interrupted SLEEP() ends normally: still canceled
+                raise QueryCanceled("the query was canceled")
+            if rows:
+                yield run, rows, frames
+        self._done = True
+        self._finished(packets)
+        if packets.error is not None:
+            try:
+                pymysql.err.raise_mysql_exception(packets.error)
+            except pymysql.err.MySQLError as exc:
+                raise self._failure(exc) from None
+
+    def _finished(self, packets: RowPackets) -> None:
+        """Tell aiomysql its result is read; a connection whose stream holds more than one
+        result is not given back to the pool."""
+        result = getattr(self._cursor, "_result", None)
+        if result is not None:
+            result.unbuffered_active = False
+            result.connection = None
+            result.warning_count = packets.warnings
+        if packets.trailing or packets.status & SERVER_STATUS.SERVER_MORE_RESULTS_EXISTS:
+            self._broken = self._server_ended = True
+
     async def rows(self, batch_size: int = 1000) -> AsyncIterator[Sequence[tuple[Any, ...]]]:
         if batch_size < 1:
             raise ValueError("batch_size must be positive")
+        if self.packets_forwardable:
+            converters = self._cursor._result.converters  # type: ignore[union-attr]
+            batch: list[tuple[Any, ...]] = []
+            async for run, _, _ in self.text_packets():
+                try:
+                    batch.extend(decode_rows(run, converters))
+                except (RowPacketError, ValueError) as exc:
+                    raise self._failure(pymysql.err.InternalError(str(exc))) from None
+                while len(batch) >= batch_size:
+                    yield batch[:batch_size]
+                    del batch[:batch_size]
+            if batch:
+                yield batch
+            return
         cursor = self._cursor
         while not self._done and cursor is not None:
             if self._canceled or self._closed:
                 raise QueryCanceled("the query was canceled")
-            batch = await self._call(cursor.fetchmany(batch_size))
+            batch = list(await self._call(cursor.fetchmany(batch_size)))
             if self._canceled:  # an interrupted SLEEP() returns normally: still canceled
                 raise QueryCanceled("the query was canceled")
             if len(batch) < batch_size:
                 self._done = True
             if batch:
-                yield list(batch)
+                yield batch
 
     async def cancel(self) -> None:
         if self._closed or self._done:

@@ -495,6 +495,13 @@ class MysqlConnection:
 
     async def _stream_result(self, result: QueryResult, *, binary: bool) -> None:
         try:
+            source = getattr(result, "source", result)
+            if not binary and getattr(source, "packets_forwardable", False):
+                # A MySQL source's text rows are what a text resultset sends: passed on as
+                # they came, never decoded (see docs/mysqlwire.md, "Rows from a MySQL source").
+                self._write_head(result.columns)
+                await self._send_rows(self._forward(source))
+                return
             rows = result.rows(BATCH_ROWS)
             await self._send_resultset(result.columns, self._batches(rows), binary=binary)
         finally:
@@ -509,24 +516,47 @@ class MysqlConnection:
                 return
             yield batch
 
+    async def _forward(self, source: Any) -> None:
+        """Send a MySQL source's row packets on, renumbered into this command's sequence."""
+        stream = self.stream
+        async with contextlib.aclosing(source.text_packets()) as packets:
+            while True:
+                try:
+                    run, rows, frames = await self._from_source(anext(packets))
+                except StopAsyncIteration:
+                    return
+                stream.write_frames(run, frames)
+                _ROWS.inc(rows)
+                await stream.flush()  # backpressure: a slow client slows the source
+
+    def _write_head(self, columns: Sequence[ResultColumn]) -> None:
+        self.stream.write(make_column_count(len(columns)))
+        for c in columns:
+            self.stream.write(make_column_definition(column_definition(c.name, c.type)))
+        if not self.deprecate_eof:
+            self.stream.write(make_eof(status=self._status()))
+
     async def _send_resultset(self, columns: Sequence[ResultColumn],
                               batches: AsyncIterator[Sequence[tuple[Any, ...]]], *,
                               binary: bool) -> None:
-        defs = [column_definition(c.name, c.type) for c in columns]
-        self.stream.write(make_column_count(len(defs)))
-        for d in defs:
-            self.stream.write(make_column_definition(d))
-        if not self.deprecate_eof:
-            self.stream.write(make_eof(status=self._status()))
-        encode = (binary_row_encoder([d.type for d in defs]) if binary
-                  else text_row_encoder([c.type for c in columns]))
+        self._write_head(columns)
+        encode = (binary_row_encoder([column_definition(c.name, c.type).type for c in columns])
+                  if binary else text_row_encoder([c.type for c in columns]))
+        await self._send_rows(self._encode(batches, encode))
+
+    async def _encode(self, batches: AsyncIterator[Sequence[tuple[Any, ...]]],
+                      encode: Callable[[Sequence[Any]], bytes]) -> None:
         write = self.stream.write
+        async for batch in batches:
+            for row in batch:
+                write(encode(row))
+            _ROWS.inc(len(batch))
+            await self.stream.flush()  # backpressure: a slow client slows the source
+
+    async def _send_rows(self, rows: Awaitable[None]) -> None:
+        """Send the rows, then the end of the resultset."""
         try:
-            async for batch in batches:
-                for row in batch:
-                    write(encode(row))
-                _ROWS.inc(len(batch))
-                await self.stream.flush()  # backpressure: a slow client slows the source
+            await rows
         except AppError as exc:
             # An error after rows started is still a valid end of the resultset.
             metrics.count_error("mysql", exc)

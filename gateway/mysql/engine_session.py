@@ -33,6 +33,11 @@ class _TypedResult:
         self._result = result
         self.columns = columns
 
+    @property
+    def source(self) -> QueryResult:
+        """The connector's own result (its rows may be forwarded as they came)."""
+        return self._result
+
     def rows(self, batch_size: int = 1000) -> AsyncIterator[Sequence[tuple[Any, ...]]]:
         return self._result.rows(batch_size)
 

@@ -18,6 +18,17 @@ from .packets import PacketError
 _CHUNK = 256 * 1024
 
 
+def renumber(data: bytes | bytearray, seq: int) -> bytearray:
+    """Framed packets with their sequence ids rewritten to run on from ``seq``."""
+    out = bytearray(data)
+    pos, size = 0, len(out)
+    while pos < size:
+        out[pos + 3] = seq
+        seq = (seq + 1) & 0xFF
+        pos += 4 + (out[pos] | out[pos + 1] << 8 | out[pos + 2] << 16)
+    return out
+
+
 class ConnectionClosed(Exception):
     """The peer went away."""
 
@@ -80,7 +91,7 @@ class PacketStream:
         del self._plain[:n]
         return out
 
-    def _write_bytes(self, data: bytes | memoryview) -> None:
+    def _write_bytes(self, data: bytes | bytearray | memoryview) -> None:
         # Buffered until flush: one TLS write (and one socket write) per batch of packets,
         # not per row.
         self._out += data
@@ -116,6 +127,14 @@ class PacketStream:
             self.seq = (self.seq + 1) & 0xFF
             if len(chunk) < MAX_PACKET:
                 return
+
+    def write_frames(self, data: bytes | bytearray, frames: int) -> None:
+        """Queue ``frames`` packets framed elsewhere (a MySQL server's row packets, passed on
+        as they came): renumbered from our sequence id unless they already carry it."""
+        if frames and data[3] != self.seq:
+            data = renumber(data, self.seq)
+        self._write_bytes(data)
+        self.seq = (self.seq + frames) & 0xFF
 
     async def flush(self) -> None:
         if self._out:
