@@ -28,6 +28,7 @@ from backend.core.errors import (
     AppError,
     DataSourceError,
     ReadOnly,
+    ResourceExhausted,
     SourceDatabaseMissing,
     SourceQueryFailed,
     SourceTimeout,
@@ -42,6 +43,19 @@ _LOCKED_DOWN = {
     "autoload_known_extensions": False,
     "lock_configuration": True,
 }
+
+
+def _config(limits: Limits) -> dict[str, Any]:
+    """The handle runs in the gateway's process: its memory and threads are bounded, and it
+    never spills to disk (a query past the limit fails with 53200 instead of taking the
+    process's memory). Some functions build one value outside the buffer pool (LPAD,
+    REPLACE): the engine bounds those (``gateway/engine/values.py``)."""
+    return {
+        "memory_limit": f"{max(16, limits.duckdb_memory_limit_mb)}MB",
+        "threads": max(1, limits.duckdb_threads),
+        "max_temp_directory_size": "0B",  # (temp_directory needs external access to change)
+        **_LOCKED_DOWN,
+    }
 
 
 class DuckDBConnector:
@@ -69,7 +83,7 @@ class DuckDBConnector:
                     )
                 try:
                     self._db = duckdb.connect(
-                        str(path.resolve()), read_only=True, config=dict(_LOCKED_DOWN)
+                        str(path.resolve()), read_only=True, config=_config(self.limits)
                     )
                 except duckdb.Error as exc:
                     raise _map_error(exc, self.path) from None
@@ -233,6 +247,12 @@ def _map_error(exc: Exception, path: Path) -> AppError:
         return DataSourceError(f"DuckDB file {path} cannot be opened: {text}")
     if isinstance(exc, duckdb.InvalidInputException) and "read-only mode" in text:
         return ReadOnly("DuckDB data sources are read-only: only queries may run", hint=text)
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return ResourceExhausted(
+            "the query needed more memory than a DuckDB data source may use "
+            "(SOURCE_DUCKDB_MEMORY_LIMIT_MB)",
+            hint="aggregate more or select fewer rows and columns",
+        )
     if isinstance(exc, duckdb.PermissionException):
         return SourceQueryFailed(
             "DuckDB data sources may read only their own file", hint=text.split("\n")[0]

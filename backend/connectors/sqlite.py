@@ -32,6 +32,7 @@ from backend.core.errors import (
     SourceDatabaseMissing,
     SourceQueryFailed,
     SourceTimeout,
+    ValueTooLarge,
 )
 
 T = TypeVar("T")
@@ -94,6 +95,8 @@ class SqliteConnector:
         except sqlite3.Error as exc:
             raise _map_error(exc, self.path) from None
         conn.set_authorizer(_authorize)
+        # In the gateway's process: no string or blob longer than this is built or read.
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, self.limits.sqlite_max_value_bytes)
         return conn
 
     async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
@@ -269,4 +272,10 @@ def _map_error(exc: Exception, path: Path) -> AppError:
         "not authorized" in text or "authorization denied" in text or "readonly" in text
     ):
         return ReadOnly("SQLite data sources are read-only: only queries may run", hint=text)
+    if isinstance(exc, sqlite3.DataError) and "too big" in text:
+        return ValueTooLarge(
+            "the query builds or reads a value longer than a SQLite data source may hold "
+            "(SOURCE_SQLITE_MAX_VALUE_BYTES)",
+            hint=text,
+        )
     return SourceQueryFailed(f"SQLite error: {text}")

@@ -286,6 +286,17 @@ class StatementTooComplex(SqlError):
     mysql_sqlstate = "HY000"
 
 
+class ValueTooLarge(SqlError):
+    """A statement would build a value longer than the engine allows (``MAX_VALUE_CHARS``,
+    ``MAX_VALUE_FACTOR``): LPAD to a huge width, REPLACE or concatenation that multiplies a
+    value. Refused before anything runs, as PostgreSQL refuses such a length."""
+
+    code = "VALUE_TOO_LARGE"
+    sqlstate = "54000"
+    mysql_errno = 1301  # ER_WARN_ALLOWED_PACKET_OVERFLOWED: "Result of %s() was larger ..."
+    mysql_sqlstate = "HY000"
+
+
 def all_error_classes() -> list[type[AppError]]:
     """Every concrete error class, for the docs test and the wire adapters."""
     seen: list[type[AppError]] = []

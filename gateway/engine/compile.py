@@ -37,6 +37,7 @@ from .resolve import (
 )
 from .snippets import model_index
 from .types import ClientDialect, CompiledQuery, OutputColumn, TargetDialect
+from .values import check_value_sizes
 from .whitelist import (
     AGGREGATE_NODES,
     CAST_TYPES,
@@ -84,6 +85,7 @@ def _compile(
     target_dialect: TargetDialect, limits: InputLimits,
 ) -> CompiledQuery:
     parsed = parse_statement(sql, client_dialect, limits)
+    check_value_sizes(parsed.statement, len(sql))
     ctx = Context(models, access, model_index(models, target_dialect), client_dialect,
                   target_dialect,
                   budget=OutputBudget.for_input(sum(1 for _ in parsed.statement.walk())))
