@@ -9,6 +9,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from backend import eventloop
 from backend.core.settings import Settings, load_settings
 
 log = logging.getLogger("metricsql")
@@ -69,7 +70,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     if not args.no_migrate:
         migrate(settings.database_url)
-    asyncio.run(serve(settings, only=args.only))
+    eventloop.run(serve(settings, only=args.only), settings.event_loop)
     return 0
 
 
@@ -95,7 +96,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "export-schema":
         return cmd_export_schema(None, args)
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except ValueError as exc:  # a malformed setting: say which, not a traceback
+        print(f"error: invalid setting: {exc}", file=sys.stderr)
+        return 2
     _configure_logging(settings)
     handlers = {"serve": cmd_serve, "migrate": cmd_migrate, "create-user": cmd_create_user}
     return handlers[args.command](settings, args)

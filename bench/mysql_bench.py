@@ -103,7 +103,9 @@ def _serve(files: dict[str, str], source: dict[str, Any], user: str, password: s
             await server.close()
             await services.close()
 
-    asyncio.run(main())
+    from backend import eventloop
+
+    eventloop.run(main(), os.environ.get("EVENT_LOOP", "uvloop"))  # as `serve` runs it
 
 
 def peak_rss_mb(pid: int) -> float:

@@ -122,7 +122,12 @@ def _serve(model: str, user: str, password: str, port: int, tls_dir: str,
         await loop.run_in_executor(None, pipe.recv)  # any message: stop
         await server.stop()
 
-    asyncio.run(main())
+    try:
+        from backend import eventloop
+    except ImportError:  # a --before checkout older than the EVENT_LOOP setting
+        asyncio.run(main())
+        return
+    eventloop.run(main(), os.environ.get("EVENT_LOOP", "uvloop"))  # as `serve` runs it
 
 
 class Gateways:

@@ -19,6 +19,7 @@ import signal
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from backend import eventloop
 from backend.core.errors import AppError, SessionTerminated, TooManyConnections
 from backend.core.grants import CredentialGrant, GrantDirectory
 from backend.core.ratelimit import FailureLimiter
@@ -300,4 +301,4 @@ def _worker_main(settings: Settings, parent: int) -> None:
         finally:
             watch.cancel()
 
-    asyncio.run(run())
+    eventloop.run(run(), settings.event_loop)

@@ -354,8 +354,7 @@ class ConnectorCache:
 
     def get(self, grant: CredentialGrant) -> Connector:
         # Changed connection parameters make a new key; the old pool is closed at stop().
-        key = (grant.data_source_type, grant.data_source_id,
-               repr(sorted(grant.data_source_params.items())))
+        key = (grant.data_source_type, grant.data_source_id, grant.params_key)
         connector = self._entries.get(key)
         if connector is None:
             connector = self.factory(grant.data_source_type, grant.data_source_params)

@@ -58,16 +58,23 @@ class SourceTypes:
         self._types: dict[Key, Mapping[tuple[str, str], str]] = {}
         self._failed: dict[Key, float] = {}
         self._tasks: dict[Key, asyncio.Task[None]] = {}
+        self._typed: dict[Key, tuple[ModelSet, ModelSet]] = {}  # (models, with the types)
 
     @staticmethod
     def key(grant: CredentialGrant) -> Key:
-        return (grant.data_source_id, repr(sorted(grant.data_source_params.items())),
-                grant.model_version_id)
+        return (grant.data_source_id, grant.params_key, grant.model_version_id)
 
     def typed(self, grant: CredentialGrant, models: ModelSet) -> ModelSet:
         """The models with the source's types, if they have been described."""
-        types = self._types.get(self.key(grant))
-        return replace(models, source_types=types) if types else models
+        key = self.key(grant)
+        types = self._types.get(key)
+        if not types:
+            return models
+        typed = self._typed.get(key)
+        if typed is None or typed[0] is not models:  # built once, not per statement
+            typed = (models, replace(models, source_types=types))
+            self._typed[key] = typed
+        return typed[1]
 
     def start(self, grant: CredentialGrant, models: ModelSet, connector: Connector,
               target: str) -> asyncio.Task[None] | None:
@@ -105,7 +112,9 @@ class SourceTypes:
         self._types[key] = types
         self._failed.pop(key, None)
         while len(self._types) > self.max_entries:
-            self._types.pop(next(iter(self._types)))
+            old = next(iter(self._types))
+            self._types.pop(old)
+            self._typed.pop(old, None)
 
     def close(self) -> None:
         for task in list(self._tasks.values()):

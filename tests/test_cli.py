@@ -59,3 +59,29 @@ def test_export_schema_matches_the_committed_sdl(tmp_path: Path) -> None:
 def test_unknown_subcommand_is_a_usage_error(tmp_path: Path) -> None:
     out = run(["frobnicate"], tmp_path)
     assert out.returncode == 2 and "invalid choice" in out.stderr
+
+
+def test_a_malformed_setting_is_named_not_a_traceback(tmp_path: Path) -> None:
+    env = {**os.environ, "DATA_DIR": str(tmp_path), "EVENT_LOOP": "twisted"}
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run([sys.executable, "-m", "backend.cli", "migrate"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "EVENT_LOOP must be uvloop or asyncio" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_servers_run_on_the_configured_event_loop() -> None:
+    from backend import eventloop
+
+    async def loop_module() -> str:
+        return type(asyncio.get_running_loop()).__module__
+
+    assert eventloop.run(loop_module(), "uvloop").startswith("uvloop")
+    assert eventloop.run(loop_module(), "asyncio").startswith("asyncio")
+
+
+async def test_the_suite_runs_on_the_production_loop() -> None:
+    # tests/conftest.py: the async tests exercise the loop `serve` runs on.
+    expected = "asyncio" if os.environ.get("EVENT_LOOP") == "asyncio" else "uvloop"
+    assert type(asyncio.get_running_loop()).__module__.startswith(expected)

@@ -94,6 +94,9 @@ def _bind(statement: str, params: Sequence[bytes | None], result_formats: Sequen
 
 
 _EXECUTE_ALL = _msg(b"E", b"\x00" + _I32.pack(0))
+_BIND_COMPLETE = _msg(b"2", b"")
+_WRAPPER_ANSWER = (_BIND_COMPLETE + _msg(b"C", b"BEGIN\x00") + _BIND_COMPLETE
+                   + _msg(b"C", b"SET\x00") + _BIND_COMPLETE)
 _SYNC = _msg(b"S", b"")
 
 
@@ -158,6 +161,19 @@ class WireConnection:
             count += 1
         self._pos = pos
         return buf[start:pos], count
+
+    async def skip(self, expected: bytes) -> bool:
+        """Consume ``expected`` if the answer starts with exactly those bytes (reading until
+        it has them, or until what has arrived differs); False leaves the buffer as it was."""
+        size = len(expected)
+        while len(self._buf) - self._pos < size:
+            if not expected.startswith(self._buf[self._pos:]):
+                return False
+            await self._fill()
+        if self._buf[self._pos:self._pos + size] != expected:
+            return False
+        self._pos += size
+        return True
 
     def buffered(self) -> bool:
         """Whether more of the answer is already here (reading it will not wait)."""
@@ -498,11 +514,14 @@ async def read_rows(conn: WireConnection) -> AsyncIterator[tuple[bytes, int]]:
     """After ``start``: runs of DataRow messages (bytes, count) until the query's
     CommandComplete; then the rest of the pipeline is read up to ReadyForQuery. A query error
     is raised (the transaction is then rolled back before the connection can be reused)."""
-    # BindComplete/CommandComplete of BEGIN and SET LOCAL, then the query's BindComplete.
-    for _ in range(2):
+    # BindComplete/CommandComplete of BEGIN and SET LOCAL, then the query's BindComplete:
+    # always these exact bytes when all went well, so compared at once; message by message
+    # (an error, a notice in between) otherwise.
+    if not await conn.skip(_WRAPPER_ANSWER):
+        for _ in range(2):
+            await conn.expect(b"2")
+            await conn.expect(b"C")
         await conn.expect(b"2")
-        await conn.expect(b"C")
-    await conn.expect(b"2")
     while True:
         chunk, count = conn.take_rows()
         if count:

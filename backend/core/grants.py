@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Protocol
 
 from backend.core.errors import MetadataUnavailable
@@ -40,6 +41,12 @@ class CredentialGrant:
     access: AccessPolicy
     # Changes whenever anything in this grant changes, so a session can tell it is stale.
     revision: int
+
+    @cached_property
+    def params_key(self) -> str:
+        """The connection parameters as a comparable key (per-source caches are keyed on
+        it); computed once per grant, not once per statement."""
+        return repr(sorted(self.data_source_params.items()))
 
 
 class GrantDirectory(Protocol):

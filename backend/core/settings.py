@@ -122,6 +122,11 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("COMPILE_WORKERS", "1", "Worker processes per gateway process that plan long "
                 "statements."),
     SettingSpec("DEMO_ORDER_ITEMS", "300000", "Size of the generated demo data set."),
+    SettingSpec("EVENT_LOOP", "uvloop",
+                "uvloop, or asyncio: the event loop the server processes run on. uvloop "
+                "(libuv; transports and TLS in C) takes about a fifth off the gateways' CPU "
+                "per statement (docs/benchmarks.md); asyncio is the fallback where uvloop is "
+                "not installed."),
 )
 
 
@@ -179,11 +184,19 @@ class Settings:
     # ``serve --only gateway``, one for the embedded default.
     gateway_processes: int = 0
     catalog_threads: int = 1
+    event_loop: str = "uvloop"
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _event_loop(value: str) -> str:
+    choice = value.strip().lower()
+    if choice not in ("uvloop", "asyncio"):
+        raise ValueError(f"EVENT_LOOP must be uvloop or asyncio, not {value!r}")
+    return choice
 
 
 def _bool(value: str) -> bool:
@@ -280,4 +293,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         compile_timeout_seconds=float(env.get("COMPILE_TIMEOUT_SECONDS", "5")),
         compile_workers=max(1, int(env.get("COMPILE_WORKERS", "1"))),
         gateway_processes=max(0, int(env.get("GATEWAY_PROCESSES", "0"))),
+        event_loop=_event_loop(env.get("EVENT_LOOP", "uvloop")),
     )

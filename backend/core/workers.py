@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing as mp
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -152,4 +153,7 @@ async def _receive(conn: Connection, timeout: float) -> Any:
         await asyncio.wait_for(ready, timeout)
     finally:
         loop.remove_reader(fd)
+        # uvloop leaves a watched descriptor non-blocking; the pipe's recv() and the next
+        # send() of a long statement expect a blocking one (BlockingIOError otherwise).
+        os.set_blocking(fd, True)
     return conn.recv()

@@ -62,6 +62,7 @@ _DEALLOCATE = re.compile(
     re.I | re.S,
 )
 _ROWS = metrics.rows_counter("postgres")
+_READ_AHEAD = 64 * 1024
 audit_log = logging.getLogger("gateway.audit")
 
 
@@ -160,6 +161,7 @@ class PgConnection:
         self.session: Session | None = None
         self.username = ""
         self._out: list[bytes] = []
+        self._inbuf = bytearray()  # read ahead of the message being handled
         self._statements: dict[str, Prepared] = {}
         self._portals: dict[str, Portal] = {}
         self._skip_until_sync = False
@@ -177,6 +179,9 @@ class PgConnection:
             data = b"".join(self._out)
             self._out.clear()
             self.writer.write(data)
+            transport = self.writer.transport
+            if transport.get_write_buffer_size() == 0 and not transport.is_closing():
+                return  # all of it went to the socket: nothing to wait for (and no timer)
         try:
             async with asyncio.timeout(self.config.send_timeout):
                 await self.writer.drain()
@@ -209,9 +214,14 @@ class PgConnection:
         return codec.decode_startup(body)
 
     async def read_message(self) -> tuple[bytes, bytes]:
-        head = await self._read_exactly(5, None)
-        kind = head[:1]
-        length = int.from_bytes(head[1:], "big", signed=True)
+        """The next message, cut from bytes read ahead: a client sends a statement's Parse,
+        Bind, Describe, Execute and Sync in one packet, and cutting them from one read costs
+        no await (or timer) per message. Waiting for a message to start has no time limit;
+        once started, its body must arrive within ``message_timeout``."""
+        buf = self._inbuf
+        while len(buf) < 5:
+            await self._read_more(None)
+        length = int.from_bytes(buf[1:5], "big", signed=True)
         if length < 4:
             raise ProtocolViolation(f"invalid message length {length}")
         if length - 4 > self.config.max_message_bytes:
@@ -221,8 +231,29 @@ class PgConnection:
             )
             err.sqlstate = "54000"
             raise err
-        body = await self._read_exactly(length - 4, self.config.message_timeout)
+        end = length + 1
+        if len(buf) < end:
+            deadline = asyncio.get_running_loop().time() + self.config.message_timeout
+            while len(buf) < end:
+                await self._read_more(deadline)
+        kind, body = bytes(buf[:1]), bytes(buf[5:end])
+        del buf[:end]
         return kind, body
+
+    async def _read_more(self, deadline: float | None) -> None:
+        try:
+            if deadline is None:
+                data = await self.reader.read(_READ_AHEAD)
+            else:
+                async with asyncio.timeout_at(deadline):
+                    data = await self.reader.read(_READ_AHEAD)
+        except TimeoutError as exc:  # before OSError, of which it is a subclass
+            raise ClientGone("timeout") from exc
+        except (ConnectionError, OSError) as exc:
+            raise ClientGone() from exc
+        if not data:
+            raise ClientGone()
+        self._inbuf += data
 
     # --- lifecycle ---------------------------------------------------------------------------
 
