@@ -201,15 +201,8 @@ async def serve(settings: Settings, *, only: str | None = None,
                 workers = GatewayWorkers(settings, processes - 1)
                 workers.start()
                 cleanups.append(workers.stop)
-        if worker:
-            if ready is not None:
-                ready.set()
-            await stop.wait()
-            if sessions.gateways:
-                await drain(sessions.gateways, settings.shutdown_grace_seconds)
-            return
-
-        # The web tier, or for a gateway-only process just /healthz, /readyz and /metrics.
+        # The web tier, or for a gateway-only process (each of GATEWAY_PROCESSES, on its own
+        # port) just /healthz, /readyz and /metrics.
         if run_web:
             background.append(asyncio.create_task(_prepare_demo(settings)))
             app = create_app(settings, engine=engine)

@@ -17,6 +17,7 @@ import os
 import secrets
 import signal
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, Protocol
 
 from backend import eventloop
@@ -258,12 +259,20 @@ class GatewayWorkers:
     """The extra gateway processes of ``serve``: each runs both gateways and its own change-
     feed subscriber on the same ports as the first (SO_REUSEPORT), so the kernel spreads new
     connections over all of them and every process ends its own sessions on a revocation.
-    Workers serve no web tier and no /metrics; they exit when the first process is gone."""
+    Worker ``k`` (2, 3, ...) serves its own /healthz, /readyz and /metrics on
+    ``WEB_PORT + k - 1`` (metrics are per process, as Prometheus scrapes them); workers exit
+    when the first process is gone."""
 
     def __init__(self, settings: Settings, count: int):
         ctx = mp.get_context("spawn")  # a fresh interpreter: no event loop or sockets copied
-        self.processes = [ctx.Process(target=_worker_main, args=(settings, os.getpid()),
-                                      name=f"gateway-{i + 2}") for i in range(count)]
+        self.processes = [
+            ctx.Process(
+                target=_worker_main,
+                name=f"gateway-{i + 2}",
+                args=(replace(settings, web_port=settings.web_port + i + 1), os.getpid()),
+            )
+            for i in range(count)
+        ]
 
     def start(self) -> None:
         for proc in self.processes:

@@ -33,14 +33,19 @@ class Proc:
     log: Path
 
 
-def _start(name: str, args: list[str], env: dict[str, str], data_dir: Path) -> Proc:
-    web, pg, my = free_port(), free_port(), free_port()
+def _start(
+    name: str, args: list[str], env: dict[str, str], data_dir: Path, web: int | None = None
+) -> Proc:
+    web, pg, my = web or free_port(), free_port(), free_port()
     log = data_dir / f"{name}.log"
     with open(log, "wb") as out:
         popen = subprocess.Popen(
-            [sys.executable, "-m", "backend.cli", "serve", *args], cwd=ROOT,
+            [sys.executable, "-m", "backend.cli", "serve", *args],
+            cwd=ROOT,
             env={**env, "WEB_PORT": str(web), "PG_PORT": str(pg), "MYSQL_PORT": str(my)},
-            stdout=out, stderr=subprocess.STDOUT)
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     proc = Proc(name, popen, f"http://127.0.0.1:{web}", pg, log)
     deadline = time.monotonic() + 60
     while True:
@@ -74,15 +79,27 @@ def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Proc, P
     require_postgres()
     name, url = _create_pg_database()
     data_dir = tmp_path_factory.mktemp("topology")  # shared, as the compose volume is
-    env = {**os.environ, "DATA_DIR": str(data_dir), "DATABASE_URL": url,
-           "SECRET_KEY": "topology-test-secret-" + "k" * 30, "DEMO_ORDER_ITEMS": "3000",
-           "SHUTDOWN_GRACE_SECONDS": "1", "LOG_FORMAT": "json",
-           # One process per gateway tier: the test reads each one's /metrics.
-           "GATEWAY_PROCESSES": "1"}
+    env = {
+        **os.environ,
+        "DATA_DIR": str(data_dir),
+        "DATABASE_URL": url,
+        "SECRET_KEY": "topology-test-secret-" + "k" * 30,
+        "DEMO_ORDER_ITEMS": "3000",
+        "SHUTDOWN_GRACE_SECONDS": "1",
+        "LOG_FORMAT": "json",
+        # One process per gateway tier: the test reads each one's /metrics.
+        "GATEWAY_PROCESSES": "1",
+    }
     procs: list[Proc] = []
     try:
-        subprocess.run([sys.executable, "-m", "backend.cli", "migrate"], cwd=ROOT, env=env,
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [sys.executable, "-m", "backend.cli", "migrate"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
         procs.append(_start("web", ["--only", "web", "--no-migrate"], env, data_dir))
         # One after the other: the first makes the TLS pair in the shared DATA_DIR.
         procs.append(_start("gateway-1", ["--only", "gateway", "--no-migrate"], env, data_dir))
@@ -95,12 +112,15 @@ def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Proc, P
 
 
 def _conninfo(port: int, cred: dict[str, Any]) -> str:
-    return (f"host=127.0.0.1 port={port} dbname=db user={cred['credential']['username']} "
-            f"password={cred['password']} sslmode=require connect_timeout=10")
+    return (
+        f"host=127.0.0.1 port={port} dbname=db user={cred['credential']['username']} "
+        f"password={cred['password']} sslmode=require connect_timeout=10"
+    )
 
 
 def test_a_credential_from_creation_to_revocation_across_two_gateways(
-        topology: tuple[Proc, Proc, Proc]) -> None:
+    topology: tuple[Proc, Proc, Proc],
+) -> None:
     web, *gateways = topology
     site = Server(web.ops_url, 0, 0, web.log.parent, web.log)
     cred = new_credential(site)
