@@ -31,6 +31,7 @@ from gateway.engine import CompiledQuery, PlanCache, compile_query
 from gateway.engine.limits import DEFAULT_LIMITS, InputLimits, check_length, too_deep
 from gateway.engine.parse import check_bounds
 from gateway.engine.types import TARGET_DIALECTS, ClientDialect
+from gateway.fair_queue import FairQueue
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class PlanSettings:
     timeout_s: float = 5.0
     workers: int = 1
     limits: InputLimits = DEFAULT_LIMITS
+    queued_per_credential: int = 8  # long statements of one credential waiting for a worker
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class Scope:
     target: str
     model_version: str | None
     facts: catalog_sql.SessionFacts | None = None
+    # the credential whose turn at the workers the statement waits for (fair_queue.py)
+    owner: str = ""
 
 
 @dataclass(frozen=True)
@@ -247,6 +251,9 @@ class Planner:
         self.cache = PlanCache(cache_size)
         self.pool = WorkerPool(name="metricsql-planner", workers=self.settings.workers,
                                preload=["gateway.planning"])
+        # At most one statement per worker is handed to the pool; waiting ones take turns by
+        # credential, so one credential cannot hold the workers against the others.
+        self.queue = FairQueue(self.pool.workers, self.settings.queued_per_credential)
         self._kinds: OrderedDict[str, bool] = OrderedDict()
         self._prepared: OrderedDict[tuple[Any, ...], PreparedPlan] = OrderedDict()
 
@@ -262,10 +269,13 @@ class Planner:
         if len(self._kinds) > 4096:
             self._kinds.popitem(last=False)
 
-    async def _offload(self, fn: Any, *args: Any) -> Any:
+    async def _offload(self, owner: str, fn: Any, *args: Any) -> Any:
         check_length(args[0], self.limits)  # refused before a byte is sent anywhere
         try:
-            return await self.pool.run(self.settings.timeout_s, fn, *args)
+            # The time limit counts from the turn: a worker is free then (waiting for one's
+            # turn is bounded by one turn of every other waiting credential).
+            async with self.queue.turn(owner):
+                return await self.pool.run(self.settings.timeout_s, fn, *args)
         except TimeoutError:
             raise StatementTooComplex(
                 f"planning the statement took longer than {self.settings.timeout_s:g} s and "
@@ -291,7 +301,8 @@ class Planner:
         if self._inline(sql):
             compiled = compile_in(sql, client, scope, self.limits)
         else:
-            compiled = await self._offload(compile_in, sql, client, scope, self.limits)
+            compiled = await self._offload(scope.owner, compile_in, sql, client, scope,
+                                           self.limits)
         self._store(sql, client, scope, compiled)
         return compiled
 
@@ -310,7 +321,7 @@ class Planner:
                 return DataPlan(await self.compile(sql, "postgres", scope))
             return plan_execute(sql, params, scope, self.limits, data)
         plan: DataPlan | CatalogPlan = await self._offload(
-            plan_execute, sql, tuple(params), scope, self.limits, data)
+            scope.owner, plan_execute, sql, tuple(params), scope, self.limits, data)
         self._remember_kind(sql, isinstance(plan, DataPlan))
         if isinstance(plan, DataPlan):
             self._store(sql, "postgres", scope, plan.compiled)
@@ -327,7 +338,8 @@ class Planner:
         if self._inline(sql):
             prepared = plan_prepare(sql, declared, scope, self.limits)
         else:
-            prepared = await self._offload(plan_prepare, sql, list(declared), scope, self.limits)
+            prepared = await self._offload(scope.owner, plan_prepare, sql, list(declared), scope,
+                                           self.limits)
             if prepared.compiled is not None:
                 self._remember_kind(sql, True)
                 self._store(sql, "postgres", scope, prepared.compiled)

@@ -683,7 +683,8 @@ class Session:
         if target is None:
             raise NotSupported(f"data sources of type {kind} are not supported")
         models = self.models()
-        return Scope(models, self.grant.access, target, self.model_key(models), self.facts())
+        return Scope(models, self.grant.access, target, self.model_key(models), self.facts(),
+                     owner=self.grant.credential_id)
 
     async def compile(self, sql: str) -> CompiledQuery:
         await self.described()
@@ -805,6 +806,7 @@ def services_from_settings(settings: AppSettings) -> SessionServices:
     planner = Planner(PlanSettings(
         inline_bytes=settings.compile_inline_bytes, timeout_s=settings.compile_timeout_seconds,
         workers=settings.compile_workers,
+        queued_per_credential=settings.compile_queue_per_credential,
         limits=InputLimits(max_statement_bytes=settings.max_statement_bytes,
                            max_in_list_items=settings.max_in_list_items,
                            max_nesting_depth=settings.max_nesting_depth),

@@ -94,7 +94,10 @@ class SourceEnvironment:
         )
         return cls(
             limits=Limits(connect_timeout=settings.source_connect_timeout_seconds,
-                          statement_timeout=settings.source_statement_timeout_seconds),
+                          statement_timeout=settings.source_statement_timeout_seconds,
+                          duckdb_memory_limit_mb=settings.source_duckdb_memory_limit_mb,
+                          duckdb_threads=settings.source_duckdb_threads,
+                          sqlite_max_value_bytes=settings.source_sqlite_max_value_bytes),
             network=NetworkPolicy(
                 allow=parse_networks(settings.source_network_allow,
                                      setting="SOURCE_NETWORK_ALLOW"),

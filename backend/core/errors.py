@@ -297,6 +297,16 @@ class ValueTooLarge(SqlError):
     mysql_sqlstate = "HY000"
 
 
+class PlannerBusy(SqlError):
+    """A credential already has as many long statements waiting for the planner's workers as
+    it may (``COMPILE_QUEUE_PER_CREDENTIAL``): refused at once rather than queued."""
+
+    code = "PLANNER_BUSY"
+    sqlstate = "53400"
+    mysql_errno = 1203  # ER_TOO_MANY_USER_CONNECTIONS: a per-user limit
+    mysql_sqlstate = "42000"
+
+
 def all_error_classes() -> list[type[AppError]]:
     """Every concrete error class, for the docs test and the wire adapters."""
     seen: list[type[AppError]] = []

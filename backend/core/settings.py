@@ -103,6 +103,13 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("SOURCE_NETWORK_DENY", "(none)",
                 "CIDR ranges (same syntax) data sources may never connect to; wins over the "
                 "allow list. The production profile sets loopback,private."),
+    SettingSpec("SOURCE_DUCKDB_MEMORY_LIMIT_MB", "256",
+                "Memory one DuckDB data source (it runs in the gateway's process) may use, no "
+                "spilling to disk; a query past it fails with 53200 / MySQL 1041."),
+    SettingSpec("SOURCE_DUCKDB_THREADS", "2", "Threads one DuckDB data source's queries use."),
+    SettingSpec("SOURCE_SQLITE_MAX_VALUE_BYTES", "67108864",
+                "Longest string or blob a SQLite data-source query may build or read "
+                "(SQLITE_LIMIT_LENGTH; 54000 beyond)."),
     SettingSpec("CATALOG_MEMORY_LIMIT_MB", "64",
                 "Memory one credential's catalog sandbox (the in-memory DuckDB answering "
                 "pg_catalog, information_schema, SHOW and FROM-less SELECTs) may use; a query "
@@ -121,6 +128,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "Longest a statement may take to plan in a worker before it is stopped (54001)."),
     SettingSpec("COMPILE_WORKERS", "1", "Worker processes per gateway process that plan long "
                 "statements."),
+    SettingSpec("COMPILE_QUEUE_PER_CREDENTIAL", "8",
+                "Long statements of one credential that may wait for a planner worker; waiting "
+                "statements take turns by credential, and more are refused at once (53400)."),
     SettingSpec("DEMO_ORDER_ITEMS", "300000", "Size of the generated demo data set."),
     SettingSpec("EVENT_LOOP", "uvloop",
                 "uvloop, or asyncio: the event loop the server processes run on. uvloop "
@@ -180,6 +190,10 @@ class Settings:
     compile_inline_bytes: int = 1024
     compile_timeout_seconds: float = 5.0
     compile_workers: int = 1
+    compile_queue_per_credential: int = 8
+    source_duckdb_memory_limit_mb: int = 256
+    source_duckdb_threads: int = 2
+    source_sqlite_max_value_bytes: int = 64 * 2**20
     # Gateway processes sharing the wire ports (SO_REUSEPORT); 0: one per core for
     # ``serve --only gateway``, one for the embedded default.
     gateway_processes: int = 0
@@ -292,6 +306,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         compile_inline_bytes=int(env.get("COMPILE_INLINE_BYTES", "1024")),
         compile_timeout_seconds=float(env.get("COMPILE_TIMEOUT_SECONDS", "5")),
         compile_workers=max(1, int(env.get("COMPILE_WORKERS", "1"))),
+        compile_queue_per_credential=max(1, int(env.get("COMPILE_QUEUE_PER_CREDENTIAL", "8"))),
+        source_duckdb_memory_limit_mb=int(env.get("SOURCE_DUCKDB_MEMORY_LIMIT_MB", "256")),
+        source_duckdb_threads=max(1, int(env.get("SOURCE_DUCKDB_THREADS", "2"))),
+        source_sqlite_max_value_bytes=int(env.get("SOURCE_SQLITE_MAX_VALUE_BYTES", "67108864")),
         gateway_processes=max(0, int(env.get("GATEWAY_PROCESSES", "0"))),
         event_loop=_event_loop(env.get("EVENT_LOOP", "uvloop")),
     )

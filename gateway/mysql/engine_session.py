@@ -96,7 +96,8 @@ class EngineSession:
     async def _compile(self, sql: str) -> CompiledQuery:
         await self.ready()
         models = self.models()
-        scope = Scope(models, self.grant.access, self._target(), self._model_key(models))
+        scope = Scope(models, self.grant.access, self._target(), self._model_key(models),
+                      owner=self.grant.credential_id)
         return await self.services.planner.compile(sql, "mysql", scope)
 
     async def execute(self, sql: str, params: Sequence[object] = ()) -> QueryResult:
