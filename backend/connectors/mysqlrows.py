@@ -44,7 +44,8 @@ class RowPackets:
         self.status = 0  # the EOF packet's server status
         self.warnings = 0
         self.trailing = 0  # bytes that arrived after the end (the connection is unusable)
-        self._pending = b""
+        self._pending = bytearray()  # the start of a row still arriving
+        self._need = 0  # bytes ``_pending`` must reach before a frame can complete
 
     @property
     def buffered(self) -> int:
@@ -54,17 +55,25 @@ class RowPackets:
         if self.done:
             self.trailing += len(data)
             return b"", 0, 0
-        buf = self._pending + data if self._pending else data
+        buf: bytes | bytearray = data
+        if self._pending:
+            # Appended, not joined anew: a row of many megabytes arrives in many reads.
+            self._pending += data
+            if len(self._pending) < self._need:
+                return b"", 0, 0
+            buf = self._pending
         unpack = _WORD.unpack_from
         size = len(buf)
         seq = self.seq
         pos = cut = rows = frames = run_frames = 0
         continuing = False  # inside a packet split into frames
+        need = 4
         while pos + 4 <= size:
             (word,) = unpack(buf, pos)
             length = word & MAX_FRAME
             end = pos + 4 + length
             if end > size:
+                need = end
                 break
             if word >> 24 != seq:
                 raise RowPacketError(f"packet out of order (got {word >> 24}, want {seq})")
@@ -74,8 +83,8 @@ class RowPackets:
                 if first == 0xFF or length < 9:  # ERR, or EOF (a row may start with 0xFE)
                     self._end(buf, pos + 4, end, first)
                     self.trailing = size - end
-                    self.seq, self._pending = seq, b""
-                    return buf[:cut], rows, run_frames
+                    self.seq, self._pending = seq, bytearray()
+                    return bytes(buf[:cut]), rows, run_frames
             frames += 1
             continuing = length == MAX_FRAME
             if not continuing:
@@ -83,11 +92,18 @@ class RowPackets:
                 cut, run_frames = end, frames
                 self.seq = seq
             pos = end
+            need = pos + 4
         # The frames of a row still arriving are read again with the rest of it.
-        self._pending = buf[cut:]
-        return (buf[:cut] if cut < size else buf), rows, run_frames
+        self._need = need - cut
+        if cut == 0:
+            if buf is not self._pending:
+                self._pending = bytearray(buf)
+            return b"", 0, 0
+        run = data if buf is data and cut == size else bytes(buf[:cut])
+        self._pending = bytearray(buf[cut:])
+        return run, rows, run_frames
 
-    def _end(self, buf: bytes, start: int, end: int, first: int) -> None:
+    def _end(self, buf: bytes | bytearray, start: int, end: int, first: int) -> None:
         self.done = True
         if first == 0xFF:
             self.error = bytes(buf[start:end])
