@@ -53,6 +53,7 @@ class Size:
 
 STORED = Size(1, 0)  # a value read from the data source (or sent as a parameter)
 NOTHING = Size(0, 0)
+SCALAR = Size(0, 64)  # a number, date, time or boolean, as text
 
 # Node types whose value can be longer than their longest argument; each has a rule below.
 GROWING: frozenset[type[exp.Expr]] = frozenset({
@@ -78,19 +79,33 @@ BOUNDED_BY_ARGUMENTS: frozenset[type[exp.Expr]] = frozenset({
     exp.SubstringIndex, exp.Sum, exp.TimestampTrunc, exp.Trim, exp.Trunc, exp.Tuple,
     exp.Upper, exp.Var, exp.Variance, exp.VariancePop,
 })  # fmt: skip
+# Of those, the ones whose value is a number, date, time or boolean whatever their arguments.
+SCALAR_RESULTS: frozenset[type[exp.Expr]] = frozenset({
+    exp.Abs, exp.Add, exp.And, exp.Avg, exp.Between, exp.Boolean, exp.Ceil, exp.Count,
+    exp.CumeDist, exp.CurrentDate, exp.CurrentTime, exp.CurrentTimestamp, exp.DateAdd,
+    exp.DateFromParts, exp.DateTrunc, exp.DenseRank, exp.Div, exp.EQ, exp.Exp, exp.Extract,
+    exp.Floor, exp.GT, exp.GTE, exp.ILike, exp.In, exp.IntDiv, exp.Is, exp.LT, exp.LTE,
+    exp.Length, exp.Like, exp.Ln, exp.Mod, exp.Mul, exp.NEQ, exp.Not, exp.Ntile, exp.Null,
+    exp.NullSafeEQ, exp.NullSafeNEQ, exp.Or, exp.PercentRank, exp.Pow, exp.Rank,
+    exp.RegexpILike, exp.RegexpLike, exp.Round, exp.RowNumber, exp.Sign, exp.Sqrt,
+    exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.StrPosition, exp.StrToDate,
+    exp.StrToTime, exp.Sub, exp.Sum, exp.TimestampTrunc, exp.Trunc, exp.Variance,
+    exp.VariancePop, exp.Escape,
+})  # fmt: skip
 _NOT_VALUES = (exp.DataType, exp.Var, exp.Identifier, exp.TableAlias, exp.Star)
 
 
 def check_value_sizes(statement: exp.Expr, text_chars: int) -> None:
     """Raise ``ValueTooLarge`` when some expression of the statement (``text_chars`` long) can
-    build a value past the bounds. Literals are paid for by the statement's own length, so the
-    character bound is ``MAX_VALUE_CHARS`` beyond it."""
-    _Sizes(statement, MAX_VALUE_CHARS + text_chars).check()
+    build a value past the bounds. A literal is as long as the statement makes it, except as an
+    output column (every row holds it)."""
+    _Sizes(statement, text_chars).check()
 
 
 class _Sizes:
-    def __init__(self, statement: exp.Expr, max_chars: int):
-        self.max_chars = max_chars
+    def __init__(self, statement: exp.Expr, text_chars: int):
+        self.max_chars = MAX_VALUE_CHARS
+        self.text_chars = max(MAX_VALUE_CHARS, text_chars)
         self.scopes = traverse_scope(statement)  # children before the scopes that use them
         self.by_query: dict[int, Scope] = {id(s.expression): s for s in self.scopes}
         self.projections: dict[int, list[tuple[str, Size]]] = {}
@@ -106,8 +121,11 @@ class _Sizes:
                 if node is not query and not isinstance(node, _NOT_VALUES):
                     self.size(node, scope)
             selects = query.selects if isinstance(query, exp.Query) else []
+            projections = [(item, self._projection(item, scope)) for item in selects]
+            for item, size in projections:  # each output row holds it: no literal exempt
+                self._within_bounds(item, size, self.max_chars)
             self.projections[id(scope)] = [
-                (item.alias_or_name.lower(), self._projection(item, scope)) for item in selects
+                (item.alias_or_name.lower(), size) for item, size in projections
             ]
 
     def _set_operation(self, scope: Scope) -> list[tuple[str, Size]]:
@@ -132,7 +150,10 @@ class _Sizes:
         known = self.memo.get(id(node))
         if known is None:
             known = self.memo[id(node)] = self._size(node, scope)
-            self._within_bounds(node, known)
+            # a literal (or a cast of one) is as long as the client wrote it: paid for by the
+            # statement's length, unless an output column repeats it on every row
+            written_out = _constant(node)
+            self._within_bounds(node, known, self.text_chars if written_out else self.max_chars)
         return known
 
     def _args(self, node: exp.Expr, scope: Scope) -> list[Size]:
@@ -142,6 +163,8 @@ class _Sizes:
     def _size(self, node: exp.Expr, scope: Scope) -> Size:
         if isinstance(node, exp.Literal):
             return Size(0, len(node.this))
+        if type(node) in SCALAR_RESULTS:
+            return SCALAR  # its arguments are checked as expressions of their own
         if isinstance(node, exp.Placeholder | exp.Parameter):
             return STORED
         if isinstance(node, exp.Column):
@@ -241,11 +264,11 @@ class _Sizes:
                 return value.max(Size(0, int(inner.this)))
         return value
 
-    def _within_bounds(self, node: exp.Expr, size: Size) -> None:
-        if size.chars > self.max_chars:
+    def _within_bounds(self, node: exp.Expr, size: Size, max_chars: int) -> None:
+        if size.chars > max_chars:
             raise ValueTooLarge(
                 f"{_what(node)} can build a value of {size.chars} characters, more than "
-                f"{MAX_VALUE_CHARS} beyond the statement's length (MAX_VALUE_CHARS)",
+                f"{MAX_VALUE_CHARS} (MAX_VALUE_CHARS)",
                 hint="ask for shorter values: a smaller width, fewer repetitions",
             )
         if size.factor > MAX_VALUE_FACTOR:
@@ -255,6 +278,12 @@ class _Sizes:
                 hint="concatenation and REPLACE over several subquery or CTE levels multiply "
                      "a value's length; build it in fewer steps",
             )
+
+
+def _constant(node: exp.Expr) -> bool:
+    while isinstance(node, exp.Cast | exp.TryCast | exp.Paren):
+        node = node.this
+    return isinstance(node, exp.Literal)
 
 
 def _is_integer(node: object) -> bool:

@@ -363,6 +363,11 @@ VALUE_BOMBS = [
     "SELECT LPAD(status, 10000) FROM orders) t",
     "SELECT CAST(status AS CHAR(100000)) FROM orders",
     "SELECT id FROM orders WHERE status = (SELECT MAX(LPAD(status, 100000)) FROM orders)",
+    # a literal is paid for by the statement's length, but an output column repeats it per
+    # row (a 200 KB one over 5,000 rows of a fetch batch was 2 GB in the gateway)
+    "SELECT '" + "x" * 20_000 + "' FROM orders",
+    "SELECT v FROM (SELECT CAST('" + "x" * 20_000 + "' AS TEXT) AS v FROM orders) t",
+    "SELECT status || '" + "x" * 20_000 + "' FROM orders",
 ]
 
 
@@ -385,6 +390,8 @@ def test_a_value_the_statement_sizes_is_refused(sql: str, target: str, client: s
     "SELECT CONCAT_WS(', ', " + ", ".join(["status"] * 60) + ") FROM orders",
     "SELECT CAST(status AS VARCHAR(1000000)), TO_CHAR(created_at, 'YYYY-MM-DD') FROM orders",
     "SELECT note FROM orders WHERE note = '" + "x" * 20_000 + "'",  # paid by its own length
+    "SELECT note FROM orders WHERE note IN ('" + "x" * 9_000 + "', CAST('" + "y" * 9_000
+    + "' AS TEXT))",
 ])
 def test_values_within_the_bounds_compile(sql: str) -> None:
     for target in TARGETS:
