@@ -179,9 +179,15 @@ class PgConnection:
             data = b"".join(self._out)
             self._out.clear()
             self.writer.write(data)
-            transport = self.writer.transport
-            if transport.get_write_buffer_size() == 0 and not transport.is_closing():
-                return  # all of it went to the socket: nothing to wait for (and no timer)
+        if not getattr(self.writer._protocol, "_paused", True):  # type: ignore[attr-defined]
+            # Writing is not paused (asyncio's flow control: the transport's buffer, under
+            # TLS the socket's too, is below its high mark), so drain() will not wait: skip
+            # arming the timer. It still raises if the connection was lost.
+            try:
+                await self.writer.drain()
+            except (ConnectionError, OSError) as exc:
+                raise ClientGone() from exc
+            return
         try:
             async with asyncio.timeout(self.config.send_timeout):
                 await self.writer.drain()
