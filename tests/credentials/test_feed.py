@@ -329,6 +329,34 @@ async def test_record_login(maker: Maker, team3: Team3) -> None:
                       ("sql.login_failed", "198.51.100.5", None)]
 
 
+async def test_a_login_whose_credential_is_deleted_meanwhile_is_still_audited(
+        metadata_url: str, maker: Maker, team3: Team3) -> None:
+    """The gateways' audit writer stamps ``last_used_at`` of a credential read a moment
+    before; when the credential is deleted in between (the soak does it under load), the
+    audit rows of the batch must still be written (they were lost with a StaleDataError)."""
+    if not metadata_url.startswith("postgresql"):
+        pytest.skip("needs a second writer while the first transaction is open")
+    import psycopg
+    from sqlalchemy import event
+
+    issued = await issue(maker, team3, "member")
+    u = issued.view.credential.username
+
+    def delete_meanwhile(*_: Any) -> None:
+        with psycopg.connect(metadata_url.replace("+asyncpg", ""), autocommit=True) as other:
+            other.execute("DELETE FROM sql_credentials WHERE username = %s", (u,))
+
+    async with maker() as db:
+        event.listen(db.sync_session, "before_flush", delete_meanwhile, once=True)
+        await svc.record_login(db, u, True, "198.51.100.6", protocol="postgres")
+        await db.commit()
+    async with maker() as db:
+        actions = list(await db.scalars(select(AuditEvent.action).where(
+            AuditEvent.target == u, AuditEvent.client_addr == "198.51.100.6")))
+        assert actions == ["sql.login_succeeded"]
+        assert await db.scalar(select(SqlCredential).where(SqlCredential.username == u)) is None
+
+
 async def test_lost_listen_connection_is_replaced(metadata_url: str, engine: AsyncEngine,
                                                   maker: Maker, team3: Team3) -> None:
     if not metadata_url.startswith("postgresql"):

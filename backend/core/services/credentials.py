@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.errors import InvalidInput, NotFound, PermissionDenied
@@ -361,5 +361,13 @@ async def record_login(
                  team_id=cred.team_id if cred else None, target=username[:200],
                  client_addr=client_addr, **detail)
     if ok and cred is not None:
-        cred.last_used_at = utcnow()
+        # A statement, not an attribute on the loaded row: the credential may be deleted by
+        # another transaction after the read above, and a stamp on a deleted row is moot —
+        # the ORM's "expected to update 1 row" check would fail the audit batch with it.
+        await db.execute(
+            update(SqlCredential)
+            .where(SqlCredential.id == cred.id)
+            .values(last_used_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
     await db.flush()
