@@ -137,6 +137,11 @@ class PacketStream:
         self.seq = (self.seq + frames) & 0xFF
 
     async def flush(self) -> None:
+        if self.writer.transport.is_closing():
+            # Ended under us (a revoked session, a vanished peer): the client is gone. uvloop
+            # raises RuntimeError on a write to a closed transport, asyncio drops the bytes.
+            self._out.clear()
+            raise ConnectionClosed()
         if self._out:
             data, self._out = bytes(self._out), bytearray()
             if self._tls is None:
