@@ -201,6 +201,11 @@ class WireConnection:
     # --- writing ---------------------------------------------------------------------------
 
     def write(self, data: bytes) -> None:
+        if self._writer.transport.is_closing():
+            # The server hung up (or we did): an OSError like every lost connection. uvloop
+            # raises RuntimeError on a write to a closed transport where asyncio drops it.
+            self.closed = True
+            raise ConnectionError("the connection to the server was closed")
         self._writer.write(data)
 
     async def drain(self) -> None:

@@ -174,11 +174,18 @@ class PgConnection:
     def send(self, data: bytes) -> None:
         self._out.append(data)
 
+    def _write(self, data: bytes) -> None:
+        if self.writer.transport.is_closing():
+            # Ended under us (a revocation, a vanished peer): the client is gone. uvloop
+            # raises RuntimeError on a write to a closed transport where asyncio drops it.
+            raise ClientGone()
+        self.writer.write(data)
+
     async def flush(self) -> None:
         if self._out:
             data = b"".join(self._out)
             self._out.clear()
-            self.writer.write(data)
+            self._write(data)
         if not getattr(self.writer._protocol, "_paused", True):  # type: ignore[attr-defined]
             # Writing is not paused (asyncio's flow control: the transport's buffer, under
             # TLS the socket's too, is below its high mark), so drain() will not wait: skip
@@ -339,9 +346,9 @@ class PgConnection:
                     raise ProtocolViolation("SSLRequest sent twice")
                 tls_tried = True
                 if self.config.ssl_context is None:
-                    self.writer.write(b"N")
+                    self._write(b"N")
                     continue
-                self.writer.write(b"S")
+                self._write(b"S")
                 await self.flush()
                 if self.reader._buffer:  # type: ignore[attr-defined]
                     # Bytes after SSLRequest and before the handshake: an injection attempt.
@@ -357,7 +364,7 @@ class PgConnection:
                 if gss_tried:
                     raise ProtocolViolation("GSSENCRequest sent twice")
                 gss_tried = True
-                self.writer.write(b"N")
+                self._write(b"N")
                 continue
             if isinstance(packet, m.CancelRequest):
                 await self.host.cancel_request(packet.process_id, packet.secret_key)
