@@ -233,6 +233,13 @@ class QueryCanceled(SqlError):
     mysql_sqlstate = "70100"
 
 
+class AuthenticationTimeout(QueryCanceled):
+    """A login (TLS, startup, authentication) did not complete in time; PostgreSQL's own
+    ``authentication_timeout`` answers with this FATAL (57014) before it closes."""
+
+    code = "AUTHENTICATION_TIMEOUT"
+
+
 class ProtocolViolation(SqlError):
     code = "PROTOCOL_VIOLATION"
     sqlstate = "08P01"

@@ -69,6 +69,16 @@ async def sync_for_login(grants: GrantDirectory,
     try:
         async with asyncio.timeout(timeout):
             await grants.sync()
+    except TimeoutError:
+        # Unreachable, or reachable but not answering in time (a gateway or database under
+        # more load than it can take): either way the cache is not known to be current.
+        log.warning("credential cache sync took over %g s; refusing the login", timeout)
+        raise MetadataUnavailable(
+            f"the SQL API could not check credentials with its metadata database within "
+            f"{timeout:g} s (unreachable or overloaded); new logins are refused meanwhile "
+            "(sessions already open keep working)",
+            hint="retry in a few seconds",
+        ) from None
     except Exception as exc:
         log.warning("credential cache sync failed (%s); refusing the login",
                     type(exc).__name__)

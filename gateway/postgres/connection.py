@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from backend.core.errors import (
     AppError,
     AuthenticationFailed,
+    AuthenticationTimeout,
     InvalidInput,
     NotAuthenticated,
     NotSupported,
@@ -278,7 +279,12 @@ class PgConnection:
                 async with asyncio.timeout(self.config.startup_timeout):
                     ok = await self._startup()
             except TimeoutError:
-                raise ClientGone("startup timeout") from None
+                # As PostgreSQL's authentication_timeout: say why before closing (a client
+                # still there, say one queued behind a login storm, can tell it from a crash).
+                raise AuthenticationTimeout(
+                    "canceling authentication due to timeout",
+                    hint="the login did not complete within "
+                         f"{self.config.startup_timeout:g} s; retry") from None
             if ok:
                 await self._serve()
         except asyncio.CancelledError:

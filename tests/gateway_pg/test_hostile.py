@@ -67,6 +67,18 @@ def test_half_a_message_then_stall(strict: ThreadedGateway) -> None:
     _still_serves(strict.gw)
 
 
+def test_a_login_that_never_completes_is_told_why(strict: ThreadedGateway) -> None:
+    # A valid startup, then no answer to the SASL challenge: PostgreSQL's own
+    # authentication_timeout sends FATAL 57014 before closing, and so does the gateway.
+    body = struct.pack("!i", 196608) + b"user\x00" + strict.gw.user.encode() + b"\x00\x00"
+    reply = _raw(strict.gw.port, struct.pack("!i", len(body) + 4) + body)
+    assert reply.startswith(b"R")  # the SASL challenge, left unanswered
+    error = reply[reply.index(b"E"):]
+    assert b"SFATAL" in error and b"C57014" in error
+    assert b"canceling authentication due to timeout" in error
+    _still_serves(strict.gw)
+
+
 def test_too_many_connections(strict: ThreadedGateway) -> None:
     conns = [psycopg.connect(strict.gw.dsn()) for _ in range(3)]
     try:
