@@ -30,6 +30,12 @@ def loop_factory(choice: str) -> Callable[[], asyncio.AbstractEventLoop] | None:
     return factory
 
 
+def new_loop(choice: str) -> asyncio.AbstractEventLoop:
+    """A fresh loop of the chosen kind, for a server run on a thread of its own (tests)."""
+    factory = loop_factory(choice)
+    return factory() if factory is not None else asyncio.new_event_loop()
+
+
 def run(main: Coroutine[Any, Any, T], choice: str) -> T:
     """``asyncio.run`` on the chosen loop."""
     with asyncio.Runner(loop_factory=loop_factory(choice)) as runner:

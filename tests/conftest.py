@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from backend.eventloop import loop_factory
-from tests.services import PG_ADMIN_DSN, require_postgres
+from tests.services import EVENT_LOOP, PG_ADMIN_DSN, require_postgres
 
 
 def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item
                                   ) -> dict[str, Callable[[], asyncio.AbstractEventLoop]]:
     """Async tests run on the loop the servers run on in production (``EVENT_LOOP``, uvloop by
     default); ``EVENT_LOOP=asyncio make test`` runs them on Python's own loop."""
-    factory = loop_factory(os.environ.get("EVENT_LOOP", "uvloop"))
+    factory = loop_factory(EVENT_LOOP)
     return {"loop": factory or asyncio.new_event_loop}
 
 

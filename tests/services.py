@@ -15,6 +15,8 @@ PG_HOST, PG_PORT = "127.0.0.1", 5432
 MARIADB_HOST, MARIADB_PORT = "127.0.0.1", 3306
 PG_ADMIN_DSN = f"postgresql://postgres@{PG_HOST}:{PG_PORT}/postgres"
 PG_TEST_DSN = f"postgresql://postgres@{PG_HOST}:{PG_PORT}/test"
+# The loop servers started by tests run on: the production one (uvloop) unless EVENT_LOOP says.
+EVENT_LOOP = os.environ.get("EVENT_LOOP", "uvloop")
 
 
 def _reachable(host: str, port: int) -> bool:

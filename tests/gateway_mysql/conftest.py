@@ -14,12 +14,14 @@ from typing import Any, TypeVar
 import duckdb
 import pytest
 
+from backend import eventloop
 from backend.core.ratelimit import FailureLimiter
 from gateway.mysql.engine_session import EngineSessionFactory
 from gateway.mysql.server import MysqlServer, start_mysql_server
 from gateway.session import SessionServices
 from gateway.tls import ensure_self_signed, server_context
 from tests.gateway_common import MODEL, MemoryGrants, make_grant
+from tests.services import EVENT_LOOP
 
 T = TypeVar("T")
 
@@ -67,7 +69,7 @@ class ThreadedGateway:
     def __init__(self, tls_dir: Path, data: Path, *, limiter: FailureLimiter | None = None,
                  **options: Any):
         self.events: list[tuple[str, dict[str, Any]]] = []
-        self.loop = asyncio.new_event_loop()
+        self.loop = eventloop.new_loop(EVENT_LOOP)  # the servers' loop, not asyncio's
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
         self.services = SessionServices()

@@ -41,7 +41,10 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
     tls_dir, data, memory_mb = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
     model = Path(sys.argv[4]).read_text() if len(sys.argv) > 4 else None
-    asyncio.run(_serve(tls_dir, data, memory_mb, model))
+    from backend import eventloop
+    from tests.services import EVENT_LOOP
+
+    eventloop.run(_serve(tls_dir, data, memory_mb, model), EVENT_LOOP)
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, flush=True)
 
 

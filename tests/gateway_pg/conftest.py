@@ -13,11 +13,13 @@ from typing import Any, TypeVar
 import duckdb
 import pytest
 
+from backend import eventloop
 from gateway.postgres.config import PgGatewayConfig
 from gateway.server import PgServer
 from gateway.session import SessionServices
 from gateway.tls import ensure_self_signed, server_context
 from tests.gateway_common import MODEL, MemoryGrants, make_grant  # noqa: F401
+from tests.services import EVENT_LOOP
 
 T = TypeVar("T")
 
@@ -115,7 +117,7 @@ class ThreadedGateway:
     """A gateway on its own event loop thread, so that blocking clients can be tested plainly."""
 
     def __init__(self, tls_dir: Path, data: Path, **options: object):
-        self.loop = asyncio.new_event_loop()
+        self.loop = eventloop.new_loop(EVENT_LOOP)  # the servers' loop, not asyncio's
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
         self._ctx = started(tls_dir, data, **options)  # type: ignore[arg-type]
