@@ -64,6 +64,10 @@ _DEALLOCATE = re.compile(
 )
 _ROWS = metrics.rows_counter("postgres")
 _READ_AHEAD = 64 * 1024
+# Answers queued past this go out (and wait for the client) before the next message is
+# handled, as PostgreSQL's 8 KiB send buffer does: a client that pipelines Describe after
+# Describe with no Sync, and never reads, is then held back by the send timeout.
+_FLUSH_AT = 256 * 1024
 audit_log = logging.getLogger("gateway.audit")
 
 
@@ -162,6 +166,7 @@ class PgConnection:
         self.session: Session | None = None
         self.username = ""
         self._out: list[bytes] = []
+        self._out_bytes = 0  # queued in _out
         self._inbuf = bytearray()  # read ahead of the message being handled
         self._statements: dict[str, Prepared] = {}
         self._portals: dict[str, Portal] = {}
@@ -174,6 +179,7 @@ class PgConnection:
 
     def send(self, data: bytes) -> None:
         self._out.append(data)
+        self._out_bytes += len(data)
 
     def _write(self, data: bytes) -> None:
         if self.writer.transport.is_closing():
@@ -186,6 +192,7 @@ class PgConnection:
         if self._out:
             data = b"".join(self._out)
             self._out.clear()
+            self._out_bytes = 0
             self._write(data)
         if not getattr(self.writer._protocol, "_paused", True):  # type: ignore[attr-defined]
             # Writing is not paused (asyncio's flow control: the transport's buffer, under
@@ -312,6 +319,7 @@ class PgConnection:
     async def _fatal(self, exc: BaseException) -> None:
         metrics.count_error("postgres", exc)
         self._out.clear()
+        self._out_bytes = 0
         if self._abort:
             return
         self.send(codec.error_response(error_fields(exc, fatal=True)))
@@ -479,6 +487,8 @@ class PgConnection:
                 continue
             try:
                 await self._dispatch(msg)
+                if self._out_bytes >= _FLUSH_AT:
+                    await self.flush()
             except AppError as exc:
                 if isinstance(exc, ProtocolViolation):
                     raise
@@ -542,6 +552,8 @@ class PgConnection:
         if not statements:
             self.send(codec.EMPTY_QUERY)
         for text in statements:
+            if self._out_bytes >= _FLUSH_AT:
+                await self.flush()
             try:
                 result = await self.session.execute(text)
             except AppError as exc:
