@@ -169,7 +169,9 @@ class PacketStream:
                 tls.do_handshake()
                 break
             except ssl.SSLWantReadError:
-                self.writer.write(self._outgoing.read())
+                # Through flush, which finds a transport closed under us (uvloop raises on
+                # the write itself).
+                self._write_bytes(self._outgoing.read())
                 await self.flush()
                 await self._fill()
         self._tls = tls
