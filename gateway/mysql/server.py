@@ -49,9 +49,11 @@ class MysqlServer:
         max_connections: int = 1000,
         login_timeout: float = 30.0,
         send_timeout: float = 120.0,
+        message_timeout: float = 30.0,
     ):
         self.grants = grants
         self.send_timeout = send_timeout
+        self.message_timeout = message_timeout
         self.max_connections = max_connections
         self.login_timeout = login_timeout
         self.session_factory = session_factory
@@ -83,6 +85,7 @@ class MysqlServer:
         address = str(peer[0]) if isinstance(peer, tuple) else "local"
         stream = PacketStream(reader, writer)
         stream.send_timeout = self.send_timeout
+        stream.message_timeout = self.message_timeout
         connection = MysqlConnection(self, stream, next(self._ids), address)
         self.connections[connection.id] = connection
         task = asyncio.current_task()
@@ -159,6 +162,7 @@ async def start_mysql_server(
     login_timeout: float = 30.0,
     reuse_port: bool = False,
     send_timeout: float = 120.0,
+    message_timeout: float = 30.0,
 ) -> MysqlServer:
     """Listen for MySQL clients on host:port (0 picks a free port; see ``.port``).
 
@@ -166,12 +170,13 @@ async def start_mysql_server(
     travel encrypted. ``limiter``/``address_limiter`` throttle failed logins per username and
     per client address; ``audit`` receives login, login_failed, login_rate_limited and kill
     events. Beyond ``max_connections`` a client gets ERR 1040 instead of a handshake; a login
-    not finished within ``login_timeout`` seconds is dropped.
+    not finished within ``login_timeout`` seconds is dropped, and so is a connection whose
+    packet, once its header came, does not arrive in full within ``message_timeout``.
     """
     server = MysqlServer(grants=grants, session_factory=session_factory,
                          ssl_context=ssl_context, limiter=limiter,
                          address_limiter=address_limiter, audit=audit,
                          max_connections=max_connections, login_timeout=login_timeout,
-                         send_timeout=send_timeout)
+                         send_timeout=send_timeout, message_timeout=message_timeout)
     await server.start(host, port, reuse_port=reuse_port)  # reuse_port: several processes
     return server

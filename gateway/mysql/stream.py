@@ -49,6 +49,8 @@ class PacketStream:
         # A client that stops reading a result holds a pooled data-source connection: give up
         # on it after this long (the server sets it from CLIENT_SEND_TIMEOUT_SECONDS).
         self.send_timeout = 120.0
+        # A packet whose header came must arrive in full within this long (the server sets it).
+        self.message_timeout = 30.0
 
     @property
     def tls(self) -> bool:
@@ -104,9 +106,22 @@ class PacketStream:
     # --- packets -------------------------------------------------------------------------------
 
     async def read(self) -> bytes:
+        """The next logical packet. Waiting for one to start has no time limit; once its first
+        header came, all of it (every frame) must arrive within ``message_timeout``, as
+        MySQL's ``net_read_timeout``: a packet trickled in or left half-sent must not hold its
+        buffer (up to ``max_incoming``) for as long as the client likes."""
+        header = await self._read_exactly(4)
+        try:
+            async with asyncio.timeout(self.message_timeout):
+                return await self._read_rest(header)
+        except TimeoutError as exc:
+            raise ConnectionClosed("read timeout") from exc
+
+    async def _read_rest(self, header: bytes) -> bytes:
         chunks: list[bytes] = []
         while True:
-            header = await self._read_exactly(4)
+            if chunks:
+                header = await self._read_exactly(4)
             length = int.from_bytes(header[:3], "little")
             if sum(map(len, chunks)) + length > self.max_incoming:
                 raise PacketError(f"packet larger than {self.max_incoming} bytes")
