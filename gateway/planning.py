@@ -13,10 +13,11 @@ Everything here below the Planner is pure and picklable, so it runs the same in 
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlglot import exp
 
@@ -33,6 +34,8 @@ from gateway.engine.parse import check_bounds
 from gateway.engine.types import TARGET_DIALECTS, ClientDialect
 from gateway.fair_queue import FairQueue
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class PlanSettings:
@@ -41,6 +44,12 @@ class PlanSettings:
     workers: int = 1
     limits: InputLimits = DEFAULT_LIMITS
     queued_per_credential: int = 8  # long statements of one credential waiting for a worker
+    # Short text is not always cheap to plan: a 400-byte statement joining one CTE sixty
+    # times took 150-400 ms of the event loop. A credential whose inline planning took more
+    # CPU than this has its statements planned in the workers (through the fair queue) for
+    # ``demoted_s`` seconds.
+    inline_budget_s: float = 0.05
+    demoted_s: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -256,13 +265,36 @@ class Planner:
         self.queue = FairQueue(self.pool.workers, self.settings.queued_per_credential)
         self._kinds: OrderedDict[str, bool] = OrderedDict()
         self._prepared: OrderedDict[tuple[Any, ...], PreparedPlan] = OrderedDict()
+        self._demoted: OrderedDict[str, float] = OrderedDict()  # owner -> until (monotonic)
+        self.offloaded = 0  # statements handed to the workers (tests, metrics)
 
     @property
     def limits(self) -> InputLimits:
         return self.settings.limits
 
-    def _inline(self, sql: str) -> bool:
-        return len(sql) <= self.settings.inline_bytes
+    def _inline(self, sql: str, owner: str) -> bool:
+        if len(sql) > self.settings.inline_bytes:
+            return False
+        until = self._demoted.get(owner)
+        if until is None:
+            return True
+        if until > time.monotonic():
+            return False
+        del self._demoted[owner]
+        return True
+
+    def _run_inline(self, owner: str, fn: Callable[..., T], *args: Any) -> T:
+        """Plan on the event loop; a credential whose planning took more of this thread's CPU
+        than the budget plans in the workers for a while (thread CPU: not the machine's load)."""
+        start = time.thread_time()
+        try:
+            return fn(*args)
+        finally:
+            if time.thread_time() - start > self.settings.inline_budget_s:
+                self._demoted[owner] = time.monotonic() + self.settings.demoted_s
+                self._demoted.move_to_end(owner)
+                if len(self._demoted) > 4096:
+                    self._demoted.popitem(last=False)
 
     def _remember_kind(self, sql: str, data: bool) -> None:
         self._kinds[sql] = data
@@ -275,6 +307,7 @@ class Planner:
             # The time limit counts from the turn: a worker is free then (waiting for one's
             # turn is bounded by one turn of every other waiting credential).
             async with self.queue.turn(owner):
+                self.offloaded += 1
                 return await self.pool.run(self.settings.timeout_s, fn, *args)
         except TimeoutError:
             raise StatementTooComplex(
@@ -298,8 +331,8 @@ class Planner:
         cached = self._cached(sql, client, scope)
         if cached is not None:
             return cached
-        if self._inline(sql):
-            compiled = compile_in(sql, client, scope, self.limits)
+        if self._inline(sql, scope.owner):
+            compiled = self._run_inline(scope.owner, compile_in, sql, client, scope, self.limits)
         else:
             compiled = await self._offload(scope.owner, compile_in, sql, client, scope,
                                            self.limits)
@@ -313,13 +346,14 @@ class Planner:
             cached = self._cached(sql, "postgres", scope)
             if cached is not None:
                 return DataPlan(cached)
-        if self._inline(sql):
+        if self._inline(sql, scope.owner):
             if data is None:
-                data = is_data_text(sql, self.limits)
+                data = self._run_inline(scope.owner, is_data_text, sql, self.limits)
                 self._remember_kind(sql, data)
             if data:
                 return DataPlan(await self.compile(sql, "postgres", scope))
-            return plan_execute(sql, params, scope, self.limits, data)
+            return self._run_inline(scope.owner, plan_execute, sql, params, scope, self.limits,
+                                    data)
         plan: DataPlan | CatalogPlan = await self._offload(
             scope.owner, plan_execute, sql, tuple(params), scope, self.limits, data)
         self._remember_kind(sql, isinstance(plan, DataPlan))
@@ -335,8 +369,9 @@ class Planner:
         if known is not None:
             self._prepared.move_to_end(key)
             return known
-        if self._inline(sql):
-            prepared = plan_prepare(sql, declared, scope, self.limits)
+        if self._inline(sql, scope.owner):
+            prepared = self._run_inline(scope.owner, plan_prepare, sql, declared, scope,
+                                        self.limits)
         else:
             prepared = await self._offload(scope.owner, plan_prepare, sql, list(declared), scope,
                                            self.limits)

@@ -142,3 +142,37 @@ async def test_a_busy_answer_names_the_setting(
         finally:
             for c in conns:
                 await c.close()
+
+
+def _costly_short_statement(n: int) -> str:
+    """Under COMPILE_INLINE_BYTES, yet 150-400 ms of planning: one CTE joined 120 times."""
+    names = [a + b for a in "bcdfghjklmnpqrsvwxz" for b in "bcdfghjklmnpqrsvwxz"][:120]
+    joined = ", ".join(f"a {name}" for name in names)
+    return f"WITH a AS (SELECT * FROM orders) SELECT * FROM {joined} WHERE bb.id <> {n}"
+
+
+async def test_short_statements_that_plan_slowly_move_to_the_workers(
+    tls_dir: Path, demo_duckdb: Path
+) -> None:
+    """Short text is planned on the event loop that every session of the process shares;
+    a credential whose short statement took more than the inline budget has its next ones
+    planned in the workers, through the fair queue, while other credentials' stay inline."""
+    planner = Planner(PlanSettings(timeout_s=5.0))
+    async with started(tls_dir, demo_duckdb, services=SessionServices(planner=planner)) as gw:
+        victim_user, victim_password = "u_" + secrets.token_hex(4), secrets.token_urlsafe(12)
+        gw.grants.grants[victim_user] = make_grant(victim_user, victim_password, demo_duckdb)
+        await planner.start()
+        attacker = await _connect(gw, gw.user, gw.password)
+        victim = await _connect(gw, victim_user, victim_password)
+        try:
+            first = _costly_short_statement(1)
+            assert len(first) <= planner.settings.inline_bytes
+            await attacker.prepare(first)  # planned (not run): inline, over the budget
+            assert planner.offloaded == 0
+            await attacker.prepare(_costly_short_statement(2))
+            assert planner.offloaded == 1  # the attacker's next one went to a worker
+            assert await victim.fetchval("SELECT COUNT(*) FROM orders WHERE id > 500") == 500
+            assert planner.offloaded == 1  # the victim's short statement is still inline
+        finally:
+            await attacker.close()
+            await victim.close()
