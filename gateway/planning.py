@@ -3,8 +3,9 @@ for the catalog sandbox) — without ever stalling the event loop.
 
 Parsing is pure Python CPU and grows with the text (a 15,000-term OR or a 200,000-item IN list
 took from seconds to half a minute). So the :class:`Planner` answers a statement it has seen
-from its caches, plans a short one (``COMPILE_INLINE_BYTES``) inline — short text is bounded
-work — and sends anything longer to a worker process (``backend.core.workers``) that is killed
+from its caches, plans a short one (``COMPILE_INLINE_BYTES``) inline — unless its credential's
+inline planning overran ``inline_budget_s`` lately: short text is usually, not always, cheap —
+and sends anything longer to a worker process (``backend.core.workers``) that is killed
 when it outlives ``COMPILE_TIMEOUT_SECONDS``: other sessions keep the loop, and the statement
 fails with 54001. Input bounds (length, IN-list items, nesting) come first, in the engine.
 
