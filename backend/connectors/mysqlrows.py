@@ -85,6 +85,13 @@ class RowPackets:
                     self.trailing = size - end
                     self.seq, self._pending = seq, bytearray()
                     return bytes(buf[:cut]), rows, run_frames
+                if length < MAX_FRAME:
+                    # A row starts with 0xFE only for a first value of 16 MiB or more, so its
+                    # first frame is a full one. A shorter one is what a CLIENT_DEPRECATE_EOF
+                    # client reads as the end of the resultset: forwarded, it would put the
+                    # client out of step with the stream (the rows after it read as answers
+                    # to its next commands). Only a broken or hostile server sends it.
+                    raise RowPacketError("a row packet of fewer than 16 MiB starts with 0xFE")
             frames += 1
             continuing = length == MAX_FRAME
             if not continuing:

@@ -109,3 +109,20 @@ def test_a_sequence_gap_is_a_protocol_error() -> None:
     stream = frame(ROWS[0], 4) + frame(ROWS[1], 6)
     with pytest.raises(RowPacketError, match="out of order"):
         RowPackets(4).feed(stream)
+
+
+def test_a_short_packet_led_by_0xfe_is_a_protocol_error() -> None:
+    """MariaDB leads a row with 0xFE only for a first value of 16 MiB or more. A shorter such
+    packet of 9 bytes or more (not an EOF) is what a CLIENT_DEPRECATE_EOF client takes for
+    the end of the resultset, so a source that sent one (broken, or one that a team member
+    pointed at a server of their own) could put the gateway's client out of step: the rows
+    after it would be read as the answers to the client's next commands."""
+    fake_end = b"\xfe\x00\x00\x02\x00\x00\x00" + b"\x00" * 4  # an OK packet with 0xFE, 11 bytes
+    stream, _ = packets([ROWS[0], fake_end, ROWS[1]], 1, EOF_PACKET)
+    with pytest.raises(RowPacketError, match="0xFE"):
+        read_all(stream, 1, len(stream))
+    # a value of 16 MiB or more does lead its row with 0xFE, in a full first frame
+    big = lenenc(b"v" * (1 << 24))
+    stream, _ = packets([big, ROWS[1]], 1, EOF_PACKET)
+    _, run, rows, _ = read_all(stream, 1, 1 << 20)
+    assert rows == 2 and payloads(run) == [big, ROWS[1]]
