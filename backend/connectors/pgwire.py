@@ -139,6 +139,8 @@ class WireConnection:
             while len(self._buf) - self._pos < 5:
                 await self._fill()
             kind, length = _HEAD.unpack_from(self._buf, self._pos)
+            if length < 4:  # its own length counts: less would never advance (a busy loop)
+                raise WireProtocolError(f"invalid message length {length} from the server")
             while len(self._buf) - self._pos < 1 + length:
                 await self._fill()  # (moves what is left to the front: _pos changes)
             end = self._pos + 1 + length
@@ -154,7 +156,10 @@ class WireConnection:
         start, size, count = pos, len(buf), 0
         unpack = _I32.unpack_from
         while size - pos >= 5 and buf[pos] == 0x44:  # "D"
-            end = pos + 1 + unpack(buf, pos + 1)[0]
+            length = unpack(buf, pos + 1)[0]
+            if length < 6:  # length and field count: a server that sends less is broken
+                raise WireProtocolError(f"invalid DataRow length {length} from the server")
+            end = pos + 1 + length
             if end > size:
                 break
             pos = end
