@@ -33,6 +33,7 @@ from backend.core.errors import (
 from backend.core.grants import CredentialGrant
 from backend.observability import logs, metrics
 from gateway.catalog.sandbox import run_bounded
+from gateway.timeslice import TimeSlice
 
 from . import metadata
 from .auth import authenticate
@@ -257,7 +258,10 @@ class MysqlConnection:
             Command.SET_OPTION: self.handle_set_option,
             Command.RESET_CONNECTION: self.handle_reset_connection,
         }
+        turn = TimeSlice()
         while not self._closing:
+            if turn.due():
+                await asyncio.sleep(0)  # the other connections of the process get their turn
             self.stream.reset()
             payload = await self.stream.read()
             if not payload:

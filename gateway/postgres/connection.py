@@ -54,6 +54,7 @@ from gateway.session import (
     StatementResult,
     split_statements,
 )
+from gateway.timeslice import TimeSlice
 from gateway.tlsbuffer import shrink_read_buffer
 
 log = logging.getLogger("gateway.postgres")
@@ -473,7 +474,10 @@ class PgConnection:
     # --- serving -----------------------------------------------------------------------------
 
     async def _serve(self) -> None:
+        turn = TimeSlice()
         while True:
+            if turn.due():
+                await asyncio.sleep(0)  # the other connections of the process get their turn
             if self._terminating is not None:
                 # terminate() cancelled this task, but the cancel landed in cleanup code that
                 # must finish (a source connection's rollback) and absorbed it: end now.
