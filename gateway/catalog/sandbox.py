@@ -213,6 +213,21 @@ def lock(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("SET lock_configuration = true")
 
 
+_FETCH_ROWS = 2048
+_OBJECT_BYTES = 56  # about what CPython spends on one small value object
+
+
+def _value_bytes(value: object) -> int:
+    """Roughly the memory a fetched value takes in Python."""
+    if isinstance(value, str | bytes):
+        return _OBJECT_BYTES + len(value)
+    if isinstance(value, list | tuple):
+        return _OBJECT_BYTES + sum(_value_bytes(v) for v in value)
+    if isinstance(value, dict):
+        return _OBJECT_BYTES + sum(_value_bytes(k) + _value_bytes(v) for k, v in value.items())
+    return _OBJECT_BYTES
+
+
 class SandboxDatabase:
     """A built and locked catalog; queries are serialised (a DuckDB connection is not
     reentrant) and each one passes ``guard`` first."""
@@ -238,7 +253,7 @@ class SandboxDatabase:
                 check_parsed(str(parsed[0]) if parsed else "{}")
                 cur = self.con.execute(duck_sql, list(params))
                 desc = cur.description or []
-                rows = cur.fetchall()
+                rows = self._fetch_bounded(cur)
             except duckdb.OutOfMemoryException:
                 raise ResourceExhausted(
                     f"catalog query ran out of memory (limit {self.limits.memory_limit_mb} MB)",
@@ -247,6 +262,26 @@ class SandboxDatabase:
             except duckdb.InterruptException:
                 raise QueryCanceled("catalog query canceled") from None
         return SandboxResult([(d[0], str(d[1])) for d in desc], rows)
+
+    def _fetch_bounded(self, cur: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
+        """The result as Python rows, within the sandbox's memory limit: DuckDB's limit covers
+        its own buffers, not the Python objects a fetch makes, and a FROM-less SELECT over
+        ``generate_series`` can return millions of rows (held whole until sent)."""
+        budget = self.limits.memory_limit_mb * 2**20
+        rows: list[tuple[Any, ...]] = []
+        used = 0
+        while True:
+            chunk = cur.fetchmany(_FETCH_ROWS)
+            if not chunk:
+                return rows
+            rows.extend(chunk)
+            used += sum(_value_bytes(v) for row in chunk for v in row)
+            if used > budget:
+                raise ResourceExhausted(
+                    f"catalog query result exceeds the catalog's memory limit "
+                    f"({self.limits.memory_limit_mb} MB) after {len(rows)} rows",
+                    hint="catalog results are small; add a WHERE or LIMIT "
+                         "(CATALOG_MEMORY_LIMIT_MB)")
 
     def interrupt(self) -> None:
         """Stop the query running in another thread (DuckDB's interrupt is thread-safe)."""

@@ -54,6 +54,31 @@ def test_memory_amplifiers_fail_cleanly(tgw: ThreadedGateway, sql: str) -> None:
     assert peak_rss_mb() - before < GROWTH_LIMIT_MB + 200
 
 
+ROW_FLOODS = [
+    # Each row is small, so DuckDB's memory limit never sees them; the gateway held the whole
+    # result as Python objects (gigabytes) until the 10 s limit stopped the query.
+    "SELECT repeat('x', 200) FROM generate_series(1, 10000000)",
+    "SELECT g, g::varchar, [g, g] FROM generate_series(1, 20000000) t(g)",
+]
+
+
+@pytest.mark.parametrize("sql", ROW_FLOODS)
+def test_a_catalog_result_is_held_within_the_memory_limit(tgw: ThreadedGateway,
+                                                          sql: str) -> None:
+    before = rss_mb()
+    with psycopg.connect(tgw.gw.dsn(), autocommit=True) as conn:
+        with pytest.raises(psycopg.Error) as caught:
+            conn.execute(sql).fetchall()
+        # Stopped by the result budget (53200), not by the statement's time limit (57014).
+        assert caught.value.sqlstate == "53200", caught.value
+        assert "result exceeds the catalog's memory limit" in str(caught.value)
+        assert conn.execute("SELECT 1").fetchone() == (1,)
+        # A catalog-sized answer still comes whole.
+        assert len(conn.execute("SELECT g FROM generate_series(1, 50000) t(g)").fetchall()
+                   ) == 50000
+    assert rss_mb() - before < GROWTH_LIMIT_MB
+
+
 def test_string_agg_over_range_is_out_of_memory(tgw: ThreadedGateway) -> None:
     with psycopg.connect(tgw.gw.dsn(), autocommit=True) as conn, \
             pytest.raises(psycopg.Error) as caught:
