@@ -134,9 +134,10 @@ def test_client_that_stops_reading_is_dropped(impatient: ThreadedGateway) -> Non
     conn = psycopg.connect(gw.dsn("disable"), autocommit=True)
     sock = socket.socket(fileno=os.dup(conn.fileno()))
     try:
-        # ~40 MB of result, far beyond the socket buffers, and we do not read it.
-        query = (b"select repeat('x', 40000) from pg_attribute a, pg_attribute b, "
-                 b"pg_attribute c\x00")
+        # ~40 MB of result, far beyond the socket buffers (and within the catalog's memory
+        # limit, past which it would be refused at once), and we do not read it.
+        query = (b"select repeat('x', 20000) from pg_attribute a, pg_attribute b, "
+                 b"pg_attribute c limit 2000\x00")
         sock.sendall(b"Q" + struct.pack("!i", len(query) + 4) + query)
         for _ in range(3000):  # until the server has given up on us (send_timeout 0.5 s)
             if impatient.call(lambda: gw.server.session_count()) == 0:
