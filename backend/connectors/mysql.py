@@ -28,7 +28,7 @@ from pymysql.constants import CLIENT, COMMAND, FIELD_TYPE, SERVER_STATUS
 
 from backend.connectors.base import ColumnInfo, ForeignKey, QueryResult, ResultColumn, TableInfo
 from backend.connectors.limits import DEFAULT_LIMITS, Limits
-from backend.connectors.mysqlrows import RowPacketError, RowPackets, decode_rows
+from backend.connectors.mysqlrows import RowPacketError, RowPackets, decode_row, decode_rows
 from backend.connectors.netpolicy import (
     DEFAULT_POLICY,
     NetworkPolicy,
@@ -634,34 +634,11 @@ def _use_fast_row_reader(cursor: aiomysql.Cursor) -> None:
 
     def read_row(packet: Any) -> tuple[Any, ...]:
         data: bytes = packet._data
-        pos: int = packet._position
-        end = len(data)
-        row: list[Any] = []
-        for encoding, converter in columns:
-            if pos >= end:
-                break  # a short row: aiomysql stops at the missing field too
-            n = data[pos]
-            pos += 1
-            if n >= 0xFB:
-                if n == 0xFB or n == 0xFF:  # NULL (0xFF: aiomysql reads no length either)
-                    row.append(None)
-                    continue
-                size = 2 if n == 0xFC else 3 if n == 0xFD else 8
-                if pos + size > end:
-                    raise pymysql.err.InternalError("truncated row packet")
-                n = int.from_bytes(data[pos : pos + size], "little")
-                pos += size
-            value: Any = data[pos : pos + n]
-            if len(value) != n:
-                raise pymysql.err.InternalError("truncated row packet")
-            pos += n
-            if encoding is not None:
-                value = value.decode(encoding)
-            if converter is not None:
-                value = converter(value)
-            row.append(value)
-        packet._position = pos
-        return tuple(row)
+        try:
+            row, packet._position = decode_row(data, packet._position, len(data), columns)
+        except RowPacketError as exc:
+            raise pymysql.err.InternalError(str(exc)) from None
+        return row
 
     result._read_row_from_packet = read_row
 

@@ -144,12 +144,12 @@ def decode_rows(run: bytes, columns: Sequence[Converter]) -> list[tuple[Any, ...
         length = unpack(run, pos)[0] & MAX_FRAME
         if length == MAX_FRAME:  # a split row: decoded from its joined payload
             split = _take_split(run, pos)
-            append(_decode_one(split[0], 0, len(split[0]), columns))
+            append(decode_row(split[0], 0, len(split[0]), columns)[0])
             pos = split[1]
             continue
         start = pos + 4
         pos = start + length
-        append(_decode_one(run, start, pos, columns))
+        append(decode_row(run, start, pos, columns)[0])
     return rows
 
 
@@ -163,8 +163,9 @@ def _take_split(run: bytes, pos: int) -> tuple[bytes, int]:
             return b"".join(parts), pos
 
 
-def _decode_one(data: bytes, pos: int, end: int, columns: Sequence[Converter]
-                ) -> tuple[Any, ...]:
+def decode_row(data: bytes, pos: int, end: int, columns: Sequence[Converter]
+               ) -> tuple[tuple[Any, ...], int]:
+    """One text-protocol row from ``data[pos:end]``, and where it stopped."""
     row: list[Any] = []
     for encoding, converter in columns:
         if pos >= end:
@@ -189,4 +190,4 @@ def _decode_one(data: bytes, pos: int, end: int, columns: Sequence[Converter]
         if converter is not None:
             value = converter(value)
         row.append(value)
-    return tuple(row)
+    return tuple(row), pos
